@@ -1,0 +1,160 @@
+"""What every use case shares: the clock, errors, ids, the outbox and the audit log."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from sqlmodel import Session, select
+
+from agent_app.store.models import AuditEntry, Meta, OutboxOp
+from sync.protocol import OP_SCHEMAS, canonical_json, payload_hash
+
+# Makassar keeps WITA (UTC+8) all year: no daylight saving, so a fixed offset is exact and
+# needs no time-zone database on Windows.
+WITA = timezone(timedelta(hours=8), "WITA")
+
+
+class Clock:
+    """Time as the app sees it; tests pass a fixed clock."""
+
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+    def today(self) -> date:
+        return self.now().astimezone(WITA).date()
+
+    def stamp(self) -> str:
+        return self.now().isoformat(timespec="seconds")
+
+
+class FixedClock(Clock):
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def now(self) -> datetime:
+        return self.moment
+
+    def advance(self, **delta: float) -> None:
+        self.moment = self.moment + timedelta(**delta)
+
+
+@dataclass
+class ServiceError(Exception):
+    """A refusal a person must read: a message code (see agent_app.domain.messages)."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+    issues: list = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return self.code
+
+    def text(self, lang: str = "id") -> str:
+        from agent_app.domain.messages import render
+
+        return render(self.code, lang, **self.params)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def to_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def next_counter(session: Session, key: str) -> int:
+    """Increment and return a persisted counter (inside the caller's write transaction)."""
+    row = session.get(Meta, key)
+    if row is None:
+        row = Meta(key=key, value="0")
+    value = int(row.value) + 1
+    row.value = str(value)
+    session.add(row)
+    return value
+
+
+def get_meta(session: Session, key: str, default: str | None = None) -> str | None:
+    row = session.get(Meta, key)
+    return row.value if row is not None else default
+
+
+def set_meta(session: Session, key: str, value: str) -> None:
+    row = session.get(Meta, key) or Meta(key=key, value=value)
+    row.value = value
+    session.add(row)
+
+
+def enqueue(
+    session: Session, *, user_id: str, kind: str, entity_id: str, payload: dict, now: str
+) -> OutboxOp:
+    """Queue one operation for the central server, in the caller's transaction.
+
+    The sequence is per user on this device: each user pushes their own stream with their
+    own credentials, so one user's queue never waits on (or touches) another's.
+    """
+    op = OutboxOp(
+        op_id=new_id(),
+        user_id=user_id,
+        seq=next_counter(session, f"outbox_seq:{user_id}"),
+        kind=kind,
+        entity_id=entity_id,
+        schema_version=OP_SCHEMAS[kind],
+        payload=canonical_json(payload),
+        payload_hash=payload_hash(payload),
+        created_at=now,
+    )
+    session.add(op)
+    return op
+
+
+def audit(
+    session: Session,
+    *,
+    user_id: str | None,
+    action: str,
+    entity: str,
+    entity_id: str | None,
+    now: str,
+    old: Any = None,
+    new: Any = None,
+) -> None:
+    session.add(
+        AuditEntry(
+            at=now,
+            user_id=user_id,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            old=None if old is None else to_json(old),
+            new=None if new is None else to_json(new),
+        )
+    )
+
+
+def device_id(session: Session) -> str:
+    """This installation's id and receipt prefix, made on first use."""
+    existing = get_meta(session, "device_id")
+    if existing:
+        return existing
+    from agent_app.domain.receipts import new_device_prefix
+
+    value = new_id()
+    set_meta(session, "device_id", value)
+    set_meta(session, "receipt_prefix", new_device_prefix())
+    return value
+
+
+def pending_count(session: Session, user_id: str | None = None) -> int:
+    from sqlalchemy import func
+
+    stmt = select(func.count()).select_from(OutboxOp).where(
+        OutboxOp.state.in_(("pending", "in_flight"))
+    )
+    if user_id:
+        stmt = stmt.where(OutboxOp.user_id == user_id)
+    return session.exec(stmt).one()

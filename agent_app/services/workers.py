@@ -1,0 +1,316 @@
+"""Register, find and show workers (BPU participants)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, func, or_, text
+from sqlmodel import Session, col, select
+
+from agent_app.domain import coverage
+from agent_app.domain.messages import Issue, has_errors
+from agent_app.domain.person import check_registration
+from agent_app.domain.reference import ReferenceData, search_key
+from agent_app.services.base import Clock, ServiceError, audit, enqueue, new_id
+from agent_app.store.db import Database
+from agent_app.store.models import AuditEntry, OutboxOp, Payment, User, Worker
+
+
+@dataclass
+class RegistrationForm:
+    nik: str = ""
+    full_name: str = ""
+    birth_date: date | None = None
+    sex: str = ""
+    phone: str = ""
+    address: str = ""
+    kelurahan_code: str = ""
+    occupations: list[str] = field(default_factory=list)
+    declared_income: int = 0
+    programmes: dict[str, str] = field(
+        default_factory=lambda: {"jkk": "self", "jkm": "self"}
+    )
+    desil: int | None = None
+    desil_source: str | None = None
+    desil_date: date | None = None
+    disability: bool = False
+    disability_kind: str | None = None
+    heir_name: str | None = None
+    heir_relation: str | None = None
+    consent_given: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# Payload columns of a worker.register operation (the wire shape the server validates).
+REGISTER_FIELDS = (
+    "id", "nik", "full_name", "birth_date", "sex", "phone", "address", "kecamatan_code",
+    "kelurahan_code", "occupations", "policy_sector", "is_employer", "declared_income",
+    "programmes", "desil", "desil_source", "desil_date", "disability", "disability_kind",
+    "heir_name", "heir_relation", "consent_version", "consent_at", "consent_user_id",
+    "registered_at", "registered_by", "registration_month",
+)
+JSON_FIELDS = ("occupations", "programmes")
+EMPLOYER_OCCUPATION = "Pemilik usaha (pemberi kerja)"
+
+
+def worker_payload(worker: Worker) -> dict[str, Any]:
+    data = {name: getattr(worker, name) for name in REGISTER_FIELDS}
+    for name in JSON_FIELDS:
+        data[name] = json.loads(data[name])
+    return data
+
+
+@dataclass(frozen=True)
+class WorkerQuery:
+    text: str = ""
+    kecamatan_code: str | None = None
+    kelurahan_code: str | None = None
+    status: str | None = None  # active | grace | inactive | never
+    sync_state: str | None = None  # pending | synced | rejected | review
+    today: date | None = None
+
+
+@dataclass(frozen=True)
+class WorkerRow:
+    """What a list row shows: light, no ORM object."""
+
+    id: str
+    nik: str
+    full_name: str
+    kelurahan_code: str
+    phone: str | None
+    paid_through: str | None
+    sync_state: str
+    kpj: str | None
+
+
+@dataclass
+class WorkerDetail:
+    worker: Worker
+    payments: list[Payment]
+    voided_ids: set[str]
+    paid_months: list[str]
+    history: list[AuditEntry]
+    pending_ops: int
+
+
+ROW_COLUMNS = (
+    Worker.id, Worker.nik, Worker.full_name, Worker.kelurahan_code, Worker.phone,
+    Worker.paid_through, Worker.sync_state, Worker.kpj,
+)
+
+
+class WorkerService:
+    def __init__(self, db: Database, ref: ReferenceData, clock: Clock) -> None:
+        self.db = db
+        self.ref = ref
+        self.clock = clock
+
+    # --- registration -------------------------------------------------------------------
+
+    def check(self, form: RegistrationForm, *, kecamatan_hint: bool = True) -> list[Issue]:
+        """Everything wrong with the form, for validation as the person types."""
+        return check_registration(form.as_dict(), ref=self.ref, today=self.clock.today())
+
+    def find_by_nik(self, nik: str) -> Worker | None:
+        nik = "".join(ch for ch in nik if ch.isdigit())
+        with self.db.read() as s:
+            return s.exec(
+                select(Worker).where(Worker.nik == nik, Worker.deleted == False)  # noqa: E712
+            ).first()
+
+    def similar(self, full_name: str, birth_date: date | None, exclude_nik: str = "") -> list[Worker]:
+        """Workers who may be the same person: same normalised name and birth date."""
+        if not full_name.strip() or birth_date is None:
+            return []
+        with self.db.read() as s:
+            return list(
+                s.exec(
+                    select(Worker).where(
+                        Worker.name_key == search_key(full_name),
+                        Worker.birth_date == birth_date.isoformat(),
+                        Worker.nik != exclude_nik,
+                        Worker.deleted == False,  # noqa: E712
+                    )
+                )
+            )
+
+    def build_worker(self, form: RegistrationForm, actor: User, *, now: str, today: date) -> Worker:
+        kelurahan = self.ref.kelurahan_by_code[form.kelurahan_code]
+        occupations = [o for o in form.occupations if o]
+        sector = self.ref.occupations[occupations[0]][1]
+        nik = "".join(ch for ch in form.nik if ch.isdigit())
+        from agent_app.domain.phone import normalize_phone
+
+        return Worker(
+            id=new_id(),
+            nik=nik,
+            full_name=" ".join(form.full_name.split()),
+            name_key=search_key(form.full_name),
+            birth_date=form.birth_date.isoformat(),
+            sex=form.sex,
+            phone=normalize_phone(form.phone) if form.phone.strip() else None,
+            address=form.address.strip(),
+            kecamatan_code=kelurahan.kecamatan_code,
+            kelurahan_code=form.kelurahan_code,
+            occupations=json.dumps(occupations, ensure_ascii=False),
+            policy_sector=sector,
+            is_employer=EMPLOYER_OCCUPATION in occupations,
+            declared_income=int(form.declared_income),
+            programmes=json.dumps(form.programmes, sort_keys=True),
+            desil=form.desil,
+            desil_source=form.desil_source if form.desil else None,
+            desil_date=form.desil_date.isoformat() if form.desil and form.desil_date else None,
+            disability=form.disability,
+            disability_kind=form.disability_kind if form.disability else None,
+            heir_name=(form.heir_name or "").strip() or None,
+            heir_relation=(form.heir_relation or "").strip() or None,
+            consent_version=self.ref.consent.version,
+            consent_at=now,
+            consent_user_id=actor.id,
+            registered_at=now,
+            registered_by=actor.id,
+            registration_month=coverage.month_of(today),
+            updated_at=now,
+        )
+
+    def register(self, actor: User, form: RegistrationForm) -> Worker:
+        """Save a new worker with its outbox operation and audit entry, all or nothing."""
+        issues = self.check(form)
+        if has_errors(issues):
+            raise ServiceError("worker.invalid", issues=issues)
+        now = self.clock.stamp()
+        worker = self.build_worker(form, actor, now=now, today=self.clock.today())
+        with self.db.write() as s:
+            self.insert(s, actor, worker, now)
+        return worker
+
+    def insert(self, s: Session, actor: User, worker: Worker, now: str) -> None:
+        """Add a built worker with its outbox operation and audit entry to transaction s."""
+        existing = s.exec(
+            select(Worker.id).where(Worker.nik == worker.nik, Worker.deleted == False)  # noqa: E712
+        ).first()
+        if existing:
+            raise ServiceError("worker.nik_exists", {"nik": worker.nik}, issues=[existing])
+        s.add(worker)
+        payload = worker_payload(worker)
+        enqueue(s, user_id=actor.id, kind="worker.register", entity_id=worker.id,
+                payload=payload, now=now)
+        audit(s, user_id=actor.id, action="worker.register", entity="worker",
+              entity_id=worker.id, now=now, new=payload)
+
+    def record_view(self, actor: User, worker_id: str) -> None:
+        """UU PDP: log who opened a person's record."""
+        with self.db.write() as s:
+            audit(s, user_id=actor.id, action="worker.view", entity="worker",
+                  entity_id=worker_id, now=self.clock.stamp())
+
+    # --- finding ------------------------------------------------------------------------
+
+    def _filtered(self, stmt, query: WorkerQuery):
+        stmt = stmt.where(Worker.deleted == False)  # noqa: E712
+        if query.kelurahan_code:
+            stmt = stmt.where(Worker.kelurahan_code == query.kelurahan_code)
+        elif query.kecamatan_code:
+            stmt = stmt.where(Worker.kecamatan_code == query.kecamatan_code)
+        if query.sync_state:
+            stmt = stmt.where(Worker.sync_state == query.sync_state)
+        if query.status:
+            current = coverage.month_of(query.today or self.clock.today())
+            grace_floor = coverage.add_months(current, -3)
+            paid = col(Worker.paid_through)
+            stmt = stmt.where(
+                {
+                    "active": paid >= current,
+                    "grace": and_(paid < current, paid >= grace_floor),
+                    "inactive": paid < grace_floor,
+                    "never": paid.is_(None),
+                }[query.status]
+            )
+        needle = query.text.strip()
+        if needle:
+            digits = "".join(ch for ch in needle if ch.isdigit())
+            if digits and len(digits) == len(needle.replace(" ", "").replace("-", "").replace("+", "")):
+                # A number: NIK or phone. Phones are stored as +628..., people type 08...
+                phone_digits = "62" + digits[1:] if digits.startswith("0") else digits
+                if len(digits) >= 3:
+                    stmt = stmt.where(
+                        text("worker.rowid IN (SELECT rowid FROM worker_search "
+                             "WHERE worker_search MATCH :fts)").bindparams(
+                            fts=f'nik : "{digits}" OR phone : "{phone_digits}"'
+                        )
+                    )
+                else:
+                    stmt = stmt.where(Worker.nik.startswith(digits))
+            else:
+                key = search_key(needle)
+                if len(key) >= 3:
+                    stmt = stmt.where(
+                        text("worker.rowid IN (SELECT rowid FROM worker_search "
+                             "WHERE worker_search MATCH :fts)").bindparams(
+                            fts=f'name_key : "{key}"'
+                        )
+                    )
+                elif key:
+                    stmt = stmt.where(Worker.name_key.startswith(key))
+        return stmt
+
+    def search(self, query: WorkerQuery, offset: int = 0, limit: int = 100) -> list[WorkerRow]:
+        stmt = self._filtered(select(*ROW_COLUMNS), query).order_by(
+            Worker.name_key, Worker.id
+        ).offset(offset).limit(limit)
+        with self.db.read() as s:
+            return [WorkerRow(*row) for row in s.exec(stmt)]
+
+    def count(self, query: WorkerQuery) -> int:
+        stmt = self._filtered(select(func.count()).select_from(Worker), query)
+        with self.db.read() as s:
+            return s.exec(stmt).one()
+
+    def detail(self, worker_id: str) -> WorkerDetail | None:
+        with self.db.read() as s:
+            worker = s.get(Worker, worker_id)
+            if worker is None:
+                return None
+            payments = list(
+                s.exec(
+                    select(Payment)
+                    .where(Payment.worker_id == worker_id)
+                    .order_by(Payment.collected_at, Payment.receipt_no)
+                )
+            )
+            history = list(
+                s.exec(
+                    select(AuditEntry)
+                    .where(AuditEntry.entity_id == worker_id,
+                           AuditEntry.action != "worker.view")
+                    .order_by(col(AuditEntry.id))
+                )
+            )
+            pending = s.exec(
+                select(func.count()).select_from(OutboxOp).where(
+                    OutboxOp.entity_id == worker_id,
+                    OutboxOp.state.in_(("pending", "in_flight")),
+                )
+            ).one()
+        voided = {p.voids_payment_id for p in payments if p.kind == "void"}
+        paid = sorted(
+            {m for p in payments if p.kind == "payment" and p.id not in voided
+             for m in json.loads(p.months)}
+        )
+        return WorkerDetail(worker, payments, voided, paid, history, pending)
+
+    def paid_months(self, s: Session, worker_id: str) -> set[str]:
+        payments = list(s.exec(select(Payment).where(Payment.worker_id == worker_id)))
+        voided = {p.voids_payment_id for p in payments if p.kind == "void"}
+        return {
+            m
+            for p in payments
+            if p.kind == "payment" and p.id not in voided
+            for m in json.loads(p.months)
+        }

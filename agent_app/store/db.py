@@ -1,0 +1,210 @@
+"""The one engine factory of the local store.
+
+Every connection gets WAL, ``synchronous=FULL`` (a payment acknowledged to the agent
+survives a power cut), foreign keys and a busy timeout. Write transactions start with
+``BEGIN IMMEDIATE`` so two writers (the GUI's database thread and the sync thread) queue
+on the lock instead of failing half-way through. The schema is migrated with Alembic on
+open: the file is backed up first, and a database newer than this app is refused.
+
+With a key, the file is a SQLCipher 4 database (see ``agent_app.store.keys``).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sqlite3
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class StoreError(Exception):
+    """An environmental problem with the database file (shown to the user, not a bug)."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code = code
+        self.detail = detail
+
+
+def _sqlcipher_creator(path: Path, key: bytes):
+    import sqlcipher3.dbapi2 as sqlcipher
+
+    def connect():
+        conn = sqlcipher.connect(str(path), check_same_thread=False, isolation_level=None)
+        # The key must be the first statement on the connection.
+        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        return conn
+
+    return connect
+
+
+def _make_engine(path: Path, key: bytes | None) -> Engine:
+    if key is None:
+        engine = create_engine(
+            f"sqlite:///{path}",
+            connect_args={"check_same_thread": False, "isolation_level": None},
+        )
+    else:
+        if len(key) != 32:
+            raise ValueError("the database key must be 256 bits")
+        import sqlcipher3.dbapi2 as sqlcipher
+
+        engine = create_engine(
+            "sqlite://", creator=_sqlcipher_creator(path, key), module=sqlcipher
+        )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        # isolation_level=None hands transaction control to the "begin" hook below.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:
+        immediate = conn.get_execution_options().get("perisai_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+class Database:
+    """An open, migrated local store."""
+
+    def __init__(self, engine: Engine, path: Path, encrypted: bool) -> None:
+        self.engine = engine
+        self.path = path
+        self.encrypted = encrypted
+        self._write_engine = engine.execution_options(perisai_write=True)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction: commits on success, rolls back on any exception."""
+        with Session(self._write_engine, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only snapshot (WAL readers never block the writer)."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            # Ending a read-only transaction with COMMIT (not ROLLBACK) keeps the loaded
+            # objects usable after the session closes.
+            with session.begin():
+                yield session
+
+    def integrity_check(self) -> str:
+        with self.engine.connect() as conn:
+            return conn.exec_driver_sql("PRAGMA integrity_check").scalar_one()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _alembic_config(engine_connection):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["connection"] = engine_connection
+    return cfg
+
+
+def head_revision() -> str:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    assert head is not None
+    return head
+
+
+def _current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _known_revisions() -> set[str]:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return {rev.revision for rev in ScriptDirectory.from_config(cfg).walk_revisions()}
+
+
+def _backup(engine: Engine, path: Path, revision: str | None) -> Path:
+    """Copy the live database with SQLite's online backup API (consistent even in WAL)."""
+    backups = path.parent / "backups"
+    backups.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    target = backups / f"{path.stem}-{revision or 'empty'}-{stamp}{path.suffix}"
+    raw = engine.raw_connection()
+    try:
+        source = raw.driver_connection
+        if isinstance(source, sqlite3.Connection):
+            with sqlite3.connect(target) as dest:
+                source.backup(dest)
+        else:
+            # SQLCipher pages can only be copied to a file with the same key: checkpoint the
+            # WAL into the main file, then copy it as it is (still encrypted).
+            source.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            shutil.copy2(path, target)
+    finally:
+        raw.close()
+    return target
+
+
+def open_database(path: Path, key: bytes | None = None, *, migrate: bool = True) -> Database:
+    """Open (creating if needed) and migrate the store at ``path``.
+
+    Raises StoreError("wrong_key") when the file cannot be read with the given key (or is
+    encrypted and no key was given), StoreError("too_new") when the file was written by a
+    newer app, StoreError("locked") when another process holds it.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    existed = path.exists() and path.stat().st_size > 0
+    engine = _make_engine(path, key)
+    try:
+        current = _current_revision(engine)
+    except Exception as exc:  # sqlite3/sqlcipher DatabaseError: not a database / wrong key
+        engine.dispose()
+        message = str(exc)
+        if "file is not a database" in message or "encrypted" in message:
+            raise StoreError("wrong_key", message) from exc
+        if "locked" in message:
+            raise StoreError("locked", message) from exc
+        raise
+    head = head_revision()
+    if current is not None and current not in _known_revisions():
+        engine.dispose()
+        raise StoreError("too_new", f"database revision {current} is newer than this app")
+    if migrate and current != head:
+        if existed:
+            backup = _backup(engine, path, current)
+            log.info("database backed up to %s before migrating from %s", backup.name, current)
+        from alembic import command
+
+        with engine.begin() as conn:
+            command.upgrade(_alembic_config(conn), "head")
+    return Database(engine, path, encrypted=key is not None)

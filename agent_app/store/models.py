@@ -1,0 +1,150 @@
+"""SQLModel tables of the local store.
+
+Conventions:
+- every id is a client-generated UUID string (hex with dashes), so records can be created offline;
+- months are "YYYY-MM" text (lexicographic order is chronological);
+- money is an integer number of rupiah; money rows are append-only (a void is a new row);
+- timestamps are UTC ISO-8601 text from the device clock (information only, see docs/PROTOCOL.md).
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Meta(SQLModel, table=True):
+    """Small key/value facts of this device: device id, receipt prefix, counters, sync cursors."""
+
+    __tablename__ = "meta"
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class User(SQLModel, table=True):
+    """A person who signs in on this device (agent, counter clerk or supervisor)."""
+
+    __tablename__ = "user"
+    id: str = Field(primary_key=True)
+    username: str = Field(index=True, unique=True)
+    full_name: str
+    role: str  # "agent" | "clerk" | "supervisor"
+    password_hash: str  # argon2id, never the password
+    kecamatan_code: Optional[str] = None  # area scope, e.g. "7371010"; None = whole city
+    kelurahan_code: Optional[str] = None
+    language: str = "id"
+    server_user_id: Optional[str] = None  # set once the user has signed in online
+    active: bool = True
+    failed_attempts: int = 0
+    locked_until: Optional[str] = None
+    created_at: str
+
+
+class Worker(SQLModel, table=True):
+    """A BPU participant registered or pulled on this device."""
+
+    __tablename__ = "worker"
+    id: str = Field(primary_key=True)
+    nik: str = Field(index=True)
+    full_name: str
+    name_key: str = Field(index=True)  # normalised name for search (lower case, variants folded)
+    birth_date: str  # YYYY-MM-DD
+    sex: str  # "M" | "F"
+    phone: Optional[str] = Field(default=None, index=True)  # E.164 "+628..."
+    address: str = ""
+    kecamatan_code: str = Field(index=True)  # 7 digits, e.g. "7371010"
+    kelurahan_code: str = Field(index=True)  # 11 digits, e.g. "73710101001"
+    occupations: str  # JSON list of 1..2 occupation names
+    policy_sector: str  # "transport" | "other" (from the first occupation)
+    is_employer: bool = False
+    declared_income: int
+    programmes: str  # JSON {"jkk": "self", "jkm": "self", "jht": "apbd"}: programme -> funding source
+    desil: Optional[int] = None
+    desil_source: Optional[str] = None
+    desil_date: Optional[str] = None
+    disability: bool = False
+    disability_kind: Optional[str] = None
+    heir_name: Optional[str] = None
+    heir_relation: Optional[str] = None
+    consent_version: str
+    consent_at: str
+    consent_user_id: str
+    registered_at: str
+    registered_by: str  # user id
+    registration_month: str  # YYYY-MM: first month of coverage
+    paid_through: Optional[str] = Field(default=None, index=True)  # YYYY-MM, derived cache of payments
+    kpj: Optional[str] = None  # 11 digits, assigned by the central system
+    canonical_id: Optional[str] = None  # set when the server aliased this record to another one
+    origin: str = "local"  # "local" (registered here) | "pulled" (from the server)
+    sync_state: str = Field(default="pending", index=True)  # pending | synced | rejected | review
+    server_version: int = 0  # change sequence of the last pulled state
+    updated_at: str
+    deleted: bool = False  # tombstone from the server (deletion request carried out)
+
+
+class Payment(SQLModel, table=True):
+    """A contribution collected (kind="payment") or the reversal of one (kind="void").
+
+    Never updated except for sync bookkeeping columns (sync_state, server_flag, closeout_id).
+    """
+
+    __tablename__ = "payment"
+    id: str = Field(primary_key=True)
+    receipt_no: str = Field(index=True, unique=True)
+    kind: str = "payment"  # "payment" | "void"
+    worker_id: str = Field(foreign_key="worker.id", index=True)
+    months: str  # JSON list of "YYYY-MM" covered (for a void: those of the voided payment)
+    amount: int  # rupiah; negative for a void
+    breakdown: str  # JSON {"YYYY-MM": {"jkk": n, "jkm": n, "jht": n}}
+    method: str  # "cash" | "qris" | "transfer"
+    tariff_version: str
+    voids_payment_id: Optional[str] = Field(default=None, foreign_key="payment.id", index=True)
+    void_reason: Optional[str] = None
+    collected_at: str = Field(index=True)
+    collected_by: str = Field(index=True)  # user id
+    device_id: str
+    closeout_id: Optional[str] = Field(default=None, index=True)
+    sync_state: str = Field(default="pending", index=True)
+    server_flag: Optional[str] = None  # e.g. "possible_double_collection"
+
+
+class OutboxOp(SQLModel, table=True):
+    """One change waiting to reach (or having reached) the central server.
+
+    Written in the same transaction as the record it describes; payload is never rewritten.
+    The sequence is strictly increasing per (device, user) stream.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (UniqueConstraint("user_id", "seq", name="uq_outbox_stream_seq"),)
+    op_id: str = Field(primary_key=True)
+    user_id: str = Field(index=True)
+    seq: int = Field(index=True)
+    kind: str  # "worker.register", "payment.collect", "payment.void", ...
+    entity_id: str = Field(index=True)
+    schema_version: int = 1
+    payload: str  # canonical JSON
+    payload_hash: str  # sha256 hex of payload
+    state: str = Field(default="pending", index=True)  # pending|in_flight|acked|rejected|needs_review
+    attempts: int = 0
+    last_error: Optional[str] = None
+    result: Optional[str] = None  # JSON result from the server
+    created_at: str
+    acked_at: Optional[str] = None
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who did what to which record, when, with old and new values (UU PDP processing log)."""
+
+    __tablename__ = "audit"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    at: str = Field(index=True)
+    user_id: Optional[str] = Field(default=None, index=True)
+    action: str  # "worker.register", "payment.collect", "worker.view", "export", "sync", ...
+    entity: str
+    entity_id: Optional[str] = None
+    old: Optional[str] = None  # JSON
+    new: Optional[str] = None  # JSON
+    synced: bool = False

@@ -1,0 +1,61 @@
+"""Key recovery: the database key sealed to the organisation's public key.
+
+If Windows resets a user's credentials the keyring entry is gone, and with it the only
+copy of the key. So at key creation the key is also encrypted (RSA-OAEP, SHA-256) to the
+organisation's recovery public key, shipped with the reference data
+(``resources/reference/recovery_public_key.pem``, replaceable by the server), and written
+to ``<data dir>/key-recovery.json``. Only the holder of the private key (the central
+server's administrators) can open it: ``perisai-server recover-key`` prints the key, and
+``perisai-agent recover-key`` puts it back into the keyring. docs/KEY_RECOVERY.md walks
+through it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding
+
+RECOVERY_FILE = "key-recovery.json"
+_OAEP = padding.OAEP(mgf=padding.MGF1(algorithm=hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
+
+
+def default_public_key_pem() -> bytes:
+    from agent_app.domain.reference import default_reference_dir
+
+    return (default_reference_dir() / "recovery_public_key.pem").read_bytes()
+
+
+def key_id(public_key_pem: bytes) -> str:
+    public = serialization.load_pem_public_key(public_key_pem)
+    der = public.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return hashlib.sha256(der).hexdigest()[:16]
+
+
+def seal_key(data_dir: Path, key: bytes, *, public_key_pem: bytes | None = None) -> Path:
+    pem = public_key_pem or default_public_key_pem()
+    public = serialization.load_pem_public_key(pem)
+    sealed = public.encrypt(key, _OAEP)
+    target = Path(data_dir) / RECOVERY_FILE
+    record = {
+        "format": 1,
+        "key_id": key_id(pem),
+        "sealed_key": base64.b64encode(sealed).decode("ascii"),
+        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(json.dumps(record, indent=2))
+    tmp.replace(target)
+    return target
+
+
+def open_sealed_key(recovery_file: Path, private_key_pem: bytes, password: bytes | None = None) -> bytes:
+    """Server-side: recover the database key from a device's key-recovery.json."""
+    record = json.loads(Path(recovery_file).read_text())
+    private = serialization.load_pem_private_key(private_key_pem, password=password)
+    return private.decrypt(base64.b64decode(record["sealed_key"]), _OAEP)

@@ -1,0 +1,341 @@
+"""Wire schemas of the sync protocol, shared by the client engine and the reference server.
+
+Version 1, served under ``/v1/``. The prose description lives in docs/PROTOCOL.md.
+No Qt, no database: only pydantic models and the canonical payload hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+PROTOCOL_VERSION = 1
+API_PREFIX = "/v1"
+
+# Operation kinds and the schema version each one is written with today.
+OP_SCHEMAS: dict[str, int] = {
+    "worker.register": 1,
+    "worker.update": 1,
+    "worker.deletion_request": 1,
+    "payment.collect": 1,
+    "payment.void": 1,
+    "closeout.create": 1,
+    "audit.batch": 1,
+}
+
+MAX_BATCH_OPS = 500
+MAX_BODY_BYTES = 8 * 1024 * 1024  # after decompression
+
+
+def canonical_json(payload: Any) -> str:
+    """The one serialisation used for payload hashes on both ends."""
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def payload_hash(payload: Any) -> str:
+    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class BilingualText(Strict):
+    id: str
+    en: str
+
+
+# --- authentication -------------------------------------------------------------------
+
+
+class LoginRequest(Strict):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+    device_id: str = Field(min_length=8, max_length=64)
+    device_name: str = Field(default="", max_length=128)
+    app_version: str = Field(default="", max_length=32)
+
+
+class UserInfo(Strict):
+    id: str
+    username: str
+    full_name: str
+    role: Literal["agent", "clerk", "supervisor", "admin"]
+    wadah: Optional[str] = None
+    kecamatan_code: Optional[str] = None
+    kelurahan_code: Optional[str] = None
+
+
+class TokenPair(Strict):
+    access_token: str
+    refresh_token: str
+    expires_in: int  # seconds of validity of the access token
+    refresh_expires_in: int
+    user: UserInfo
+    # Additive (server 0.1): per-enrollment secret for receipt QR MACs, see receipt_mac().
+    # The same key is returned on every login/refresh of this (device, user) enrollment.
+    receipt_key: Optional[str] = None
+
+
+class RefreshRequest(Strict):
+    refresh_token: str = Field(min_length=16, max_length=512)
+    device_id: str = Field(min_length=8, max_length=64)
+
+
+# --- push ------------------------------------------------------------------------------
+
+
+class Operation(Strict):
+    op_id: str = Field(min_length=32, max_length=36)
+    seq: int = Field(ge=1)
+    kind: str = Field(max_length=64)
+    entity_id: str = Field(min_length=1, max_length=64)
+    schema_version: int = Field(ge=1)
+    payload: dict[str, Any]
+    payload_hash: str = Field(min_length=64, max_length=64)
+
+
+class PushRequest(Strict):
+    batch_id: str = Field(min_length=8, max_length=64)
+    device_id: str = Field(min_length=8, max_length=64)
+    app_version: str = Field(default="", max_length=32)
+    ops: list[Operation] = Field(min_length=1, max_length=MAX_BATCH_OPS)
+
+
+OpStatus = Literal["applied", "duplicate", "rejected", "needs_review"]
+
+
+class OpResult(Strict):
+    op_id: str
+    status: OpStatus
+    code: Optional[str] = None  # machine code of a rejection / review reason
+    message: Optional[BilingualText] = None
+    # Server-assigned values: {"kpj": "...", "canonical_id": "...", "flag": "..."}
+    assigned: dict[str, Any] = Field(default_factory=dict)
+    # Additive (server 0.1): for status "duplicate", the status the op got the first time
+    # ("applied" or "needs_review"), so a client that lost the first answer can settle it.
+    original_status: Optional[OpStatus] = None
+
+
+class PushResponse(Strict):
+    batch_id: str
+    results: list[OpResult]
+    contiguous_seq: int  # highest seq with no gap received from this (device, user) stream
+    server_time: str
+
+
+# --- pull ------------------------------------------------------------------------------
+
+
+class Change(Strict):
+    seq: int  # server change sequence, assigned in commit order
+    entity: Literal["worker", "payment", "reference"]
+    id: str
+    op: Literal["upsert", "delete"]
+    data: Optional[dict[str, Any]] = None
+
+
+class PullResponse(Strict):
+    changes: list[Change]
+    cursor: int  # store this and send it back as ?cursor=
+    has_more: bool
+
+
+class ReferenceBundle(Strict):
+    version: str
+    published_at: str
+    files: dict[str, Any]  # name -> content (tariffs.json, consent.json, targets.json, ...)
+    latest_app_version: Optional[str] = None
+    download_url: Optional[str] = None
+
+
+class Health(Strict):
+    status: Literal["ok"]
+    service: Literal["perisai-central"]
+    protocol: int
+    min_app_version: str
+
+
+class ErrorBody(Strict):
+    """Body of every non-2xx answer from the server."""
+
+    code: str
+    message: BilingualText
+
+
+# --- additive (server 0.1): receipt verification --------------------------------------
+
+
+def receipt_mac(key: str, receipt_no: str, amount: int, months: list[str]) -> str:
+    """HMAC-SHA256 (hex) of a receipt's canonical fields, printed in the receipt QR code.
+
+    key is TokenPair.receipt_key of the (device, user) enrollment that issued the receipt.
+    Canonical message: "<receipt_no>|<amount>|<months sorted, comma separated>" in UTF-8.
+    """
+    message = f"{receipt_no}|{int(amount)}|{','.join(sorted(months))}"
+    return hmac.new(key.encode("utf-8"), message.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+class ReceiptVerifyRequest(Strict):
+    receipt_no: str = Field(min_length=1, max_length=64)
+    amount: int
+    months: list[str] = Field(min_length=1, max_length=36)
+    mac: str = Field(min_length=64, max_length=64)
+
+
+class ReceiptVerifyResponse(Strict):
+    valid: bool  # True only when the receipt is known, the MAC matches and it is not voided
+    # "valid" | "voided" | "unknown" (not on the server yet) | "mismatch" (MAC or fields differ)
+    status: Literal["valid", "voided", "unknown", "mismatch"]
+    payment_status: Optional[Literal["active", "voided"]] = None
+    flag: Optional[str] = None  # e.g. "possible_double_collection"
+    message: BilingualText
+
+
+# --- additive (server 0.1): operation payloads ------------------------------------------
+# Payloads mirror the client's store columns (agent_app/store/models.py). Unknown keys are
+# ignored (kept verbatim in the server's copy of the payload) so that a newer client can add
+# columns without breaking an older server. occupations/programmes/months/breakdown may be
+# sent as JSON text (as stored locally) or as JSON values.
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _json_text(cls, value: Any, info: Any) -> Any:
+        if info.field_name in _JSON_FIELDS and isinstance(value, str):
+            try:
+                return json.loads(value)
+            except ValueError:
+                return value  # let the field's own type report the error
+        return value
+
+
+_JSON_FIELDS = {"occupations", "programmes", "months", "breakdown"}
+
+_MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+_DATE = r"^\d{4}-\d{2}-\d{2}$"
+
+
+class WorkerPayload(Payload):
+    """Payload of "worker.register" (schema 1)."""
+
+    id: str = Field(min_length=1, max_length=64)
+    nik: str = Field(pattern=r"^\d{16}$")
+    full_name: str = Field(min_length=1, max_length=128)
+    birth_date: str = Field(pattern=_DATE)
+    sex: Literal["M", "F"]
+    phone: Optional[str] = Field(default=None, pattern=r"^\+628\d{7,11}$")
+    address: str = Field(default="", max_length=512)
+    kecamatan_code: str = Field(pattern=r"^\d{6,7}$")
+    kelurahan_code: str = Field(pattern=r"^\d{10,11}$")
+    occupations: list[str] = Field(min_length=1, max_length=2)
+    policy_sector: str = Field(min_length=1, max_length=32)
+    is_employer: bool = False
+    declared_income: int = Field(ge=1_000_000)
+    programmes: dict[str, str]
+    desil: Optional[int] = Field(default=None, ge=1, le=10)
+    desil_source: Optional[str] = Field(default=None, max_length=64)
+    desil_date: Optional[str] = Field(default=None, max_length=32)
+    disability: bool = False
+    disability_kind: Optional[str] = Field(default=None, max_length=64)
+    heir_name: Optional[str] = Field(default=None, max_length=128)
+    heir_relation: Optional[str] = Field(default=None, max_length=32)
+    consent_version: str = Field(min_length=1, max_length=32)
+    consent_at: str = Field(min_length=10, max_length=40)
+    consent_user_id: str = Field(min_length=1, max_length=64)
+    registered_at: str = Field(min_length=10, max_length=40)
+    registered_by: str = Field(min_length=1, max_length=64)
+    registration_month: str = Field(pattern=_MONTH)
+
+
+# Fields a "worker.update" may change (identity fields go through review, not update).
+# NIK, birth date and sex are checked against each other: correcting them is a review case.
+WORKER_UPDATABLE = frozenset(WorkerPayload.model_fields) - {
+    "id", "nik", "birth_date", "sex", "registered_at", "registered_by", "registration_month",
+}
+# Bookkeeping keys a "worker.update" payload may carry besides "id" and the changed fields.
+WORKER_UPDATE_META = frozenset({"updated_at", "updated_by"})
+
+
+class DeletionRequestPayload(Payload):
+    """Payload of "worker.deletion_request" (schema 1): UU PDP erasure request."""
+
+    id: str = Field(min_length=1, max_length=64)
+    reason: str = Field(min_length=1, max_length=512)
+    requested_at: str = Field(min_length=10, max_length=40)
+    by: str = Field(min_length=1, max_length=64)
+
+
+class PaymentPayload(Payload):
+    """Payload of "payment.collect" (schema 1)."""
+
+    id: str = Field(min_length=1, max_length=64)
+    receipt_no: str = Field(min_length=1, max_length=64)
+    worker_id: str = Field(min_length=1, max_length=64)
+    months: list[str] = Field(min_length=1, max_length=36)
+    amount: int = Field(gt=0)
+    breakdown: dict[str, dict[str, int]] = Field(default_factory=dict)
+    method: Literal["cash", "qris", "transfer"]
+    tariff_version: str = Field(min_length=1, max_length=64)
+    collected_at: str = Field(min_length=10, max_length=40)
+    collected_by: str = Field(min_length=1, max_length=64)
+    device_id: str = Field(min_length=1, max_length=64)
+
+    @field_validator("months")
+    @classmethod
+    def _months(cls, months: list[str]) -> list[str]:
+        for m in months:
+            if not re.match(_MONTH, m):
+                raise ValueError("months must be YYYY-MM")
+        if len(set(months)) != len(months):
+            raise ValueError("months must not repeat")
+        return months
+
+
+class VoidPayload(Payload):
+    """Payload of "payment.void" (schema 1): a reversal row (amount negative)."""
+
+    id: str = Field(min_length=1, max_length=64)
+    receipt_no: str = Field(min_length=1, max_length=64)
+    voids_payment_id: str = Field(min_length=1, max_length=64)
+    reason: str = Field(min_length=1, max_length=512)
+    amount: int = Field(lt=0)
+    worker_id: Optional[str] = Field(default=None, max_length=64)
+    months: list[str] = Field(default_factory=list, max_length=36)
+    method: Optional[str] = Field(default=None, max_length=16)
+    collected_at: str = Field(min_length=10, max_length=40)
+    collected_by: str = Field(min_length=1, max_length=64)
+    device_id: str = Field(min_length=1, max_length=64)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _void_reason(cls, data: Any) -> Any:
+        # The local Payment row calls the reason "void_reason": accept either name.
+        if isinstance(data, dict) and "reason" not in data and "void_reason" in data:
+            data = {**data, "reason": data["void_reason"]}
+        return data
+
+
+class DocumentPayload(Payload):
+    """Payload of "closeout.create" and "audit.batch": stored as-is, must carry an id."""
+
+    model_config = ConfigDict(extra="allow")
+    id: str = Field(min_length=1, max_length=64)
+
+
+OP_PAYLOADS: dict[str, type[Payload]] = {
+    "worker.register": WorkerPayload,
+    "worker.deletion_request": DeletionRequestPayload,
+    "payment.collect": PaymentPayload,
+    "payment.void": VoidPayload,
+    "closeout.create": DocumentPayload,
+    "audit.batch": DocumentPayload,
+}

@@ -1,0 +1,91 @@
+"""The database file: pragmas, migrations, backups, refusing a newer schema, encryption."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from agent_app.store.db import StoreError, head_revision, open_database
+
+
+def pragma(db, name):
+    with db.engine.connect() as conn:
+        return conn.exec_driver_sql(f"PRAGMA {name}").scalar_one()
+
+
+def test_new_database_is_durable_and_migrated(tmp_path):
+    db = open_database(tmp_path / "p.db")
+    try:
+        assert pragma(db, "journal_mode") == "wal"
+        assert pragma(db, "synchronous") == 2  # FULL
+        assert pragma(db, "foreign_keys") == 1
+        with db.engine.connect() as conn:
+            version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one()
+        assert version == head_revision()
+        assert db.integrity_check() == "ok"
+    finally:
+        db.close()
+    # Opening an up-to-date file makes no backup.
+    open_database(tmp_path / "p.db").close()
+    assert not list((tmp_path / "backups").glob("*")) if (tmp_path / "backups").exists() else True
+
+
+def test_database_newer_than_the_app_is_refused(tmp_path):
+    path = tmp_path / "p.db"
+    open_database(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = 'ffff_from_the_future'")
+    with pytest.raises(StoreError) as info:
+        open_database(path)
+    assert info.value.code == "too_new"
+
+
+def test_migrating_an_older_file_backs_it_up_first(tmp_path):
+    path = tmp_path / "p.db"
+    open_database(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO meta(key, value) VALUES ('marker', 'kept')")
+    # Pretend the file is at the base revision with the schema already there: the
+    # migration machinery must back it up before touching it.
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM alembic_version")
+        for table in [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table') AND name NOT IN "
+            "('alembic_version', 'meta') AND name NOT LIKE 'worker_search%' AND name NOT LIKE 'sqlite_%'")]:
+            conn.execute(f"DROP TABLE {table}")
+        conn.execute("DROP TABLE worker_search")
+    with pytest.raises(Exception):
+        # the meta table already exists, so the initial migration fails ...
+        open_database(path)
+    backups = list((tmp_path / "backups").glob("p-empty-*.db"))
+    assert backups, "a backup must exist before any migration runs"
+    with sqlite3.connect(backups[0]) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key='marker'").fetchone() == ("kept",)
+    # ... and the original file is left as it was (the failed migration rolled back).
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key='marker'").fetchone() == ("kept",)
+
+
+def test_encrypted_database_hides_personal_data_and_rejects_a_wrong_key(tmp_path):
+    path = tmp_path / "p.db"
+    key = bytes(range(32))
+    db = open_database(path, key)
+    with db.write() as s:
+        from agent_app.store.models import Meta
+
+        s.add(Meta(key="sentinel", value="SENTINEL-7371014107900001-Rahmawati"))
+    db.close()
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("p.db*"))
+    assert b"SENTINEL" not in raw and b"7371014107900001" not in raw
+    assert not raw.startswith(b"SQLite format 3")
+    with pytest.raises(StoreError) as info:
+        open_database(path, bytes(32))
+    assert info.value.code == "wrong_key"
+    with pytest.raises(StoreError) as info:
+        open_database(path)  # no key at all
+    assert info.value.code == "wrong_key"
+    reopened = open_database(path, key)
+    with reopened.read() as s:
+        assert s.get(Meta, "sentinel").value.startswith("SENTINEL")
+    reopened.close()

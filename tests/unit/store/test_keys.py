@@ -1,0 +1,111 @@
+"""The database key lives in the OS keyring; nothing is ever silently left in plaintext."""
+
+from __future__ import annotations
+
+import keyring
+import pytest
+from keyring.backends.fail import Keyring as FailKeyring
+
+from agent_app.paths import app_paths
+from agent_app.store import recovery
+from agent_app.store.db import StoreError, open_database
+from agent_app.store.keys import KeyStore, is_plaintext_database, open_store
+from agent_app.store.models import Meta
+from tests.conftest import MemoryKeyring
+
+SENTINEL = "SENTINEL-Hasnawati-7371015507850002"
+
+
+def put_sentinel(db):
+    with db.write() as s:
+        s.add(Meta(key="sentinel", value=SENTINEL))
+
+
+def file_bytes(paths) -> bytes:
+    return b"".join(p.read_bytes() for p in paths.root.glob("perisai.db*"))
+
+
+def test_first_start_makes_an_encrypted_store_with_a_keyring_key(tmp_path, memory_keyring):
+    paths = app_paths(tmp_path)
+    db = open_store(paths)
+    put_sentinel(db)
+    db.close()
+    assert not is_plaintext_database(paths.database)
+    assert SENTINEL.encode() not in file_bytes(paths)
+    stored = list(memory_keyring.secrets.values())
+    assert len(stored) == 1 and len(bytes.fromhex(stored[0])) == 32
+    # No file anywhere in the data dir holds the key.
+    for path in paths.root.rglob("*"):
+        if path.is_file():
+            assert stored[0].encode() not in path.read_bytes()
+    reopened = open_store(paths)
+    with reopened.read() as s:
+        assert s.get(Meta, "sentinel").value == SENTINEL
+    reopened.close()
+
+
+def test_existing_plaintext_store_is_encrypted_in_place_with_nothing_lost(tmp_path):
+    paths = app_paths(tmp_path)
+    plain = open_database(paths.database)
+    put_sentinel(plain)
+    plain.close()
+    assert SENTINEL.encode() in file_bytes(paths)
+    db = open_store(paths)
+    with db.read() as s:
+        assert s.get(Meta, "sentinel").value == SENTINEL
+    assert db.integrity_check() == "ok"
+    db.close()
+    assert SENTINEL.encode() not in file_bytes(paths)
+    assert not list(paths.root.glob("*.encrypting"))
+
+
+def test_a_lost_keyring_entry_never_starts_an_empty_store_over_the_data(tmp_path, memory_keyring):
+    paths = app_paths(tmp_path)
+    db = open_store(paths)
+    put_sentinel(db)
+    db.close()
+    size = paths.database.stat().st_size
+    memory_keyring.secrets.clear()  # e.g. Windows reset the user's credentials
+    with pytest.raises(StoreError) as info:
+        open_store(paths)
+    assert info.value.code == "key_missing"
+    assert paths.database.stat().st_size == size
+
+
+def test_no_usable_keyring_is_a_clear_error_not_a_plaintext_fallback(tmp_path, monkeypatch):
+    keyring.set_keyring(FailKeyring())
+    paths = app_paths(tmp_path)
+    with pytest.raises(StoreError) as info:
+        open_store(paths)
+    assert info.value.code == "keyring_unavailable"
+    assert not paths.database.exists()
+
+
+def test_development_key_file_switch(tmp_path, monkeypatch):
+    keyring.set_keyring(FailKeyring())
+    monkeypatch.setenv("PERISAI_DEV_KEY_FILE", "1")
+    paths = app_paths(tmp_path)
+    db = open_store(paths)
+    put_sentinel(db)
+    db.close()
+    assert KeyStore(paths.database).dev_file.exists()
+    assert SENTINEL.encode() not in file_bytes(paths)
+
+
+def test_key_recovery_with_the_organisation_private_key(tmp_path, memory_keyring):
+    from pathlib import Path
+
+    paths = app_paths(tmp_path)
+    db = open_store(paths)
+    put_sentinel(db)
+    db.close()
+    original = bytes.fromhex(next(iter(memory_keyring.secrets.values())))
+    memory_keyring.secrets.clear()
+    private_pem = (Path(__file__).resolve().parents[3] / "sync/server/demo_recovery_private.pem").read_bytes()
+    recovered = recovery.open_sealed_key(paths.root / recovery.RECOVERY_FILE, private_pem)
+    assert recovered == original
+    KeyStore(paths.database).put(recovered)
+    reopened = open_store(paths)
+    with reopened.read() as s:
+        assert s.get(Meta, "sentinel").value == SENTINEL
+    reopened.close()
