@@ -99,6 +99,41 @@ class WorkerDetail:
     pending_ops: int
 
 
+def _prefix(column, prefix: str):
+    """column starts with prefix, as an index range (LIKE would not use the index)."""
+    return and_(column >= prefix, column < prefix + "\U0010ffff")
+
+
+LIST_ORDER = (Worker.deleted, Worker.name_key, Worker.id)  # matches ix_worker_list
+
+
+def _text_search(typed: str) -> tuple[list, tuple]:
+    """The search box's filter and the order that serves it from an index.
+
+    NIKs never start with 0 and local phones always do, so "08..." (or "+62...") is a
+    phone and other digits are a NIK: each is one range on its own index, listed in that
+    index's order, so the first page comes without sorting the whole table. A name
+    fragment of 3+ characters is a substring match in the trigram index; a shorter one is
+    a name prefix on the list index.
+    """
+    needle = typed.strip()
+    if not needle:
+        return [], LIST_ORDER
+    compact = needle.replace(" ", "").replace("-", "").replace(".", "")
+    digits = compact.lstrip("+")
+    if digits.isdigit():
+        if compact.startswith("+") or digits.startswith("0"):
+            phone = "+62" + digits[1:] if digits.startswith("0") else "+" + digits
+            return [_prefix(Worker.phone, phone)], (Worker.phone, Worker.id)
+        return [_prefix(Worker.nik, digits)], (Worker.nik, Worker.id)
+    key = search_key(needle)
+    if len(key) >= 3:
+        match = text("worker.rowid IN (SELECT rowid FROM worker_search "
+                      "WHERE worker_search MATCH :fts)").bindparams(fts=f'name_key : "{key}"')
+        return [match], LIST_ORDER
+    return ([_prefix(Worker.name_key, key)] if key else []), LIST_ORDER
+
+
 ROW_COLUMNS = (
     Worker.id, Worker.nik, Worker.full_name, Worker.kelurahan_code, Worker.phone,
     Worker.paid_through, Worker.sync_state, Worker.kpj,
@@ -232,38 +267,15 @@ class WorkerService:
                     "never": paid.is_(None),
                 }[query.status]
             )
-        needle = query.text.strip()
-        if needle:
-            digits = "".join(ch for ch in needle if ch.isdigit())
-            if digits and len(digits) == len(needle.replace(" ", "").replace("-", "").replace("+", "")):
-                # A number: NIK or phone. Phones are stored as +628..., people type 08...
-                phone_digits = "62" + digits[1:] if digits.startswith("0") else digits
-                if len(digits) >= 3:
-                    stmt = stmt.where(
-                        text("worker.rowid IN (SELECT rowid FROM worker_search "
-                             "WHERE worker_search MATCH :fts)").bindparams(
-                            fts=f'nik : "{digits}" OR phone : "{phone_digits}"'
-                        )
-                    )
-                else:
-                    stmt = stmt.where(Worker.nik.startswith(digits))
-            else:
-                key = search_key(needle)
-                if len(key) >= 3:
-                    stmt = stmt.where(
-                        text("worker.rowid IN (SELECT rowid FROM worker_search "
-                             "WHERE worker_search MATCH :fts)").bindparams(
-                            fts=f'name_key : "{key}"'
-                        )
-                    )
-                elif key:
-                    stmt = stmt.where(Worker.name_key.startswith(key))
-        return stmt
+        return stmt.where(*_text_search(query.text)[0])
 
     def search(self, query: WorkerQuery, offset: int = 0, limit: int = 100) -> list[WorkerRow]:
-        stmt = self._filtered(select(*ROW_COLUMNS), query).order_by(
-            Worker.name_key, Worker.id
-        ).offset(offset).limit(limit)
+        stmt = (
+            self._filtered(select(*ROW_COLUMNS), query)
+            .order_by(*_text_search(query.text)[1])
+            .offset(offset)
+            .limit(limit)
+        )
         with self.db.read() as s:
             return [WorkerRow(*row) for row in s.exec(stmt)]
 

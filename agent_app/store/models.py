@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -46,16 +46,26 @@ class Worker(SQLModel, table=True):
     """A BPU participant registered or pulled on this device."""
 
     __tablename__ = "worker"
+    # Every list query filters on `deleted` and is ordered by name (or by NIK / phone when
+    # searching a number): these indexes serve each filter in its order, so a page comes
+    # without sorting the table and OFFSET skips index entries without reading rows.
+    __table_args__ = (
+        Index("ix_worker_list", "deleted", "name_key", "id"),
+        Index("ix_worker_nik", "deleted", "nik", "id"),
+        Index("ix_worker_phone", "deleted", "phone", "id"),
+        Index("ix_worker_kelurahan", "deleted", "kelurahan_code", "name_key", "id"),
+        Index("ix_worker_kecamatan", "deleted", "kecamatan_code", "name_key", "id"),
+    )
     id: str = Field(primary_key=True)
-    nik: str = Field(index=True)
+    nik: str
     full_name: str
-    name_key: str = Field(index=True)  # normalised name for search (lower case, variants folded)
+    name_key: str  # normalised name for search (lower case, variants folded)
     birth_date: str  # YYYY-MM-DD
     sex: str  # "M" | "F"
-    phone: Optional[str] = Field(default=None, index=True)  # E.164 "+628..."
+    phone: Optional[str] = None  # E.164 "+628..."
     address: str = ""
-    kecamatan_code: str = Field(index=True)  # 7 digits, e.g. "7371010"
-    kelurahan_code: str = Field(index=True)  # 11 digits, e.g. "73710101001"
+    kecamatan_code: str  # 7 digits, e.g. "7371010"
+    kelurahan_code: str  # 11 digits, e.g. "73710101001"
     occupations: str  # JSON list of 1..2 occupation names
     policy_sector: str  # "transport" | "other" (from the first occupation)
     is_employer: bool = False
@@ -148,3 +158,42 @@ class AuditEntry(SQLModel, table=True):
     old: Optional[str] = None  # JSON
     new: Optional[str] = None  # JSON
     synced: bool = False
+
+
+class Closeout(SQLModel, table=True):
+    """A cash close-out (tutup kas) of one user on this device: locked once written.
+
+    The period is every payment of the user on this device not yet in a close-out
+    (Payment.closeout_id is NULL); period_start/period_end are the collected_at range for
+    print only. Only the handover fields are filled later, once (see services.closeout).
+    """
+
+    __tablename__ = "closeout"
+    id: str = Field(primary_key=True)
+    user_id: str = Field(index=True)
+    period_start: Optional[str] = None  # collected_at of the first entry (None: empty period)
+    period_end: str  # moment of the close-out
+    expected_cash: int  # cash payments minus cash voids of the period
+    counted_cash: int
+    variance: int  # counted - expected
+    explanation: str = ""
+    noncash_amount: int = 0  # QRIS + transfer of the period (not in the drawer)
+    entries: int = 0  # payment + void rows closed
+    created_at: str = Field(index=True)
+    locked: bool = True
+    handed_to: Optional[str] = None  # treasurer who received the cash (set once)
+    handed_at: Optional[str] = None
+    handover_by: Optional[str] = None  # user id who recorded the handover
+    sync_state: str = Field(default="pending", index=True)
+
+
+class FollowupContact(SQLModel, table=True):
+    """"Contacted" marks of the follow-up list (local to this device, append-only)."""
+
+    __tablename__ = "followup_contact"
+    id: str = Field(primary_key=True)
+    worker_id: str = Field(foreign_key="worker.id", index=True)
+    user_id: str
+    contacted_on: str  # YYYY-MM-DD (WITA) the person was reached
+    note: str = ""
+    created_at: str

@@ -121,12 +121,12 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('worker', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_worker_kecamatan_code'), ['kecamatan_code'], unique=False)
-        batch_op.create_index(batch_op.f('ix_worker_kelurahan_code'), ['kelurahan_code'], unique=False)
-        batch_op.create_index(batch_op.f('ix_worker_name_key'), ['name_key'], unique=False)
-        batch_op.create_index(batch_op.f('ix_worker_nik'), ['nik'], unique=False)
+        batch_op.create_index('ix_worker_kecamatan', ['deleted', 'kecamatan_code', 'name_key', 'id'], unique=False)
+        batch_op.create_index('ix_worker_kelurahan', ['deleted', 'kelurahan_code', 'name_key', 'id'], unique=False)
+        batch_op.create_index('ix_worker_list', ['deleted', 'name_key', 'id'], unique=False)
+        batch_op.create_index('ix_worker_nik', ['deleted', 'nik', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_worker_paid_through'), ['paid_through'], unique=False)
-        batch_op.create_index(batch_op.f('ix_worker_phone'), ['phone'], unique=False)
+        batch_op.create_index('ix_worker_phone', ['deleted', 'phone', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_worker_sync_state'), ['sync_state'], unique=False)
 
     op.create_table('payment',
@@ -204,12 +204,12 @@ def downgrade() -> None:
     op.drop_table('payment')
     with op.batch_alter_table('worker', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_worker_sync_state'))
-        batch_op.drop_index(batch_op.f('ix_worker_phone'))
+        batch_op.drop_index('ix_worker_phone')
         batch_op.drop_index(batch_op.f('ix_worker_paid_through'))
-        batch_op.drop_index(batch_op.f('ix_worker_nik'))
-        batch_op.drop_index(batch_op.f('ix_worker_name_key'))
-        batch_op.drop_index(batch_op.f('ix_worker_kelurahan_code'))
-        batch_op.drop_index(batch_op.f('ix_worker_kecamatan_code'))
+        batch_op.drop_index('ix_worker_nik')
+        batch_op.drop_index('ix_worker_list')
+        batch_op.drop_index('ix_worker_kelurahan')
+        batch_op.drop_index('ix_worker_kecamatan')
 
     op.drop_table('worker')
     with op.batch_alter_table('user', schema=None) as batch_op:
