@@ -6,8 +6,12 @@ from pathlib import Path
 
 from agent_app.domain.reference import ReferenceData, load_reference
 from agent_app.services.base import Clock, device_id, pending_count
+from agent_app.services.closeout import CloseoutService
+from agent_app.services.dashboard import DashboardService
+from agent_app.services.followup import FollowupService
 from agent_app.services.importer import ImportService
 from agent_app.services.payments import PaymentService
+from agent_app.services.reports import ReportService
 from agent_app.services.users import UserService
 from agent_app.services.workers import WorkerService
 from agent_app.store.db import Database, open_database
@@ -22,6 +26,10 @@ class AgentCore:
         self.workers = WorkerService(db, self.ref, self.clock)
         self.payments = PaymentService(db, self.ref, self.clock, self.workers)
         self.importer = ImportService(self.workers, self.clock)
+        self.closeouts = CloseoutService(db, self.clock)
+        self.followup = FollowupService(db, self.ref, self.clock)
+        self.dashboard = DashboardService(db, self.ref, self.clock)
+        self.reports = ReportService(db, self.ref, self.clock)
         with db.write() as s:
             self.device_id = device_id(s)
 

@@ -1,0 +1,169 @@
+"""``perisai-agent``: the desktop app and its headless commands.
+
+    perisai-agent [--data-dir DIR] [--lang id|en]        start the app
+    perisai-agent demo [--data-dir DIR]                  local server + demo data + app
+    perisai-agent import FILE --report REPORT.csv --user NAME
+    perisai-agent login --server URL --user NAME
+    perisai-agent sync --once [--server URL] --user NAME
+    perisai-agent --self-test [--data-dir DIR]
+
+Passwords are read from the terminal, or from standard input with ``--password-stdin``
+(scheduled tasks); never from the command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from agent_app.paths import app_paths
+
+EXIT_OK = 0
+EXIT_PROBLEM = 1
+EXIT_REFUSED_ROWS = 3
+SERVER_URL_KEY = "server_url"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="perisai-agent", description=__doc__.split("\n")[0])
+    parser.add_argument("--data-dir", help="folder for the database and logs (portable installs)")
+    parser.add_argument("--lang", choices=("id", "en"), help="interface language")
+    parser.add_argument("--self-test", action="store_true", help="check the installation and exit")
+    sub = parser.add_subparsers(dest="command")
+
+    demo = sub.add_parser("demo", help="start a local reference server with demo data, then the app")
+    demo.add_argument("--port", type=int, default=0, help="server port (default: a free one)")
+    demo.add_argument("--workers", type=int, default=1500, help="demo workers to generate")
+    demo.add_argument("--no-gui", action="store_true", help="prepare everything, don't open the window")
+
+    imp = sub.add_parser("import", help="import a CSV/XLSX list of workers")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--report", type=Path, required=True, help="where to write the row-by-row report (CSV)")
+    imp.add_argument("--user", required=True, help="the local user importing the list")
+    imp.add_argument("--password-stdin", action="store_true")
+    imp.add_argument("--dry-run", action="store_true", help="only check and report")
+
+    login = sub.add_parser("login", help="sign in online once; offline sign-in works afterwards")
+    login.add_argument("--server", help="central server URL")
+    login.add_argument("--user", required=True)
+    login.add_argument("--password-stdin", action="store_true")
+
+    sync = sub.add_parser("sync", help="push queued records and pull updates")
+    sync.add_argument("--once", action="store_true", required=True, help="one round, then exit")
+    sync.add_argument("--server", help="central server URL")
+    sync.add_argument("--user", required=True)
+    return parser
+
+
+def _password(args) -> str:
+    if getattr(args, "password_stdin", False):
+        return sys.stdin.readline().rstrip("\r\n")
+    return getpass.getpass("Kata sandi / Password: ")
+
+
+def _open_core(paths, *, create: bool = True):
+    """Open the store (decrypting it when a key exists) and the use cases."""
+    from agent_app.services.core import AgentCore
+    from agent_app.store.keys import open_store
+
+    return AgentCore(open_store(paths))
+
+
+def _server_url(core, explicit: str | None) -> str:
+    from agent_app.services.base import get_meta, set_meta
+
+    if explicit:
+        with core.db.write() as s:
+            set_meta(s, SERVER_URL_KEY, explicit)
+        return explicit
+    with core.db.read() as s:
+        stored = get_meta(s, SERVER_URL_KEY)
+    url = stored or os.environ.get("PERISAI_SERVER_URL")
+    if not url:
+        raise SystemExit("Alamat server belum diatur: gunakan --server URL / No server URL: use --server URL")
+    return url
+
+
+def _cmd_import(args, paths) -> int:
+    from agent_app.services.base import ServiceError
+    from agent_app.services.importer import describe
+
+    core = _open_core(paths)
+    try:
+        try:
+            user = core.users.authenticate(args.user, _password(args))
+            report = core.importer.preview(args.file)
+        except ServiceError as exc:
+            print(exc.text(), file=sys.stderr)
+            return EXIT_PROBLEM
+        report.write_csv(args.report)
+        print(describe(report))
+        imported = 0
+        if report.valid and not args.dry_run:
+            imported = core.importer.commit(user, report)
+        print(f"Diimpor / imported: {imported}")
+        return EXIT_REFUSED_ROWS if (report.refused or report.file_issues) else EXIT_OK
+    finally:
+        core.close()
+
+
+def _cmd_login(args, paths) -> int:
+    from sync.headless import login
+
+    core = _open_core(paths)
+    try:
+        return login(core, _server_url(core, args.server), args.user, _password(args))
+    finally:
+        core.close()
+
+
+def _cmd_sync(args, paths) -> int:
+    from sync.headless import sync_once
+
+    core = _open_core(paths)
+    try:
+        return sync_once(core, _server_url(core, args.server), args.user)
+    finally:
+        core.close()
+
+
+def _cmd_gui(args, paths, server_url: str | None = None) -> int:
+    from agent_app.app import run_gui
+
+    core = _open_core(paths)
+    try:
+        if server_url:
+            _server_url(core, server_url)
+        return run_gui(core, lang=args.lang, argv=sys.argv[:1], paths=paths)
+    finally:
+        core.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    paths = app_paths(args.data_dir)
+    from agent_app.logs import setup_logging
+
+    setup_logging(paths.logs)
+    if args.self_test:
+        from agent_app.selftest import run_self_test
+
+        return run_self_test(paths.root)
+    if args.command == "import":
+        return _cmd_import(args, paths)
+    if args.command == "login":
+        return _cmd_login(args, paths)
+    if args.command == "sync":
+        return _cmd_sync(args, paths)
+    if args.command == "demo":
+        from agent_app.demo_env import run_demo
+
+        return run_demo(args, paths)
+    return _cmd_gui(args, paths)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,124 @@
+"""Importing the city's CSV/XLSX lists: preview, row-by-row report, all-or-nothing commit."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from sqlmodel import func, select
+
+from agent_app.services.base import ServiceError
+from agent_app.store.models import OutboxOp, Worker
+
+REPO = Path(__file__).resolve().parents[3]
+SAMPLE = REPO / "resources/samples/daftar_pekerja_apbd_contoh.csv"
+HEADER = ["nik", "nama", "tanggal_lahir", "jenis_kelamin", "telepon", "alamat", "kelurahan",
+          "pekerjaan", "penghasilan", "jht", "sumber_dana", "persetujuan"]
+GOOD = ["7371014107900001", "Sitti Rahmawati", "01/07/1990", "P", "0812 3456 7890",
+        "Jl. Veteran 3", "Bontorannu", "Pedagang pasar", "1.000.000", "tidak", "APBD", "ya"]
+
+
+def write_csv(path: Path, rows, header=HEADER, delimiter=","):
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def count(core, model) -> int:
+    with core.db.read() as s:
+        return s.exec(select(func.count()).select_from(model)).one()
+
+
+def test_sample_file_imports_completely(core, user):
+    report = core.importer.preview(SAMPLE)
+    assert report.counts()["valid"] == 20 and not report.refused
+    assert core.importer.commit(user, report) == 20
+    assert count(core, Worker) == 20 and count(core, OutboxOp) == 20
+    with core.db.read() as s:
+        funding = {w.programmes for w in s.exec(select(Worker))}
+    assert all('"jkk": "apbd"' in f for f in funding)
+
+
+def test_report_explains_each_refused_row(core, user, tmp_path):
+    core.workers.register(user, __import__("tests.unit.conftest", fromlist=["make_form"]).make_form(
+        nik="7371010101800002", full_name="Baso Daeng Nai", birth_date=__import__("datetime").date(1980, 1, 1), sex="M"))
+    rows = [
+        GOOD,
+        GOOD[:1] + ["Sitti Kembar"] + GOOD[2:],                 # same NIK as row 1
+        ["7371010101800002", "Baso Daeng Nai", "01/01/1980", "L", "", "Jl. Kandea", "Bontorannu",
+         "Nelayan", "1500000", "tidak", "APBD", "ya"],           # already on the device
+        ["12345", "Andi", "31/02/1990", "L", "0812", "Jl. X", "Kelurahan Entah", "Astronot",
+         "500000", "mungkin", "APBD", "ya"],                     # many problems
+    ]
+    report = core.importer.preview(write_csv(tmp_path / "list.csv", rows, delimiter=";"))
+    assert [r.status for r in report.rows] == ["valid", "duplicate_file", "duplicate_store", "invalid"]
+    bad = report.rows[3].messages("id")
+    assert "NIK harus 16 digit" in bad and "tanggal_lahir" in bad and "jht" in bad
+    assert "baris 1" in report.rows[1].messages("id")
+    out = tmp_path / "laporan.csv"
+    report.write_csv(out)
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "baris,nik,nama,status,keterangan" and len(lines) == 5
+    before = count(core, Worker)
+    assert core.importer.commit(user, report) == 1
+    assert count(core, Worker) == before + 1
+
+
+def test_xlsx_list_and_missing_columns(core, user, tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    sheet.append(GOOD)
+    book.save(tmp_path / "list.xlsx")
+    report = core.importer.preview(tmp_path / "list.xlsx")
+    assert report.counts()["valid"] == 1
+    broken = core.importer.preview(write_csv(tmp_path / "b.csv", [GOOD[:3]], header=HEADER[:3]))
+    assert broken.rows == [] and "persetujuan" in broken.file_issues[0].text("id")
+    with pytest.raises(ServiceError) as info:
+        core.importer.preview(tmp_path / "list.pdf")
+    assert info.value.code == "import.unsupported"
+
+
+def test_commit_is_all_or_nothing(core, user, tmp_path):
+    report = core.importer.preview(SAMPLE)
+    # Another clerk registers one of the listed people between preview and commit.
+    from tests.unit.conftest import make_form
+
+    row = report.rows[5].form
+    core.workers.register(user, make_form(nik=row.nik, full_name=row.full_name, birth_date=row.birth_date,
+                                          sex=row.sex, kelurahan_code=row.kelurahan_code))
+    with pytest.raises(ServiceError):
+        core.importer.commit(user, report)
+    assert count(core, Worker) == 1 and count(core, OutboxOp) == 1
+
+
+def test_headless_import_command_reports_and_exits_non_zero_on_refused_rows(tmp_path):
+    data_dir = tmp_path / "data"
+    # The real keyring code path, with a file backend standing in for Credential Manager.
+    env = {"PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
+           "XDG_DATA_HOME": str(tmp_path / "xdg"), "PATH": "/usr/bin:/bin",
+           "HOME": str(tmp_path), "PYTHONPATH": str(REPO)}
+    first_user = [sys.executable, "-c",
+                  "import sys; from agent_app.cli import _open_core; from agent_app.paths import app_paths;"
+                  "c=_open_core(app_paths(sys.argv[1])); c.users.create_user(username='koperasi', "
+                  "full_name='Koperasi', role='clerk', password='rahasia-koperasi'); c.close()",
+                  str(data_dir)]
+    subprocess.run(first_user, check=True, env=env, timeout=60)
+    bad = write_csv(tmp_path / "bad.csv", [GOOD, ["1", "X", "", "", "", "", "", "", "", "", "", ""]])
+    cmd = [sys.executable, "-m", "agent_app", "--data-dir", str(data_dir), "import", str(bad),
+           "--report", str(tmp_path / "r.csv"), "--user", "koperasi", "--password-stdin"]
+    result = subprocess.run(cmd, input="rahasia-koperasi\n", capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 3, result.stderr
+    assert "1 diterima, 1 ditolak" in result.stdout
+    assert (tmp_path / "r.csv").exists()
+    ok = subprocess.run(cmd[:6] + [str(SAMPLE)] + cmd[7:], input="rahasia-koperasi\n",
+                        capture_output=True, text=True, env=env, timeout=60)
+    assert ok.returncode == 0, ok.stderr
+    wrong = subprocess.run(cmd, input="salah\n", capture_output=True, text=True, env=env, timeout=60)
+    assert wrong.returncode == 1 and "salah" in wrong.stderr.lower()
