@@ -21,6 +21,7 @@ from sqlmodel import select
 
 from agent_app.domain.messages import Issue, error, has_errors, render
 from agent_app.domain.nik import clean_number
+from agent_app.services.access import require
 from agent_app.services.base import Clock, ServiceError
 from agent_app.services.workers import RegistrationForm, WorkerService
 from agent_app.store.models import User, Worker
@@ -270,6 +271,7 @@ class ImportService:
 
     def commit(self, actor: User, report: ImportReport) -> int:
         """Register every valid row in one transaction; returns how many were imported."""
+        require(actor, "import")
         rows = report.valid
         if not rows:
             raise ServiceError("import.nothing_valid")

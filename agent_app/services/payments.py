@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from agent_app.domain import coverage, tariffs
 from agent_app.domain.receipts import receipt_number
 from agent_app.domain.reference import ReferenceData
+from agent_app.services.access import require, require_void
 from agent_app.services.base import (
     Clock, ServiceError, audit, device_id, enqueue, get_meta, new_id, next_counter,
 )
@@ -94,6 +95,7 @@ class PaymentService:
         The months are always recomputed here from what is already paid, so a stale
         screen can never charge a month twice on this device.
         """
+        require(actor, "collect")
         if method not in METHODS:
             raise ServiceError("payment.method")
         if months_ahead not in PERIOD_CHOICES:
@@ -136,6 +138,7 @@ class PaymentService:
 
     def void(self, actor: User, payment_id: str, reason: str) -> Payment:
         """Reverse a mistaken payment with a new, negative entry; the original stays."""
+        require(actor, "void")
         reason = " ".join(reason.split())
         if len(reason) < 5:
             raise ServiceError("payment.void_reason")
@@ -144,6 +147,7 @@ class PaymentService:
             original = s.get(Payment, payment_id)
             if original is None or original.kind != "payment":
                 raise ServiceError("payment.not_found")
+            require_void(actor, original, self.clock.today())
             already = s.exec(
                 select(Payment.id).where(Payment.voids_payment_id == payment_id)
             ).first()

@@ -14,6 +14,7 @@ from agent_app.domain import coverage
 from agent_app.domain.messages import Issue, has_errors
 from agent_app.domain.person import check_registration
 from agent_app.domain.reference import ReferenceData, search_key
+from agent_app.services.access import require
 from agent_app.services.base import Clock, ServiceError, audit, enqueue, new_id
 from agent_app.store.db import Database
 from agent_app.store.models import AuditEntry, OutboxOp, Payment, User, Worker
@@ -216,6 +217,7 @@ class WorkerService:
 
     def register(self, actor: User, form: RegistrationForm) -> Worker:
         """Save a new worker with its outbox operation and audit entry, all or nothing."""
+        require(actor, "register")
         issues = self.check(form)
         if has_errors(issues):
             raise ServiceError("worker.invalid", issues=issues)

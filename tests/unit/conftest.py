@@ -51,3 +51,18 @@ def make_form(**overrides) -> RegistrationForm:
     )
     values.update(overrides)
     return RegistrationForm(**values)
+
+
+@pytest.fixture
+def clerk(core, user):
+    """A cooperative counter clerk (imports the city's lists), added by a supervisor."""
+    core.users.create_user(username="spv", full_name="Andi Supervisor", role="supervisor",
+                           password=PASSWORD, actor=_as_supervisor(user))
+    supervisor = core.users.authenticate("spv", PASSWORD)
+    core.users.create_user(username="loket", full_name="Petugas Loket", role="clerk",
+                           password=PASSWORD, actor=supervisor)
+    return core.users.authenticate("loket", PASSWORD)
+
+
+def _as_supervisor(user):
+    return user.model_copy(update={"role": "supervisor"})

@@ -35,17 +35,17 @@ def count(core, model) -> int:
         return s.exec(select(func.count()).select_from(model)).one()
 
 
-def test_sample_file_imports_completely(core, user):
+def test_sample_file_imports_completely(core, clerk):
     report = core.importer.preview(SAMPLE)
     assert report.counts()["valid"] == 20 and not report.refused
-    assert core.importer.commit(user, report) == 20
+    assert core.importer.commit(clerk, report) == 20
     assert count(core, Worker) == 20 and count(core, OutboxOp) == 20
     with core.db.read() as s:
         funding = {w.programmes for w in s.exec(select(Worker))}
     assert all('"jkk": "apbd"' in f for f in funding)
 
 
-def test_report_explains_each_refused_row(core, user, tmp_path):
+def test_report_explains_each_refused_row(core, user, clerk, tmp_path):
     core.workers.register(user, __import__("tests.unit.conftest", fromlist=["make_form"]).make_form(
         nik="7371010101800002", full_name="Baso Daeng Nai", birth_date=__import__("datetime").date(1980, 1, 1), sex="M"))
     rows = [
@@ -66,7 +66,7 @@ def test_report_explains_each_refused_row(core, user, tmp_path):
     lines = out.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "baris,nik,nama,status,keterangan" and len(lines) == 5
     before = count(core, Worker)
-    assert core.importer.commit(user, report) == 1
+    assert core.importer.commit(clerk, report) == 1
     assert count(core, Worker) == before + 1
 
 
@@ -85,7 +85,7 @@ def test_xlsx_list_and_missing_columns(core, user, tmp_path):
     assert info.value.code == "import.unsupported"
 
 
-def test_commit_is_all_or_nothing(core, user, tmp_path):
+def test_commit_is_all_or_nothing(core, user, clerk, tmp_path):
     report = core.importer.preview(SAMPLE)
     # Another clerk registers one of the listed people between preview and commit.
     from tests.unit.conftest import make_form
@@ -94,8 +94,16 @@ def test_commit_is_all_or_nothing(core, user, tmp_path):
     core.workers.register(user, make_form(nik=row.nik, full_name=row.full_name, birth_date=row.birth_date,
                                           sex=row.sex, kelurahan_code=row.kelurahan_code))
     with pytest.raises(ServiceError):
-        core.importer.commit(user, report)
+        core.importer.commit(clerk, report)
     assert count(core, Worker) == 1 and count(core, OutboxOp) == 1
+
+
+def test_agents_may_not_import(core, user):
+    report = core.importer.preview(SAMPLE)
+    with pytest.raises(ServiceError) as info:
+        core.importer.commit(user, report)
+    assert info.value.code == "access.denied"
+    assert count(core, Worker) == 0
 
 
 def test_headless_import_command_reports_and_exits_non_zero_on_refused_rows(tmp_path):
