@@ -170,6 +170,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "id": "Penghasilan minimal {min:rp} per bulan",
         "en": "Income must be at least {min:rp} a month",
     },
+    "income.too_high": {
+        "id": "Penghasilan terlalu besar (maksimal {max:rp}); periksa angkanya",
+        "en": "Income too large (at most {max:rp}); check the figure",
+    },
     # --- programmes and funding ----------------------------------------------------
     "programme.base_required": {
         "id": "Program {programme} wajib diikuti (JKK dan JKM adalah program dasar)",

@@ -86,11 +86,17 @@ def check_occupations(occupations: Any, *, ref: ReferenceData) -> list[Issue]:
     return issues
 
 
+# A typing slip, not an income; also keeps money inside SQLite's 64-bit integers.
+MAX_INCOME = 999_999_999_999
+
+
 def check_income(income: Any, *, field: str = "declared_income") -> list[Issue]:
     if income is None or isinstance(income, bool) or not isinstance(income, int):
         return [error("income.required", field)]
     if income < MIN_INCOME:
         return [error("income.too_low", field, min=MIN_INCOME)]
+    if income > MAX_INCOME:
+        return [error("income.too_high", field, max=MAX_INCOME)]
     return []
 
 

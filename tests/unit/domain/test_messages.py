@@ -56,7 +56,10 @@ def test_register_extends_and_requires_both_languages() -> None:
 
 
 def _fields(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    """Parameter names, with a language suffix dropped: a message may take a value already
+    in each language ("{role_id}" in Indonesian, "{role_en}" in English)."""
+    names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    return {re.sub(r"_(id|en)$", "", name) for name in names}
 
 
 @pytest.mark.parametrize("code", sorted(CATALOGUE))
