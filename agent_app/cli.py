@@ -5,6 +5,7 @@
     perisai-agent import FILE --report REPORT.csv --user NAME
     perisai-agent login --server URL --user NAME
     perisai-agent sync --once [--server URL] --user NAME
+    perisai-agent recover-key [--key-stdin]               put a recovered database key back
     perisai-agent --self-test [--data-dir DIR]
 
 Passwords are read from the terminal, or from standard input with ``--password-stdin``
@@ -55,6 +56,10 @@ def _parser() -> argparse.ArgumentParser:
     sync.add_argument("--once", action="store_true", required=True, help="one round, then exit")
     sync.add_argument("--server", help="central server URL")
     sync.add_argument("--user", required=True)
+
+    recover = sub.add_parser("recover-key", help="put a recovered database key back into the keyring "
+                                                 "(docs/KEY_RECOVERY.md)")
+    recover.add_argument("--key-stdin", action="store_true", help="read the 64 hex digits from stdin")
     return parser
 
 
@@ -130,6 +135,35 @@ def _cmd_sync(args, paths) -> int:
         core.close()
 
 
+def _cmd_recover_key(args, paths) -> int:
+    """The key comes from the central administrators (perisai-server recover-key); it is
+    proved against this database before it goes into the keyring."""
+    from agent_app.store.db import StoreError, open_database
+    from agent_app.store.keys import KeyStore
+
+    raw = (sys.stdin.readline() if args.key_stdin
+           else getpass.getpass("Kunci basis data / Database key (64 hex): ")).strip()
+    try:
+        key = bytes.fromhex(raw)
+    except ValueError:
+        key = b""
+    if len(key) != 32:
+        print("Kunci harus 64 digit heksadesimal / The key must be 64 hex digits", file=sys.stderr)
+        return EXIT_PROBLEM
+    if not paths.database.exists():
+        print(f"Basis data tidak ada / No database at {paths.database}", file=sys.stderr)
+        return EXIT_PROBLEM
+    try:
+        open_database(paths.database, key, migrate=False).close()
+    except StoreError as exc:
+        print(f"Kunci tidak membuka basis data ini / This key does not open this database ({exc.code})",
+              file=sys.stderr)
+        return EXIT_PROBLEM
+    KeyStore(paths.database).put(key)
+    print("Kunci dipulihkan; buka aplikasi / Key restored; start the app")
+    return EXIT_OK
+
+
 def _cmd_gui(args, paths, server_url: str | None = None) -> int:
     from agent_app.app import run_gui
 
@@ -158,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
         return _cmd_login(args, paths)
     if args.command == "sync":
         return _cmd_sync(args, paths)
+    if args.command == "recover-key":
+        return _cmd_recover_key(args, paths)
     if args.command == "demo":
         from agent_app.demo_env import run_demo
 

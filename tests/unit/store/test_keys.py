@@ -109,3 +109,38 @@ def test_key_recovery_with_the_organisation_private_key(tmp_path, memory_keyring
     with reopened.read() as s:
         assert s.get(Meta, "sentinel").value == SENTINEL
     reopened.close()
+
+
+def test_recover_key_command_restores_access(tmp_path):
+    """End to end through the two commands' code paths: the device's sealed key opened with
+    the organisation's private key, then put back with perisai-agent recover-key."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[3]
+    env = {"PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
+           "XDG_DATA_HOME": str(tmp_path / "xdg"), "HOME": str(tmp_path), "PATH": "/usr/bin:/bin",
+           "PYTHONPATH": str(repo)}
+    data = tmp_path / "data"
+    make = ("import sys; from agent_app.paths import app_paths; from agent_app.store.keys import open_store;"
+            "from agent_app.store.models import Meta; db = open_store(app_paths(sys.argv[1]));"
+            "s = db.write().__enter__(); s.add(Meta(key='sentinel', value='kept')); s.commit(); db.close()")
+    subprocess.run([sys.executable, "-c", make, str(data)], check=True, env=env, timeout=60)
+    private = (repo / "sync/server/demo_recovery_private.pem").read_bytes()
+    key = recovery.open_sealed_key(data / recovery.RECOVERY_FILE, private)
+    # Windows reset the credentials: the keyring file is gone.
+    import shutil
+
+    shutil.rmtree(tmp_path / "xdg")
+    cmd = [sys.executable, "-m", "agent_app", "--data-dir", str(data), "recover-key", "--key-stdin"]
+    wrong = subprocess.run(cmd, input="00" * 32 + "\n", capture_output=True, text=True, env=env, timeout=60)
+    assert wrong.returncode == 1 and "tidak membuka" in wrong.stderr
+    right = subprocess.run(cmd, input=key.hex() + "\n", capture_output=True, text=True, env=env, timeout=60)
+    assert right.returncode == 0, right.stderr
+    check = ("import sys; from agent_app.paths import app_paths; from agent_app.store.keys import open_store;"
+             "from agent_app.store.models import Meta; db = open_store(app_paths(sys.argv[1]));"
+             "print(db.read().__enter__().get(Meta, 'sentinel').value)")
+    out = subprocess.run([sys.executable, "-c", check, str(data)], capture_output=True, text=True, env=env,
+                         timeout=60)
+    assert out.stdout.strip() == "kept", out.stderr
