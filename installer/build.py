@@ -1,0 +1,221 @@
+"""Build Perisai Agent: translations, the PyInstaller bundle, the NSIS installer.
+
+    python installer/build.py                     # everything, outputs in dist/
+    python installer/build.py --skip-installer    # bundle only
+    python installer/build.py --compressor zlib   # quicker installer (check builds)
+    python installer/build.py --skip-bundle       # installer from the bundle in dist/
+
+PERISAI_SIGN_COMMAND (optional): a command that signs the file named as its last argument
+(signtool sign ...); when set, the uninstaller and the installer are signed while NSIS
+builds them. Sign dist/perisai-agent/perisai-agent.exe before packing (see README).
+
+Runs unchanged on Windows (the release) and on Linux (a check: the Linux bundle is used
+as the installer's payload to prove the NSIS script compiles; that installer is not
+shippable). Prints what it made and how big it is; writes dist/build-info.json (read by
+benchmarks/bundle.py). Exits non-zero on any failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SPEC = ROOT / "installer" / "perisai_agent.spec"
+NSI = ROOT / "installer" / "perisai_agent.nsi"
+APP_NAME = "perisai-agent"
+IS_WINDOWS = sys.platform == "win32"
+
+
+class BuildError(Exception):
+    pass
+
+
+def project_version() -> str:
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        return tomllib.load(f)["project"]["version"]
+
+
+def version_quad(version: str) -> str:
+    parts = []
+    for piece in version.split(".")[:4]:
+        digits = ""
+        for ch in piece:
+            if not ch.isdigit():
+                break
+            digits += ch
+        parts.append(digits or "0")
+    parts += ["0"] * (4 - len(parts))
+    return ".".join(parts)
+
+
+def tree_size(path: Path) -> tuple[int, int]:
+    total = count = 0
+    for p in path.rglob("*"):
+        if p.is_file() and not p.is_symlink():
+            total += p.stat().st_size
+            count += 1
+    return total, count
+
+
+def mb(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB"
+
+
+def _tool(name: str, extra_dirs: list[Path] = ()) -> str | None:
+    """A tool next to this Python (the venv's Scripts/ or bin/), then on PATH, then extras."""
+    exe_dir = Path(sys.executable).parent
+    for d in (exe_dir, exe_dir / "Scripts"):
+        for candidate in (d / name, d / f"{name}.exe"):
+            if candidate.is_file():
+                return str(candidate)
+    found = shutil.which(name)
+    if found:
+        return found
+    for d in extra_dirs:
+        for candidate in (d / name, d / f"{name}.exe"):
+            if candidate.is_file():
+                return str(candidate)
+    return None
+
+
+def run(cmd: list[str], **kwargs) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    result = subprocess.run(cmd, **kwargs)
+    if result.returncode != 0:
+        raise BuildError(f"{Path(cmd[0]).name} failed with exit status {result.returncode}")
+
+
+def compile_translations() -> int:
+    sources = sorted((ROOT / "resources" / "translations").glob("*.ts"))
+    if not sources:
+        print("translations: no .ts files")
+        return 0
+    lrelease = _tool("pyside6-lrelease") or _tool("lrelease")
+    if lrelease is None:
+        raise BuildError("translations: .ts files found but no pyside6-lrelease (pip install pyside6)")
+    for ts in sources:
+        run([lrelease, "-silent", str(ts), "-qm", str(ts.with_suffix(".qm"))])
+    print(f"translations: {len(sources)} compiled")
+    return len(sources)
+
+
+def build_bundle(dist: Path, work: Path, clean: bool) -> Path:
+    cmd = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
+           "--distpath", str(dist), "--workpath", str(work), str(SPEC)]
+    if clean:
+        cmd.insert(4, "--clean")
+    run(cmd, cwd=ROOT)
+    bundle = dist / APP_NAME
+    exe = bundle / (f"{APP_NAME}.exe" if IS_WINDOWS else APP_NAME)
+    if not exe.is_file():
+        raise BuildError(f"PyInstaller did not produce {exe}")
+    return bundle
+
+
+def find_makensis() -> str | None:
+    extra = []
+    for var in ("ProgramFiles(x86)", "ProgramFiles"):
+        if os.environ.get(var):
+            extra.append(Path(os.environ[var]) / "NSIS")
+            extra.append(Path(os.environ[var]) / "NSIS" / "Bin")
+    return _tool("makensis", extra)
+
+
+def build_installer(bundle: Path, dist: Path, version: str, compressor: str,
+                    *, warnings_as_errors: bool = False) -> Path:
+    makensis = find_makensis()
+    if makensis is None:
+        raise BuildError("makensis not found (Windows: choco install nsis; Debian: apt-get install nsis)")
+    dist.mkdir(parents=True, exist_ok=True)
+    suffix = "win64-setup" if IS_WINDOWS else "linux-payload-CHECK-ONLY"
+    out = dist / f"PerisaiAgent-{version}-{suffix}.exe"
+    flag = "/" if IS_WINDOWS else "-"
+    defines = {
+        "VERSION": version,
+        "VERSION_QUAD": version_quad(version),
+        "SOURCE_DIR": str(bundle),
+        "OUTFILE": str(out),
+        "ICON_FILE": str(ROOT / "resources" / "icons" / "perisai.ico"),
+        "APP_EXE": f"{APP_NAME}.exe",
+        "COMPRESSOR": compressor,
+    }
+    sign_command = os.environ.get("PERISAI_SIGN_COMMAND", "").strip()
+    if sign_command:
+        # signs uninstall.exe and the installer (NSIS !uninstfinalize / !finalize)
+        defines["SIGN_COMMAND"] = sign_command
+    cmd = [makensis, f"{flag}V2", f"{flag}INPUTCHARSET", "UTF8"]
+    if warnings_as_errors:
+        cmd.append(f"{flag}WX")
+    cmd += [f"{flag}D{k}={v}" for k, v in defines.items()]
+    cmd.append(str(NSI))
+    run(cmd, cwd=NSI.parent)
+    if not out.is_file():
+        raise BuildError(f"makensis did not produce {out}")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--skip-installer", action="store_true", help="build the bundle only")
+    parser.add_argument("--skip-bundle", action="store_true",
+                        help="reuse the bundle already in --dist (e.g. after signing its exe)")
+    parser.add_argument("--skip-translations", action="store_true")
+    parser.add_argument("--compressor", choices=("lzma", "zlib", "none"), default="lzma",
+                        help="NSIS compression (lzma for releases)")
+    parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="output folder")
+    parser.add_argument("--work", type=Path, default=ROOT / "build", help="PyInstaller work folder")
+    parser.add_argument("--clean", action="store_true", help="clear PyInstaller's cache first")
+    args = parser.parse_args(argv)
+
+    version = project_version()
+    info: dict = {"version": version, "platform": sys.platform}
+    started = time.perf_counter()
+    try:
+        if not args.skip_translations:
+            t = time.perf_counter()
+            info["translations"] = compile_translations()
+            info["translations_s"] = round(time.perf_counter() - t, 1)
+
+        t = time.perf_counter()
+        if args.skip_bundle:
+            bundle = args.dist / APP_NAME
+            if not bundle.is_dir():
+                raise BuildError(f"--skip-bundle: no bundle in {bundle}")
+        else:
+            bundle = build_bundle(args.dist, args.work, args.clean)
+        info["bundle_s"] = round(time.perf_counter() - t, 1)
+        size, files = tree_size(bundle)
+        info.update(bundle=str(bundle), bundle_bytes=size, bundle_files=files)
+        print(f"bundle: {bundle} {mb(size)} in {files} files ({info['bundle_s']} s)")
+
+        if not args.skip_installer:
+            t = time.perf_counter()
+            installer = build_installer(bundle, args.dist, version, args.compressor)
+            info["installer_s"] = round(time.perf_counter() - t, 1)
+            info.update(installer=str(installer), installer_bytes=installer.stat().st_size,
+                        installer_compressor=args.compressor)
+            print(f"installer: {installer} {mb(installer.stat().st_size)} "
+                  f"({args.compressor}, {info['installer_s']} s)")
+            if not IS_WINDOWS:
+                print("installer: built with the Linux bundle as payload: a check of the "
+                      "NSIS script, NOT a shippable installer")
+    except BuildError as exc:
+        print(f"build failed: {exc}", file=sys.stderr)
+        return 1
+    info["total_s"] = round(time.perf_counter() - started, 1)
+    args.dist.mkdir(parents=True, exist_ok=True)
+    (args.dist / "build-info.json").write_text(json.dumps(info, indent=2), encoding="utf-8")
+    print(f"build: done in {info['total_s']} s, details in {args.dist / 'build-info.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,194 @@
+"""The frozen app: build the PyInstaller bundle once, run its self-test, compile the installer.
+
+The bundle build takes about a minute on 2 cores (bounded by the timeouts below). The
+self-test runs the real frozen executable the way CI runs it on Windows, with a throwaway
+data directory and a file-based keyring (Linux has no desktop keyring here).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILD_TIMEOUT = 900  # seconds, for the whole bundle build
+RUN_TIMEOUT = 180
+CHECKS = ("version", "window", "resources", "logging", "store", "sqlcipher", "keyring")
+EXE_NAME = "perisai-agent.exe" if sys.platform == "win32" else "perisai-agent"
+
+# Used only while agent_app/cli.py does not exist yet (it lives in the test's tmp dir).
+_STUB_ENTRY = '''
+import argparse, sys
+from pathlib import Path
+from agent_app.selftest import run_self_test
+p = argparse.ArgumentParser()
+p.add_argument("--self-test", action="store_true")
+p.add_argument("--data-dir", type=Path, required=True)
+a = p.parse_args()
+sys.exit(run_self_test(a.data_dir) if a.self_test else 2)
+'''
+
+
+def _pyproject_version() -> str:
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        return tomllib.load(f)["project"]["version"]
+
+
+def _load_build_module():
+    spec = importlib.util.spec_from_file_location("perisai_build", ROOT / "installer" / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def bundle(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("frozen")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    if not (ROOT / "agent_app" / "cli.py").exists():
+        stub = out / "stub_entry.py"
+        stub.write_text(_STUB_ENTRY, encoding="utf-8")
+        env["PERISAI_ENTRY_SCRIPT"] = str(stub)
+    cmd = [sys.executable, str(ROOT / "installer" / "build.py"), "--skip-installer",
+           "--dist", str(out / "dist"), "--work", str(out / "work")]
+    result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=BUILD_TIMEOUT)
+    assert result.returncode == 0, f"build failed:\n{result.stdout[-4000:]}\n{result.stderr[-8000:]}"
+    assert "bundle:" in result.stdout
+    bundle_dir = out / "dist" / "perisai-agent"
+    assert (bundle_dir / EXE_NAME).is_file()
+    return bundle_dir
+
+
+def _run_self_test(bundle: Path, tmp_path: Path, **extra_env: str) -> tuple[subprocess.CompletedProcess, Path]:
+    data_dir = tmp_path / "data dir with spaces"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "QT_"))}
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        PYTHON_KEYRING_BACKEND="keyrings.alt.file.PlaintextKeyring",
+        XDG_DATA_HOME=str(tmp_path / "xdg-data"),
+        XDG_CONFIG_HOME=str(tmp_path / "xdg-config"),
+    )
+    env.update(extra_env)
+    result = subprocess.run(
+        [str(bundle / EXE_NAME), "--self-test", "--data-dir", str(data_dir)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT,
+    )
+    return result, data_dir
+
+
+@pytest.mark.timeout(BUILD_TIMEOUT + RUN_TIMEOUT)
+def test_frozen_self_test_passes(bundle: Path, tmp_path: Path) -> None:
+    result, data_dir = _run_self_test(bundle, tmp_path)
+    out = result.stdout
+    assert result.returncode == 0, f"stdout:\n{out}\nstderr:\n{result.stderr[-4000:]}"
+    lines = {m.group(2): (m.group(1), m.group(3)) for m in
+             re.finditer(r"^(PASS|FAIL)  (\S+)\s+(.*)$", out, re.MULTILINE)}
+    assert set(CHECKS) <= set(lines), out
+    assert all(status == "PASS" for status, _ in lines.values()), out
+    assert f"perisai-agent {_pyproject_version()} (frozen" in lines["version"][1]
+    assert "main window usable" in lines["window"][1]  # the real window, not the fallback
+    assert "migrated to" in lines["store"][1]
+    assert "wrong key refused" in lines["sqlcipher"][1]
+    assert "PlaintextKeyring: set, get, delete" in lines["keyring"][1]
+    assert re.search(r"^self-test OK: 7 passed, 0 failed", out, re.MULTILINE)
+    # the same lines land in a report file (a windowed Windows build has no stdout)
+    report = (data_dir / "self-test-report.txt").read_text(encoding="utf-8")
+    assert report.splitlines() == out.splitlines()
+    # the self-test cleans up after itself and leaves the user's data dir usable
+    assert not (data_dir / "self-test").exists()
+    log = (data_dir / "logs" / "perisai-agent.log").read_text(encoding="utf-8")
+    assert "7371010101900001" not in log
+
+
+@pytest.mark.timeout(BUILD_TIMEOUT + RUN_TIMEOUT)
+def test_frozen_self_test_fails_clearly_without_keyring(bundle: Path, tmp_path: Path) -> None:
+    result, _ = _run_self_test(bundle, tmp_path, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    assert result.returncode == 1
+    assert re.search(r"^FAIL  keyring\s+no usable keyring backend", result.stdout, re.MULTILINE)
+    assert re.search(r"^self-test FAILED: 6 passed, 1 failed", result.stdout, re.MULTILINE)
+
+
+@pytest.mark.timeout(BUILD_TIMEOUT + RUN_TIMEOUT)
+def test_bundle_carries_what_the_app_needs_and_not_more(bundle: Path) -> None:
+    internal = bundle / "_internal"
+    names = {p.relative_to(internal).as_posix() for p in internal.rglob("*")}
+    migrations = internal / "agent_app" / "store" / "migrations"
+    assert (migrations / "env.py").is_file()
+    assert sorted(p.name for p in (migrations / "versions").glob("*.py")) == sorted(
+        p.name for p in (ROOT / "agent_app" / "store" / "migrations" / "versions").glob("*.py"))
+    assert (internal / "resources" / "icons" / "perisai.png").is_file()
+    assert (internal / "resources" / "reference" / "tariffs.json").is_file()
+    assert not any(n.endswith(".ts") for n in names if n.startswith("resources/"))
+    assert any(re.fullmatch(r"perisai_agent-[^/]+\.dist-info/METADATA", n) for n in names)
+    unwanted = ("QtQml", "QtQuick", "QtWebEngine", "Qt3D", "QtMultimedia", "QtPdf", "QtNetwork",
+                "fastapi", "uvicorn", "pytest", "tkinter")
+    offenders = sorted(n for n in names if any(u in n for u in unwanted))
+    assert not offenders, offenders[:20]
+    # Qt's own translations: Indonesian and English only
+    qt_qm = [n for n in names if re.search(r"/translations/qt[^/]*\.qm$", n)]
+    assert qt_qm and all(re.search(r"_(id|en)\.qm$", n) for n in qt_qm), qt_qm
+
+
+@pytest.mark.timeout(600)
+def test_nsis_script_compiles(tmp_path: Path) -> None:
+    build = _load_build_module()
+    if build.find_makensis() is None:
+        pytest.skip("makensis not installed (Debian: apt-get install nsis; Windows: choco install nsis)")
+    # A small stand-in payload: this checks the script, not the (large) bundle.
+    payload = tmp_path / "perisai-agent"
+    (payload / "_internal" / "resources").mkdir(parents=True)
+    (payload / "perisai-agent.exe").write_bytes(b"MZ" + b"\0" * 1024)
+    (payload / "_internal" / "resources" / "x.txt").write_text("x", encoding="utf-8")
+    installer = build.build_installer(payload, tmp_path / "dist", "1.2.3rc1", "zlib",
+                                      warnings_as_errors=True)
+    data = installer.read_bytes()
+    assert data[:2] == b"MZ" and len(data) > 30_000
+    assert "1.2.3rc1" in installer.name
+
+
+@pytest.mark.timeout(600)
+def test_nsis_signs_uninstaller_and_installer_when_asked(tmp_path: Path, monkeypatch) -> None:
+    build = _load_build_module()
+    if build.find_makensis() is None or sys.platform == "win32":
+        pytest.skip("needs makensis on a POSIX shell (the Windows signing runs in CI)")
+    signed = tmp_path / "signed.txt"
+    signer = tmp_path / "fake-sign.sh"
+    signer.write_text(f'#!/bin/sh\necho "$1" >> "{signed}"\n', encoding="utf-8")
+    monkeypatch.setenv("PERISAI_SIGN_COMMAND", f"/bin/sh {signer}")
+    payload = tmp_path / "perisai-agent"
+    (payload / "_internal").mkdir(parents=True)
+    (payload / "perisai-agent.exe").write_bytes(b"MZ" + b"\0" * 1024)
+    installer = build.build_installer(payload, tmp_path / "dist", "1.0.0", "zlib")
+    lines = signed.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 2  # the uninstaller while it is generated, then the installer
+    assert Path(lines[-1]).resolve() == installer.resolve()
+
+
+def test_nsis_data_dir_matches_the_app() -> None:
+    from agent_app.paths import APP_DIR_NAME
+
+    nsi = (ROOT / "installer" / "perisai_agent.nsi").read_text(encoding="utf-8")
+    match = re.search(r'!define DATA_DIR "\$LOCALAPPDATA\\([^"]+)"', nsi)
+    assert match, "DATA_DIR define not found"
+    assert match.group(1) == APP_DIR_NAME
+    assert "RequestExecutionLevel user" in nsi
+    assert re.search(r'Section /o "un\.', nsi), "deleting data must be opt-in"
+
+
+def test_version_fallback_matches_pyproject() -> None:
+    from agent_app import version
+
+    assert version._FALLBACK_VERSION == _pyproject_version()
+    assert version.__version__ == _pyproject_version()
+    build = _load_build_module()
+    assert build.version_quad("1.2.3rc1") == "1.2.3.0"
+    assert build.version_quad("2.0") == "2.0.0.0"
