@@ -6,7 +6,11 @@ import sqlite3
 
 import pytest
 
-from agent_app.store.db import StoreError, head_revision, open_database
+from agent_app.store.db import SCHEMA_HEAD, StoreError, head_revision, open_database
+
+
+def test_fast_path_head_constant_is_alembics_head():
+    assert SCHEMA_HEAD == head_revision()
 
 
 def pragma(db, name):
