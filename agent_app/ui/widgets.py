@@ -1,0 +1,288 @@
+"""Small shared widgets: money labels, NIK and rupiah inputs, validation messages.
+
+Formatting helpers that need no Qt live in ``agent_app.ui.receipt`` (``format_money``,
+``mask_nik``) so receipts can be rendered without Qt; they are re-exported here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Iterable
+
+from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QValidator
+from PySide6.QtWidgets import (
+    QCalendarWidget, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget,
+)
+
+from agent_app.domain.messages import Issue
+from agent_app.ui.receipt import format_money, mask_nik
+
+__all__ = [
+    "ERROR_COLOR", "WARNING_COLOR", "OK_COLOR", "format_money", "mask_nik", "MoneyLabel",
+    "DigitsValidator", "NikLineEdit", "RupiahValidator", "RupiahLineEdit", "IssueLabel",
+    "group_thousands", "DateEdit",
+]
+
+# Colours with at least AA contrast on white (outdoor screens).
+ERROR_COLOR = "#b00020"
+WARNING_COLOR = "#8a5300"  # amber dark enough to read
+OK_COLOR = "#0b6e4f"
+
+
+def group_thousands(value: int) -> str:
+    """1000000 -> "1.000.000" (Indonesian grouping, the way people write rupiah)."""
+    return f"{value:,}".replace(",", ".")
+
+
+class MoneyLabel(QLabel):
+    """A label showing an integer rupiah amount as "Rp 16.800"."""
+
+    def __init__(self, amount: int | None = None, lang: str = "id", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.amount: int | None = None
+        self.lang = lang
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.set_amount(amount)
+
+    def set_amount(self, amount: int | None, lang: str | None = None) -> None:
+        if lang:
+            self.lang = lang
+        self.amount = amount
+        self.setText("" if amount is None else format_money(amount, self.lang))
+
+
+class DigitsValidator(QValidator):
+    """Accepts digits only, up to ``length``; pasted spaces, dots and dashes are dropped
+    (people paste "7371 0101 0190 0001" from a chat message)."""
+
+    def __init__(self, length: int, parent=None) -> None:
+        super().__init__(parent)
+        self.length = length
+
+    def validate(self, text: str, pos: int):
+        digits = "".join(ch for ch in text if ch.isdigit() and ch.isascii())
+        if len(digits) > self.length:
+            return QValidator.State.Invalid, text, pos
+        if digits != text:
+            # Keep the cursor after the same digit it followed.
+            pos = len([ch for ch in text[:pos] if ch.isdigit() and ch.isascii()])
+        state = QValidator.State.Acceptable if len(digits) == self.length else QValidator.State.Intermediate
+        return state, digits, pos
+
+
+class NikLineEdit(QLineEdit):
+    """16-digit NIK entry: digits only, monospace so digit groups line up with a KTP."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setValidator(DigitsValidator(16, self))
+        self.setMaxLength(40)  # room for pasted separators, which the validator removes
+        font = self.font()
+        font.setFamily("monospace")
+        font.setStyleHint(font.StyleHint.Monospace)
+        self.setFont(font)
+        self.setPlaceholderText("7371xxxxxxxxxxxx")
+
+    def digits(self) -> str:
+        return self.text()
+
+    def is_complete(self) -> bool:
+        return len(self.text()) == 16
+
+
+class RupiahValidator(QValidator):
+    """Whole rupiah with dot grouping as the person types: "1000000" shows "1.000.000"."""
+
+    MAX_DIGITS = 12  # up to 999 billion: more is a typing mistake
+
+    def validate(self, text: str, pos: int):
+        digits_before = sum(ch.isdigit() for ch in text[:pos])
+        digits = "".join(ch for ch in text if ch.isdigit() and ch.isascii()).lstrip("0") or (
+            "0" if any(ch.isdigit() for ch in text) else ""
+        )
+        if len(digits) > self.MAX_DIGITS:
+            return QValidator.State.Invalid, text, pos
+        if not digits:
+            return QValidator.State.Intermediate, "", 0
+        formatted = group_thousands(int(digits))
+        # Put the cursor after the same number of digits as before the reformat.
+        seen = 0
+        new_pos = 0
+        if digits_before:
+            for i, ch in enumerate(formatted):
+                if ch.isdigit():
+                    seen += 1
+                    if seen == digits_before:
+                        new_pos = i + 1
+                        break
+            else:
+                new_pos = len(formatted)
+        return QValidator.State.Acceptable, formatted, new_pos
+
+
+class RupiahLineEdit(QLineEdit):
+    """Integer rupiah input; ``value()`` is the int or None when empty."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setValidator(RupiahValidator(self))
+        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.setPlaceholderText("1.000.000")
+
+    def value(self) -> int | None:
+        digits = "".join(ch for ch in self.text() if ch.isdigit())
+        return int(digits) if digits else None
+
+    def set_value(self, value: int | None) -> None:
+        self.setText("" if value is None else group_thousands(int(value)))
+
+
+class IssueLabel(QLabel):
+    """Validation messages of one field, shown beside it: errors red, warnings amber.
+
+    ``severity`` ("", "warning" or "error") is the worst issue shown, for styling and tests.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.severity = ""
+        self.issues: list[Issue] = []
+        self.hide()
+
+    def set_issues(self, issues: Iterable[Issue], lang: str = "id") -> None:
+        self.issues = list(issues)
+        if not self.issues:
+            self.severity = ""
+            self.clear()
+            self.hide()
+            return
+        errors = [i for i in self.issues if i.is_error]
+        self.severity = "error" if errors else "warning"
+        lines = []
+        for issue in errors + [i for i in self.issues if not i.is_error]:
+            colour = ERROR_COLOR if issue.is_error else WARNING_COLOR
+            mark = "✖" if issue.is_error else "⚠"
+            lines.append(f'<span style="color:{colour}">{mark} {_escape(issue.text(lang))}</span>')
+        self.setText("<br>".join(lines))
+        self.show()
+
+    def plain_text(self) -> str:
+        """What the person reads, without markup (for tests and accessibility)."""
+        return _strip_tags(self.text())
+
+    def set_message(self, text: str, severity: str = "error") -> None:
+        """A message not from a domain Issue (e.g. a save failure)."""
+        self.issues = []
+        if not text:
+            self.set_issues([])
+            return
+        self.severity = severity
+        colour = {"error": ERROR_COLOR, "warning": WARNING_COLOR}.get(severity, OK_COLOR)
+        self.setText(f'<span style="color:{colour}">{_escape(text)}</span>')
+        self.show()
+
+
+class DateEdit(QWidget):
+    """A dd/MM/yyyy date: typed ("15081990" fills 15/08/1990) or picked from a calendar
+    (the button, or Alt+Down / F4). It can be empty: ``value()`` is None until a whole,
+    real date is there.
+
+    Not a QDateEdit: that cannot be empty, and Tab moves between its sections instead of
+    to the next field, which breaks the keyboard-only counter flow.
+    """
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None, *, start: QDate | None = None) -> None:
+        super().__init__(parent)
+        self.start = start or QDate(1990, 1, 1)
+        self.edit = QLineEdit(self)
+        self.edit.setInputMask("99/99/9999;_")
+        self.edit.setObjectName("dateText")
+        self.button = QToolButton(self)
+        self.button.setObjectName("dateCalendarButton")
+        self.button.setText("\u25be")  # small down-pointing triangle
+        self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.button.clicked.connect(self.show_calendar)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.button)
+        layout.addStretch(1)
+        self.setFocusProxy(self.edit)
+        self.calendar: QCalendarWidget | None = None
+        self.edit.textChanged.connect(lambda _t: self.changed.emit())
+        self.edit.installEventFilter(self)
+        self.edit.setMaximumWidth(140)
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.edit and event.type() == QEvent.Type.FocusIn and not self._has_digits():
+            # An empty mask: typing must start at the day, wherever the cursor was left.
+            QTimer.singleShot(0, lambda: self.edit.setCursorPosition(0))
+        if obj is self.edit and event.type() == QEvent.Type.KeyPress:
+            key = event.key()
+            if key == Qt.Key.Key_F4 or (
+                key == Qt.Key.Key_Down and event.modifiers() & Qt.KeyboardModifier.AltModifier
+            ):
+                self.show_calendar()
+                return True
+        return super().eventFilter(obj, event)
+
+    def value(self) -> date | None:
+        digits = "".join(ch for ch in self.edit.text() if ch.isdigit())
+        if len(digits) != 8:
+            return None
+        try:
+            return date(int(digits[4:]), int(digits[2:4]), int(digits[:2]))
+        except ValueError:
+            return None
+
+    def _has_digits(self) -> bool:
+        return any(ch.isdigit() for ch in self.edit.text())
+
+    def is_partial(self) -> bool:
+        """Something typed that is not (yet) a real date."""
+        return self._has_digits() and self.value() is None
+
+    def set_value(self, value: date | None) -> None:
+        self.edit.setText("" if value is None else value.strftime("%d%m%Y"))
+        if value is None:
+            self.edit.setCursorPosition(0)
+
+    def show_calendar(self) -> None:
+        if self.calendar is None:
+            self.calendar = QCalendarWidget(self)
+            self.calendar.setWindowFlags(Qt.WindowType.Popup)
+            self.calendar.setObjectName("datePopup")
+            self.calendar.setGridVisible(True)
+            self.calendar.clicked.connect(self._picked)
+            self.calendar.activated.connect(self._picked)
+        current = self.value()
+        self.calendar.setSelectedDate(
+            QDate(current.year, current.month, current.day) if current else self.start
+        )
+        self.calendar.move(self.edit.mapToGlobal(self.edit.rect().bottomLeft()))
+        self.calendar.show()
+        self.calendar.setFocus()
+
+    def _picked(self, qdate: QDate) -> None:
+        self.set_value(qdate.toPython())
+        if self.calendar is not None:
+            self.calendar.hide()
+        self.edit.setFocus()
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _strip_tags(html: str) -> str:
+    import re
+
+    text = re.sub(r"<br\s*/?>", "\n", html)
+    text = re.sub(r"<[^>]+>", "", text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
