@@ -168,6 +168,23 @@ class ErrorBody(Strict):
     message: BilingualText
 
 
+# --- additive (server 0.1): stream reconciliation --------------------------------------
+
+
+class StreamStatus(Strict):
+    """GET /v1/stream: what the server received from the caller's (device, user) stream.
+
+    A client compares it with its outbox: a seq in missing_seqs, or acknowledged ops beyond
+    what applied_ops counts, was lost on the way and is sent again (the server deduplicates).
+    """
+
+    device_id: str
+    contiguous_seq: int  # highest seq with no gap below it
+    highest_seq: int  # highest seq received at all
+    missing_seqs: list[int]  # gaps between them (at most the first 1000)
+    applied_ops: int  # operations of this stream recorded as applied / needs_review
+
+
 # --- additive (server 0.1): receipt verification --------------------------------------
 
 
@@ -262,7 +279,7 @@ WORKER_UPDATABLE = frozenset(WorkerPayload.model_fields) - {
     "id", "nik", "birth_date", "sex", "registered_at", "registered_by", "registration_month",
 }
 # Bookkeeping keys a "worker.update" payload may carry besides "id" and the changed fields.
-WORKER_UPDATE_META = frozenset({"updated_at", "updated_by"})
+WORKER_UPDATE_META = frozenset({"updated_at", "updated_by", "reason"})
 
 
 class DeletionRequestPayload(Payload):
@@ -281,7 +298,7 @@ class PaymentPayload(Payload):
     receipt_no: str = Field(min_length=1, max_length=64)
     worker_id: str = Field(min_length=1, max_length=64)
     months: list[str] = Field(min_length=1, max_length=36)
-    amount: int = Field(gt=0)
+    amount: int = Field(gt=0, le=1_000_000_000)
     breakdown: dict[str, dict[str, int]] = Field(default_factory=dict)
     method: Literal["cash", "qris", "transfer"]
     tariff_version: str = Field(min_length=1, max_length=64)
@@ -307,7 +324,7 @@ class VoidPayload(Payload):
     receipt_no: str = Field(min_length=1, max_length=64)
     voids_payment_id: str = Field(min_length=1, max_length=64)
     reason: str = Field(min_length=1, max_length=512)
-    amount: int = Field(lt=0)
+    amount: int = Field(lt=0, ge=-1_000_000_000)
     worker_id: Optional[str] = Field(default=None, max_length=64)
     months: list[str] = Field(default_factory=list, max_length=36)
     method: Optional[str] = Field(default=None, max_length=16)

@@ -1,0 +1,405 @@
+"""FastAPI application of the reference central server: ``create_app(settings)``.
+
+Every answer other than 2xx is a protocol.ErrorBody with a bilingual message. The database
+is the only state (tokens, rate-limit counters, sequences), so several processes can run
+behind a load balancer on one PostgreSQL database.
+"""
+
+
+import hmac
+import json
+import logging
+import zlib
+from typing import Annotated, Any, Optional
+
+from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import JSONResponse, Response
+from packaging.version import InvalidVersion, Version
+from pydantic import ValidationError
+from sqlalchemy import delete, func, text as sql_text
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session, select
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from sync import protocol
+from sync.server import SERVER_VERSION
+from sync.server import auth as auth_mod
+from sync.server.db import dumps, init_db, iso, loads, make_engine
+from sync.server.errors import ApiError, log_bug, text
+from sync.server.models import (
+    AppliedOp,
+    ChangeRow,
+    Counter,
+    Enrollment,
+    Participant,
+    PaymentMonth,
+    ReferenceVersion,
+    ServerMeta,
+    ServerPayment,
+    StreamSeq,
+)
+from sync.server.ops import Caller, process_push
+from sync.server.reference import bundle_version, kecamatan7, load_regions, reference_files
+from sync.server.settings import Settings
+
+log = logging.getLogger("perisai.server")
+
+APP_VERSION_HEADER = "X-Perisai-App-Version"
+ErrorResponses: dict[int | str, dict[str, Any]] = {
+    code: {"model": protocol.ErrorBody} for code in (400, 401, 403, 404, 410, 413, 415, 426, 429, 500, 503)
+}
+
+
+def _error(status: int, body: protocol.ErrorBody, headers: Optional[dict[str, str]] = None) -> JSONResponse:
+    return JSONResponse(status_code=status, content=body.model_dump(), headers=headers)
+
+
+def _reason(exc: ValidationError | RequestValidationError) -> str:
+    parts = []
+    for err in list(exc.errors())[:5]:
+        loc = ".".join(str(x) for x in err.get("loc", ())) or "body"
+        parts.append(f"{loc}: {err.get('msg', 'invalid')}")
+    return "; ".join(parts) or "invalid"
+
+
+def check_app_version(settings: Settings, version: Optional[str]) -> None:
+    """426 "upgrade_required" for an app older than settings.min_app_version. An app that
+    does not say its version (or says something unparsable) is let through."""
+    if not version:
+        return
+    try:
+        too_old = Version(version) < Version(settings.min_app_version)
+    except InvalidVersion:
+        return
+    if too_old:
+        raise ApiError(426, "upgrade_required", version=version, minimum=settings.min_app_version)
+
+
+def create_app(settings: Optional[Settings] = None) -> FastAPI:
+    settings = settings or Settings.from_env()  # no argument: "uvicorn --factory" with PERISAI_SERVER_*
+    engine = make_engine(settings.database_url, echo=settings.echo_sql)
+    init_db(engine)
+    regions = load_regions(settings.reference_dir)
+
+    app = FastAPI(
+        title="Perisai central server",
+        version=SERVER_VERSION,
+        description="Reference sync server of Perisai Agent. Protocol: docs/PROTOCOL.md",
+        responses=ErrorResponses,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+
+    # --- errors --------------------------------------------------------------------------
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return _error(exc.status, exc.body, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return _error(400, protocol.ErrorBody(code="invalid_request", message=text("invalid_request",
+                                                                                     reason=_reason(exc))))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "invalid_request")
+        return _error(exc.status_code, protocol.ErrorBody(code=code, message=text(code, reason=exc.detail)),
+                      getattr(exc, "headers", None))
+
+    @app.exception_handler(DBAPIError)
+    async def _db_error(_request: Request, exc: DBAPIError) -> JSONResponse:
+        log.error("database error: %s", type(exc.orig).__name__)
+        return _error(503, protocol.ErrorBody(code="service_unavailable", message=text("service_unavailable")),
+                      {"Retry-After": "30"})
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> JSONResponse:
+        log_bug(log, f"unhandled error in {request.method} {request.url.path}", exc)
+        return _error(500, protocol.ErrorBody(code="internal_error", message=text("internal_error")))
+
+    # --- dependencies --------------------------------------------------------------------
+
+    def session_dep():
+        with Session(engine) as session:
+            yield session
+
+    SessionDep = Annotated[Session, Depends(session_dep)]
+
+    def app_version_dep(x_perisai_app_version: Annotated[Optional[str], Header()] = None) -> None:
+        check_app_version(settings, x_perisai_app_version)
+
+    def principal_dep(session: SessionDep, authorization: Annotated[Optional[str], Header()] = None,
+                      _v: None = Depends(app_version_dep)) -> auth_mod.Principal:
+        principal = auth_mod.authenticate(session, settings, authorization)
+        # End the read transaction now (on SQLite it holds the write lock); detached first so
+        # the loaded user and enrollment are not expired and reloaded in a new transaction.
+        session.expunge_all()
+        session.rollback()
+        return principal
+
+    PrincipalDep = Annotated[auth_mod.Principal, Depends(principal_dep)]
+
+    # --- endpoints -----------------------------------------------------------------------
+
+    @app.get("/v1/health", response_model=protocol.Health)
+    def health(session: SessionDep) -> protocol.Health:
+        session.exec(sql_text("SELECT 1"))
+        return protocol.Health(status="ok", service="perisai-central", protocol=protocol.PROTOCOL_VERSION,
+                               min_app_version=settings.min_app_version)
+
+    @app.post("/v1/auth/login", response_model=protocol.TokenPair)
+    def login(body: protocol.LoginRequest, request: Request, session: SessionDep,
+              _v: None = Depends(app_version_dep)) -> protocol.TokenPair:
+        check_app_version(settings, body.app_version)
+        client_ip = request.client.host if request.client else "unknown"
+        try:
+            pair = auth_mod.login(session, settings, body, client_ip)
+        except ApiError as exc:
+            if exc.code == "invalid_credentials":
+                log.warning("sign-in failed user=%s ip=%s", body.username.strip().lower()[:64], client_ip)
+            raise
+        log.info("sign-in user=%s device=%s", pair.user.username, body.device_id)
+        return pair
+
+    @app.post("/v1/auth/refresh", response_model=protocol.TokenPair)
+    def refresh(body: protocol.RefreshRequest, session: SessionDep,
+                _v: None = Depends(app_version_dep)) -> protocol.TokenPair:
+        return auth_mod.refresh(session, settings, body)
+
+    @app.post("/v1/push", response_model=protocol.PushResponse)
+    async def push(request: Request, principal: PrincipalDep) -> protocol.PushResponse:
+        raw = await _read_body(request, settings)
+        try:
+            obj = _json_loads(raw)
+        except (ValueError, RecursionError) as exc:
+            raise ApiError(400, "malformed_json", reason=str(exc)[:200]) from None
+        try:
+            body = protocol.PushRequest.model_validate(obj)
+        except ValidationError as exc:
+            raise ApiError(400, "invalid_push", reason=_reason(exc)) from None
+        check_app_version(settings, body.app_version)
+        if body.device_id != principal.enrollment.device_id:
+            raise ApiError(403, "device_mismatch")
+        caller = Caller(user_id=principal.user.id, enrollment_id=principal.enrollment.id,
+                        device_id=principal.enrollment.device_id)
+        return await run_in_threadpool(process_push, engine, settings.clock, caller, regions, body)
+
+    @app.get("/v1/pull", response_model=protocol.PullResponse)
+    def pull(principal: PrincipalDep, session: SessionDep,
+             cursor: Annotated[int, Query(ge=0)] = 0,
+             limit: Annotated[Optional[int], Query(ge=1)] = None,
+             kecamatan: Annotated[Optional[str], Query(max_length=16)] = None) -> protocol.PullResponse:
+        limit = min(limit or settings.pull_default_limit, settings.pull_max_limit)
+        kec, kel = _scope(principal, kecamatan)
+        now = settings.clock()
+        horizon = _prune_tombstones(session, now, settings)
+        head = session.exec(select(Counter.value).where(Counter.name == "change")).one()
+        if (0 < cursor < horizon) or cursor > head:
+            raise ApiError(410, "cursor_expired")
+        query = select(ChangeRow).where(ChangeRow.seq > cursor, ChangeRow.seq <= head)
+        if kec is not None:
+            query = query.where(ChangeRow.scope_kecamatan == kec)
+        if kel is not None:
+            query = query.where(ChangeRow.scope_kelurahan == kel)
+        rows = session.exec(query.order_by(ChangeRow.seq).limit(limit + 1)).all()
+        has_more = len(rows) > limit
+        rows = rows[:limit]
+        changes = _materialise(session, rows)
+        session.rollback()
+        return protocol.PullResponse(changes=changes, cursor=rows[-1].seq if has_more else head, has_more=has_more)
+
+    @app.get("/v1/stream", response_model=protocol.StreamStatus)
+    def stream(principal: PrincipalDep, session: SessionDep) -> protocol.StreamStatus:
+        device_id, user_id = principal.enrollment.device_id, principal.user.id
+        row = session.get(StreamSeq, (device_id, user_id))
+        contiguous = row.contiguous_seq if row else 0
+        seen = sorted(loads(row.seen_above)) if row else []
+        highest = seen[-1] if seen else contiguous
+        seen_set = set(seen)
+        missing = [n for n in range(contiguous + 1, highest) if n not in seen_set][:1000]
+        applied = session.exec(select(func.count()).select_from(AppliedOp).where(
+            AppliedOp.device_id == device_id, AppliedOp.user_id == user_id)).one()
+        session.rollback()
+        return protocol.StreamStatus(device_id=device_id, contiguous_seq=contiguous, highest_seq=highest,
+                                     missing_seqs=missing, applied_ops=applied)
+
+    @app.get("/v1/reference", response_model=protocol.ReferenceBundle)
+    def reference(session: SessionDep, if_none_match: Annotated[Optional[str], Header()] = None) -> Response:
+        files = reference_files(settings.reference_dir)
+        version = bundle_version(files)
+        etag = f'"{version}"'
+        if if_none_match and etag in [t.strip() for t in if_none_match.split(",")]:
+            return Response(status_code=304, headers={"ETag": etag})
+        row = session.get(ReferenceVersion, version)
+        if row is None:
+            row = ReferenceVersion(version=version, published_at=iso(settings.clock()), files=dumps(sorted(files)))
+            session.add(row)
+            session.commit()
+        meta = {m.key: m.value for m in session.exec(select(ServerMeta).where(
+            ServerMeta.key.in_(["latest_app_version", "download_url"]))).all()}
+        bundle = protocol.ReferenceBundle(
+            version=version, published_at=row.published_at, files=files,
+            latest_app_version=meta.get("latest_app_version", settings.latest_app_version),
+            download_url=meta.get("download_url", settings.download_url))
+        return JSONResponse(bundle.model_dump(), headers={"ETag": etag})
+
+    @app.post("/v1/receipts/verify", response_model=protocol.ReceiptVerifyResponse)
+    def verify_receipt(body: protocol.ReceiptVerifyRequest, principal: PrincipalDep,
+                       session: SessionDep) -> protocol.ReceiptVerifyResponse:
+        pay = session.exec(select(ServerPayment).where(ServerPayment.receipt_no == body.receipt_no,
+                                                       ServerPayment.kind == "payment")).first()
+        if pay is None:
+            return protocol.ReceiptVerifyResponse(valid=False, status="unknown", message=text("receipt_unknown"))
+        kec, kel = _scope(principal, None)
+        if (kec is not None and pay.scope_kecamatan != kec) or (kel is not None and pay.scope_kelurahan != kel):
+            raise ApiError(403, "out_of_scope")
+        enrollment = session.get(Enrollment, pay.enrollment_id)
+        months = loads(pay.months)
+        expected = protocol.receipt_mac(enrollment.receipt_key, pay.receipt_no, pay.amount, months) if enrollment else ""
+        genuine = (hmac.compare_digest(expected, body.mac.lower()) and body.amount == pay.amount
+                   and sorted(body.months) == months)
+        if not genuine:
+            return protocol.ReceiptVerifyResponse(valid=False, status="mismatch", message=text("receipt_mismatch"))
+        if pay.voided_by is not None:
+            return protocol.ReceiptVerifyResponse(valid=False, status="voided", payment_status="voided",
+                                                  flag=pay.flag, message=text("receipt_voided"))
+        return protocol.ReceiptVerifyResponse(valid=True, status="valid", payment_status="active", flag=pay.flag,
+                                              message=text("receipt_valid"))
+
+    return app
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+async def _read_body(request: Request, settings: Settings) -> bytes:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > settings.max_wire_bytes:
+        raise ApiError(413, "body_too_large", limit=settings.max_wire_bytes)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > settings.max_wire_bytes:
+            raise ApiError(413, "body_too_large", limit=settings.max_wire_bytes)
+        chunks.append(chunk)
+    raw = b"".join(chunks)
+    encoding = request.headers.get("content-encoding", "identity").strip().lower()
+    if encoding == "gzip":
+        inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        try:
+            body = inflater.decompress(raw, settings.max_body_bytes + 1)
+        except zlib.error:
+            raise ApiError(400, "malformed_gzip") from None
+        if len(body) > settings.max_body_bytes or inflater.unconsumed_tail:
+            raise ApiError(413, "body_too_large", limit=settings.max_body_bytes)
+        if not inflater.eof:
+            raise ApiError(400, "malformed_gzip")
+        return body
+    if encoding not in ("identity", ""):
+        raise ApiError(415, "unsupported_encoding", encoding=encoding[:32])
+    if len(raw) > settings.max_body_bytes:
+        raise ApiError(413, "body_too_large", limit=settings.max_body_bytes)
+    return raw
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _json_loads(raw: bytes) -> Any:
+    """Strict JSON: UTF-8, no NaN/Infinity (they would not survive a round trip)."""
+    return json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+
+
+def _scope(principal: auth_mod.Principal, requested: Optional[str]) -> tuple[Optional[str], Optional[str]]:
+    """(kecamatan7, kelurahan11) the caller may see; None = no restriction at that level."""
+    user = principal.user
+    own_kec = kecamatan7(user.kecamatan_code) if user.kecamatan_code else None
+    own_kel = user.kelurahan_code
+    if requested is None:
+        return own_kec, own_kel
+    wanted = kecamatan7(requested)
+    if wanted is None:
+        raise ApiError(400, "invalid_request", reason="kecamatan")
+    if own_kec is not None and wanted != own_kec:
+        raise ApiError(403, "out_of_scope")
+    return wanted, own_kel
+
+
+def _prune_tombstones(session: Session, now, settings: Settings) -> int:
+    """Drop tombstones older than the retention; returns the horizon (newest pruned seq)."""
+    cutoff = iso(now - settings.change_retention)
+    newest = session.exec(select(func.max(ChangeRow.seq)).where(ChangeRow.op == "delete",
+                                                               ChangeRow.created_at < cutoff)).one()
+    meta = session.get(ServerMeta, "tombstone_horizon")
+    horizon = int(meta.value) if meta else 0
+    if newest is not None:
+        session.exec(delete(ChangeRow).where(ChangeRow.op == "delete", ChangeRow.seq <= newest))
+        horizon = max(horizon, newest)
+        session.merge(ServerMeta(key="tombstone_horizon", value=str(horizon)))
+        session.commit()
+    return horizon
+
+
+def _paid_months(session: Session, participant_ids: list[str]) -> dict[str, list[str]]:
+    months: dict[str, set[str]] = {}
+    if participant_ids:
+        for pid, month in session.exec(
+            select(PaymentMonth.participant_id, PaymentMonth.month)
+            .join(ServerPayment, ServerPayment.id == PaymentMonth.payment_id)
+            .where(PaymentMonth.participant_id.in_(participant_ids), ServerPayment.kind == "payment",
+                   ServerPayment.voided_by.is_(None))
+        ).all():
+            months.setdefault(pid, set()).add(month)
+    return {pid: sorted(ms) for pid, ms in months.items()}
+
+
+def worker_data(participant: Participant, canonical: Optional[Participant], paid: list[str]) -> dict[str, Any]:
+    data = loads(participant.data)
+    data.update(
+        kpj=(canonical or participant).kpj,
+        canonical_id=participant.canonical_id,
+        alias_of=participant.alias_of,
+        review_state=participant.review_state,
+        paid_months=paid,
+        paid_through=paid[-1] if paid else None,
+    )
+    return data
+
+
+def payment_data(pay: ServerPayment) -> dict[str, Any]:
+    data = loads(pay.data)
+    data.update(kind=pay.kind, participant_id=pay.participant_id, months=loads(pay.months), amount=pay.amount,
+                voids_payment_id=pay.voids_payment_id, voided_by=pay.voided_by, flag=pay.flag)
+    if pay.kind == "void":
+        data["void_reason"] = data.get("reason")
+    return data
+
+
+def _materialise(session: Session, rows: list[ChangeRow]) -> list[protocol.Change]:
+    worker_ids = [r.entity_id for r in rows if r.entity == "worker" and r.op == "upsert"]
+    payment_ids = [r.entity_id for r in rows if r.entity == "payment" and r.op == "upsert"]
+    participants = {p.id: p for p in session.exec(select(Participant).where(Participant.id.in_(worker_ids))).all()} \
+        if worker_ids else {}
+    canon_ids = {p.canonical_id for p in participants.values()} - set(participants)
+    if canon_ids:
+        for p in session.exec(select(Participant).where(Participant.id.in_(canon_ids))).all():
+            participants[p.id] = p
+    paid = _paid_months(session, sorted({p.canonical_id for p in participants.values()}))
+    payments = {p.id: p for p in session.exec(select(ServerPayment).where(ServerPayment.id.in_(payment_ids))).all()} \
+        if payment_ids else {}
+    changes = []
+    for r in rows:
+        data = None
+        if r.op == "upsert" and r.entity == "worker":
+            p = participants[r.entity_id]
+            data = worker_data(p, participants.get(p.canonical_id), paid.get(p.canonical_id, []))
+        elif r.op == "upsert" and r.entity == "payment":
+            data = payment_data(payments[r.entity_id])
+        changes.append(protocol.Change(seq=r.seq, entity=r.entity, id=r.entity_id, op=r.op, data=data))  # type: ignore[arg-type]
+    return changes

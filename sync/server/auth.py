@@ -1,0 +1,206 @@
+"""Passwords (argon2id), enrollments, opaque tokens (only SHA-256 stored), rate limiting."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, update
+from sqlmodel import Session, select
+
+from sync import protocol
+from sync.server.db import iso, parse_iso
+from sync.server.errors import ApiError
+from sync.server.models import AuthToken, Enrollment, LoginFailure, ServerUser, Wadah
+from sync.server.settings import Settings
+
+# PERISAI_SERVER_ARGON2=fast selects cheap argon2id parameters, for tests on loaded CI
+# machines only (a hash keeps its own parameters, so verification follows the hash).
+_FAST = os.environ.get("PERISAI_SERVER_ARGON2") == "fast"
+_hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1) if _FAST else PasswordHasher()
+_DUMMY_HASH = _hasher.hash("perisai-dummy-password")  # equalises timing for unknown users
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Principal:
+    """The caller of an authenticated request."""
+
+    user: ServerUser
+    enrollment: Enrollment
+
+
+# --- rate limiting ---------------------------------------------------------------------
+
+
+def _check_rate(session: Session, settings: Settings, now: datetime, keys: list[tuple[str, int]]) -> None:
+    since = iso(now - settings.login_failure_window)
+    for key, limit in keys:
+        count, oldest = session.exec(
+            select(func.count(), func.min(LoginFailure.at)).where(LoginFailure.key == key, LoginFailure.at > since)
+        ).one()
+        if count >= limit:
+            free_at = parse_iso(oldest) + settings.login_failure_window
+            seconds = max(1, math.ceil((free_at - now).total_seconds()))
+            raise ApiError(429, "too_many_attempts", headers={"Retry-After": str(seconds)}, seconds=seconds)
+
+
+def _user_info(session: Session, user: ServerUser) -> protocol.UserInfo:
+    wadah = session.get(Wadah, user.wadah_id) if user.wadah_id is not None else None
+    return protocol.UserInfo(
+        id=user.id,
+        username=user.username,
+        full_name=user.full_name,
+        role=user.role,  # type: ignore[arg-type]
+        wadah=wadah.name if wadah else None,
+        kecamatan_code=user.kecamatan_code,
+        kelurahan_code=user.kelurahan_code,
+    )
+
+
+def _issue_pair(session: Session, settings: Settings, now: datetime, user: ServerUser,
+                enrollment: Enrollment) -> protocol.TokenPair:
+    access = secrets.token_urlsafe(32)
+    refresh = secrets.token_urlsafe(48)
+    for token, kind, ttl in ((access, "access", settings.access_ttl), (refresh, "refresh", settings.refresh_ttl)):
+        session.add(AuthToken(token_hash=token_hash(token), kind=kind, enrollment_id=enrollment.id,
+                              user_id=user.id, issued_at=iso(now), expires_at=iso(now + ttl)))
+    # Expired tokens of this enrollment are useless: keep the table small.
+    session.exec(delete(AuthToken).where(AuthToken.enrollment_id == enrollment.id,
+                                         AuthToken.expires_at < iso(now)))
+    return protocol.TokenPair(
+        access_token=access,
+        refresh_token=refresh,
+        expires_in=int(settings.access_ttl.total_seconds()),
+        refresh_expires_in=int(settings.refresh_ttl.total_seconds()),
+        user=_user_info(session, user),
+        receipt_key=enrollment.receipt_key,
+    )
+
+
+def login(session: Session, settings: Settings, req: protocol.LoginRequest, client_ip: str) -> protocol.TokenPair:
+    now = settings.clock()
+    username = req.username.strip().lower()
+    user_key, ip_key = f"user:{username}", f"ip:{client_ip}"
+    _check_rate(session, settings, now, [(user_key, settings.login_max_failures_per_user),
+                                         (ip_key, settings.login_max_failures_per_ip)])
+    user = session.exec(select(ServerUser).where(ServerUser.username == username)).first()
+    ok = verify_password(user.password_hash if user else _DUMMY_HASH, req.password) and user is not None
+    if not ok:
+        session.add(LoginFailure(key=user_key, at=iso(now)))
+        session.add(LoginFailure(key=ip_key, at=iso(now)))
+        # Failures older than the window count for nothing any more: keep the table small.
+        session.exec(delete(LoginFailure).where(LoginFailure.at < iso(now - settings.login_failure_window)))
+        session.commit()  # the failure must count even though the request fails
+        raise ApiError(401, "invalid_credentials")
+    assert user is not None
+    if not user.active:
+        raise ApiError(401, "user_inactive")
+    session.exec(delete(LoginFailure).where(LoginFailure.key == user_key))
+    enrollment = session.exec(
+        select(Enrollment).where(Enrollment.device_id == req.device_id, Enrollment.user_id == user.id)
+    ).first()
+    if enrollment is None:
+        enrollment = Enrollment(id=str(uuid.uuid4()), device_id=req.device_id, user_id=user.id,
+                                device_name=req.device_name, app_version=req.app_version,
+                                receipt_key=secrets.token_hex(32), created_at=iso(now), last_seen_at=iso(now))
+        session.add(enrollment)
+    elif enrollment.revoked_at is not None:
+        raise ApiError(401, "device_revoked")
+    else:
+        enrollment.last_seen_at = iso(now)
+        enrollment.app_version = req.app_version or enrollment.app_version
+        enrollment.device_name = req.device_name or enrollment.device_name
+    session.flush()
+    pair = _issue_pair(session, settings, now, user, enrollment)
+    session.commit()
+    return pair
+
+
+def _check_enrollment(user: ServerUser | None, enrollment: Enrollment | None) -> None:
+    if enrollment is None or enrollment.revoked_at is not None:
+        raise ApiError(401, "device_revoked")
+    if user is None or not user.active:
+        raise ApiError(401, "user_inactive")
+
+
+def refresh(session: Session, settings: Settings, req: protocol.RefreshRequest) -> protocol.TokenPair:
+    now = settings.clock()
+    row = session.get(AuthToken, token_hash(req.refresh_token))
+    if row is None or row.kind != "refresh":
+        raise ApiError(401, "invalid_token")
+    enrollment = session.get(Enrollment, row.enrollment_id)
+    user = session.get(ServerUser, row.user_id)
+    _check_enrollment(user, enrollment)  # says "device_revoked" / "user_inactive" first
+    if row.revoked:
+        raise ApiError(401, "invalid_token")
+    assert enrollment is not None and user is not None
+    if enrollment.device_id != req.device_id:
+        raise ApiError(403, "device_mismatch")
+    if parse_iso(row.expires_at) <= now:
+        raise ApiError(401, "token_expired")
+    if row.rotated_at is not None and parse_iso(row.rotated_at) + settings.refresh_reuse_grace < now:
+        # A rotated token presented long after: likely stolen. End every session of this stream.
+        session.exec(update(AuthToken).where(AuthToken.enrollment_id == enrollment.id).values(revoked=True))
+        session.commit()
+        raise ApiError(401, "token_reused")
+    if row.rotated_at is None:
+        row.rotated_at = iso(now)
+    enrollment.last_seen_at = iso(now)
+    pair = _issue_pair(session, settings, now, user, enrollment)
+    session.commit()
+    return pair
+
+
+def authenticate(session: Session, settings: Settings, authorization: str | None) -> Principal:
+    if not authorization:
+        raise ApiError(401, "auth_required", headers={"WWW-Authenticate": "Bearer"})
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(401, "auth_required", headers={"WWW-Authenticate": "Bearer"})
+    row = session.get(AuthToken, token_hash(token.strip()))
+    if row is None or row.kind != "access":
+        raise ApiError(401, "invalid_token", headers={"WWW-Authenticate": "Bearer"})
+    enrollment = session.get(Enrollment, row.enrollment_id)
+    user = session.get(ServerUser, row.user_id)
+    _check_enrollment(user, enrollment)
+    if row.revoked:
+        raise ApiError(401, "invalid_token", headers={"WWW-Authenticate": "Bearer"})
+    if parse_iso(row.expires_at) <= settings.clock():
+        raise ApiError(401, "token_expired", headers={"WWW-Authenticate": "Bearer"})
+    assert user is not None and enrollment is not None
+    return Principal(user=user, enrollment=enrollment)
+
+
+def revoke_device(session: Session, device_id: str, username: str | None, now: datetime) -> int:
+    """Revoke the enrollments of a device (optionally only one user's); returns how many."""
+    query = select(Enrollment).where(Enrollment.device_id == device_id, Enrollment.revoked_at.is_(None))
+    if username:
+        query = query.join(ServerUser, ServerUser.id == Enrollment.user_id).where(
+            ServerUser.username == username.lower())
+    rows = session.exec(query).all()
+    for enrollment in rows:
+        enrollment.revoked_at = iso(now)
+        session.exec(update(AuthToken).where(AuthToken.enrollment_id == enrollment.id).values(revoked=True))
+    return len(rows)

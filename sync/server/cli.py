@@ -1,0 +1,309 @@
+"""``perisai-server``: run and administer the reference central server.
+
+The database comes from --db, else $PERISAI_SERVER_DB, else sqlite:///perisai-central.db.
+Passwords are read from standard input (--password-stdin) or asked for; --password on the
+command line exists only for demos and tests (it is visible in the process list).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Optional, Sequence
+
+from sqlmodel import Session, select
+
+from sync.server import SERVER_VERSION, admin
+from sync.server.auth import revoke_device
+from sync.server.db import iso
+from sync.server.models import Enrollment, ServerUser, Wadah
+from sync.server.reference import load_regions
+from sync.server.settings import Settings, utcnow
+
+DEFAULT_DB = "sqlite:///perisai-central.db"
+DEMO_WADAH = "Koperasi Perisai Makassar"
+DEMO_AGENT = "agen.demo"
+DEMO_SUPERVISOR = "supervisor.demo"
+DEMO_PASSWORD = "perisai-demo"
+DEMO_KECAMATAN = "7371100"  # Tamalate (Kemendagri 73.71.10)
+
+
+def _db_url(args: argparse.Namespace) -> str:
+    return getattr(args, "db", None) or os.environ.get("PERISAI_SERVER_DB") or DEFAULT_DB
+
+
+def _read_password(args: argparse.Namespace, stdin=None) -> str:
+    if getattr(args, "password", None):
+        return args.password
+    if getattr(args, "password_stdin", False):
+        line = (stdin or sys.stdin).readline()
+        return line.rstrip("\r\n")
+    first = getpass.getpass("Kata sandi / Password: ")
+    if getpass.getpass("Ulangi / Repeat: ") != first:
+        raise admin.AdminError("Kata sandi tidak sama / Passwords differ")
+    return first
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: the option may stand before or after the subcommand without one erasing the other
+    common.add_argument("--db", default=argparse.SUPPRESS,
+                        help="SQLAlchemy database URL (default $PERISAI_SERVER_DB or %s)" % DEFAULT_DB)
+    parser = argparse.ArgumentParser(prog="perisai-server", parents=[common],
+                                     description="Perisai central server (reference implementation)")
+    parser.add_argument("--version", action="version", version=SERVER_VERSION)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", parents=[common], help="run the HTTP server")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    p.add_argument("--workers", type=int, default=1)
+
+    sub.add_parser("init-db", parents=[common], help="create the tables")
+
+    p = sub.add_parser("add-wadah", parents=[common], help="add an organisation")
+    p.add_argument("name")
+
+    def password_opts(p: argparse.ArgumentParser) -> None:
+        g = p.add_mutually_exclusive_group()
+        g.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+        g.add_argument("--password", help="demo/tests only: visible in the process list")
+
+    p = sub.add_parser("add-user", parents=[common], help="add a user")
+    p.add_argument("username")
+    p.add_argument("--role", default="agent", choices=admin.ROLES)
+    p.add_argument("--full-name", required=True)
+    p.add_argument("--wadah")
+    p.add_argument("--kecamatan", help="7 digits, e.g. 7371100 (Tamalate); 73.71.10 also accepted")
+    p.add_argument("--kelurahan", help="11 digits, e.g. 73711001001; 73.71.10.1001 also accepted")
+    password_opts(p)
+
+    p = sub.add_parser("reset-password", parents=[common], help="set a new password")
+    p.add_argument("username")
+    password_opts(p)
+
+    p = sub.add_parser("deactivate-user", parents=[common], help="block a user (tokens stop working)")
+    p.add_argument("username")
+    p = sub.add_parser("activate-user", parents=[common], help="unblock a user")
+    p.add_argument("username")
+
+    p = sub.add_parser("revoke-device", parents=[common], help="revoke a device's enrollments")
+    p.add_argument("device_id")
+    p.add_argument("--user", help="only this user's enrollment on the device")
+
+    sub.add_parser("list-users", parents=[common], help="list users")
+    sub.add_parser("review-list", parents=[common], help="open review cases (duplicate NIK)")
+    p = sub.add_parser("review-resolve", parents=[common], help="settle a review case")
+    p.add_argument("review_id", type=int)
+    p.add_argument("--as", dest="decision", required=True, choices=["distinct", "alias"])
+    p.add_argument("--by", default="admin")
+
+    sub.add_parser("deletion-list", parents=[common], help="open deletion requests")
+    p = sub.add_parser("delete-participant", parents=[common], help="carry out a deletion request")
+    p.add_argument("participant_id")
+
+    p = sub.add_parser("export", parents=[common], help="export to CSV (atomic write)")
+    p.add_argument("what", choices=["participants", "payments"])
+    p.add_argument("--out", required=True, type=Path)
+
+    p = sub.add_parser("set-app-version", parents=[common], help="announce the latest app version")
+    p.add_argument("version")
+    p.add_argument("--url")
+
+    p = sub.add_parser("recover-key", parents=[common],
+                       help="open a device's key-recovery.json with the organisation's private key")
+    p.add_argument("recovery_file", type=Path)
+    p.add_argument("--private-key", type=Path, required=True)
+    p.add_argument("--passphrase-stdin", action="store_true")
+
+    p = sub.add_parser("seed-demo", parents=[common], help="demo wadah, users and participants")
+    p.add_argument("--password", default=DEMO_PASSWORD, help="demo users' password (default %(default)s)")
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None, *, stdin=None, stdout=None) -> int:
+    out = stdout or sys.stdout
+    args = build_parser().parse_args(argv)
+    url = _db_url(args)
+    if args.command == "serve":
+        return _serve(args, url)
+    if args.command == "recover-key":
+        return _recover_key(args, stdin, out)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    engine = admin.open_db(url)
+    regions = load_regions(Settings().reference_dir)
+
+    def say(*parts: object) -> None:
+        print(*parts, file=out)
+
+    try:
+        with Session(engine) as session:
+            cmd = args.command
+            if cmd == "init-db":
+                say(f"Basis data siap / Database ready: {engine.url.render_as_string(hide_password=True)}")
+            elif cmd == "add-wadah":
+                w = admin.add_wadah(session, args.name)
+                session.commit()
+                say(f"wadah {w.id}: {w.name}")
+            elif cmd == "add-user":
+                password = _read_password(args, stdin)
+                u = admin.add_user(session, regions, username=args.username, password=password, role=args.role,
+                                   full_name=args.full_name, wadah=args.wadah, kecamatan=args.kecamatan,
+                                   kelurahan=args.kelurahan)
+                session.commit()
+                say(f"Pengguna dibuat / User created: {u.username} ({u.role}) id={u.id}")
+            elif cmd == "reset-password":
+                admin.set_password(session, args.username, _read_password(args, stdin))
+                session.commit()
+                say(f"Kata sandi diganti / Password changed: {args.username}")
+            elif cmd in ("deactivate-user", "activate-user"):
+                admin.set_active(session, args.username, cmd == "activate-user")
+                session.commit()
+                say(f"{cmd}: {args.username}")
+            elif cmd == "revoke-device":
+                n = revoke_device(session, args.device_id, args.user, utcnow())
+                session.commit()
+                if n == 0:
+                    raise admin.AdminError(f"Tidak ada pendaftaran aktif / No active enrollment: {args.device_id}")
+                say(f"Dicabut / Revoked: {n} enrollment(s) of {args.device_id}")
+            elif cmd == "list-users":
+                wadah = {w.id: w.name for w in session.exec(select(Wadah))}
+                for u in session.exec(select(ServerUser).order_by(ServerUser.username)):
+                    devices = len(session.exec(select(Enrollment.id).where(Enrollment.user_id == u.id,
+                                                                           Enrollment.revoked_at.is_(None))).all())
+                    say("\t".join([u.username, u.role, u.full_name, wadah.get(u.wadah_id, "-") if u.wadah_id else "-",
+                                   u.kecamatan_code or "-", u.kelurahan_code or "-",
+                                   "active" if u.active else "inactive", f"devices={devices}"]))
+            elif cmd == "review-list":
+                for r in admin.open_reviews(session):
+                    say("\t".join([str(r.id), r.kind, r.participant_id, r.other_participant_id or "-", r.created_at]))
+            elif cmd == "review-resolve":
+                from sync.server.ops import resolve_review
+
+                try:
+                    resolve_review(session, utcnow(), args.review_id, args.decision, args.by)
+                except LookupError:
+                    raise admin.AdminError(f"Kasus tidak ada atau sudah selesai / No open case: {args.review_id}")
+                session.commit()
+                say(f"Selesai / Resolved: {args.review_id} as {args.decision}")
+            elif cmd == "deletion-list":
+                for d in admin.open_deletions(session):
+                    say("\t".join([str(d.id), d.participant_id, d.requested_at, d.requested_by, d.reason]))
+            elif cmd == "delete-participant":
+                from sync.server.ops import carry_out_deletion
+
+                if not carry_out_deletion(session, utcnow(), args.participant_id):
+                    raise admin.AdminError(f"Peserta tidak ada atau sudah dihapus / No such participant: "
+                                           f"{args.participant_id}")
+                session.commit()
+                say(f"Dihapus / Deleted: {args.participant_id}")
+            elif cmd == "export":
+                n = admin.export(session, args.what, args.out)
+                say(f"Diekspor / Exported {n} {args.what} -> {args.out}")
+            elif cmd == "set-app-version":
+                admin.set_app_version(session, args.version, args.url)
+                session.commit()
+                say(f"latest_app_version={args.version}")
+            elif cmd == "seed-demo":
+                summary = seed_demo(session, engine, regions, args.password)
+                say(json.dumps(summary, indent=2))
+    except admin.AdminError as exc:
+        print(f"Gagal / Failed: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    return 0
+
+
+def seed_demo(session: Session, engine, regions, password: str) -> dict:
+    """Idempotent: demo wadah, agent agen.demo (kecamatan Tamalate 7371100), a supervisor and
+    three participants in Tamalate (registered through the normal push path, so they have
+    KPJ numbers and pull changes), one of them with two paid months."""
+    import uuid
+
+    from sync import protocol
+    from sync.server import samples
+    from sync.server.ops import Caller, process_op
+
+    admin.add_wadah(session, DEMO_WADAH)
+    created = []
+    for username, role, name in ((DEMO_AGENT, "agent", "Agen Demo"),
+                                 (DEMO_SUPERVISOR, "supervisor", "Supervisor Demo")):
+        if session.exec(select(ServerUser).where(ServerUser.username == username)).first() is None:
+            admin.add_user(session, regions, username=username, password=password, role=role, full_name=name,
+                           wadah=DEMO_WADAH, kecamatan=DEMO_KECAMATAN)
+            created.append(username)
+    session.commit()
+    supervisor = admin.get_user(session, DEMO_SUPERVISOR)
+    device = "server-seed-demo"
+    enrollment = session.exec(select(Enrollment).where(Enrollment.device_id == device,
+                                                       Enrollment.user_id == supervisor.id)).first()
+    if enrollment is None:
+        enrollment = Enrollment(id=str(uuid.uuid4()), device_id=device, user_id=supervisor.id,
+                                device_name="seed-demo", receipt_key=uuid.uuid4().hex, created_at=iso(utcnow()),
+                                last_seen_at=iso(utcnow()))
+        session.add(enrollment)
+        session.flush()
+    caller = Caller(user_id=supervisor.id, enrollment_id=enrollment.id, device_id=device)
+    session.commit()  # end this session's transaction: process_op writes through its own sessions
+    people = [("Daeng Sikki", "1985-04-12", "M", samples.BAROMBONG),
+              ("Hasnah Daeng Ngai", "1990-11-03", "F", "73711001003"),
+              ("Muhammad Arfah", "1978-02-27", "M", "73711001005")]
+    ops = []
+    for i, (name, born, sex, kel) in enumerate(people, start=1):
+        wid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"perisai-demo-worker-{i}"))
+        ops.append(("worker.register", samples.worker_payload(id=wid, full_name=name, birth_date=born, sex=sex,
+                                                              serial=900 + i, kelurahan_code=kel)))
+    first = ops[0][1]["id"]
+    pid = str(uuid.uuid5(uuid.NAMESPACE_URL, "perisai-demo-payment-1"))
+    ops.append(("payment.collect", samples.payment_payload(first, ["2026-01", "2026-02"], id=pid,
+                                                           receipt_no="DEMO-0001", device_id=device)))
+    results = []
+    for seq, (kind, payload) in enumerate(ops, start=1):
+        op_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"perisai-demo-op-{seq}"))
+        op = protocol.Operation.model_validate(samples.make_op(kind, payload, seq, op_id=op_id))
+        results.append(process_op(engine, utcnow, caller, regions, op).model_dump(include={"status", "assigned"}))
+    return {"wadah": DEMO_WADAH, "users_created": created, "agent": DEMO_AGENT, "supervisor": DEMO_SUPERVISOR,
+            "kecamatan": f"{DEMO_KECAMATAN} (Tamalate)", "ops": results}
+
+
+def _recover_key(args: argparse.Namespace, stdin=None, out=None) -> int:
+    """Print a device's database key (docs/KEY_RECOVERY.md): only the holder of the
+    organisation's private key can do this; the agent's app takes the key back with
+    ``perisai-agent recover-key``."""
+    from agent_app.store.recovery import open_sealed_key
+
+    out = out or sys.stdout
+    passphrase = ((stdin or sys.stdin).readline().rstrip("\r\n") if args.passphrase_stdin
+                  else getpass.getpass("Frasa sandi kunci privat / Private key passphrase (Enter = none): "))
+    try:
+        key = open_sealed_key(args.recovery_file, args.private_key.read_bytes(), passphrase.encode() or None)
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        print(f"Tidak bisa dibuka / Cannot open: {type(exc).__name__}", file=sys.stderr)
+        return 1
+    print(key.hex(), file=out)
+    return 0
+
+
+def _serve(args: argparse.Namespace, url: str) -> int:
+    import uvicorn
+
+    from sync.server.app import create_app
+
+    logging.basicConfig(level=getattr(logging, args.log_level.upper()),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = Settings.from_env(database_url=url)
+    app = create_app(settings)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, workers=1,
+                timeout_keep_alive=30, proxy_headers=False)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

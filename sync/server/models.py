@@ -1,0 +1,249 @@
+"""SQLModel tables of the central server.
+
+Portable SQLAlchemy only (SQLite and PostgreSQL). The database is the server's only state,
+so several server processes can share one PostgreSQL database.
+
+Times are stored as aware-UTC ISO-8601 text ("2026-01-31T08:00:00.000000+00:00"): they
+sort lexicographically, compare the same on both databases and need no timezone support.
+JSON columns are canonical JSON text.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from sqlalchemy import BigInteger, Index, UniqueConstraint
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
+
+
+class ServerModel(SQLModel, registry=registry()):
+    """Base of the server's tables, with its own metadata: a process that also imports the
+    client's store models (tests, the demo) must not create client tables in the central
+    database, nor server tables in a device's database."""
+
+
+class Wadah(ServerModel, table=True):
+    """An organisation with a cooperation agreement (koperasi, union, ...)."""
+
+    __tablename__ = "wadah"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=128)
+    created_at: str
+
+
+class ServerUser(ServerModel, table=True):
+    __tablename__ = "users"
+    id: str = Field(primary_key=True, max_length=36)
+    username: str = Field(unique=True, index=True, max_length=64)
+    full_name: str = Field(max_length=128)
+    role: str = Field(max_length=16)  # agent | clerk | supervisor | admin
+    wadah_id: Optional[int] = Field(default=None, foreign_key="wadah.id")
+    kecamatan_code: Optional[str] = Field(default=None, max_length=7)  # 7 digits, "7371100"
+    kelurahan_code: Optional[str] = Field(default=None, max_length=11)  # 11 digits or None
+    password_hash: str  # argon2id
+    active: bool = True
+    created_at: str
+
+
+class Enrollment(ServerModel, table=True):
+    """One (device, user) stream: tokens, sequence tracking and receipt key hang off it."""
+
+    __tablename__ = "enrollments"
+    __table_args__ = (UniqueConstraint("device_id", "user_id"),)
+    id: str = Field(primary_key=True, max_length=36)
+    device_id: str = Field(index=True, max_length=64)
+    user_id: str = Field(foreign_key="users.id", index=True)
+    device_name: str = Field(default="", max_length=128)
+    app_version: str = Field(default="", max_length=32)
+    receipt_key: str = Field(max_length=64)  # HMAC key for receipt QR codes
+    created_at: str
+    last_seen_at: str
+    revoked_at: Optional[str] = None
+
+
+class AuthToken(ServerModel, table=True):
+    """Only the SHA-256 of a token is stored."""
+
+    __tablename__ = "tokens"
+    token_hash: str = Field(primary_key=True, max_length=64)
+    kind: str = Field(max_length=8)  # access | refresh
+    enrollment_id: str = Field(foreign_key="enrollments.id", index=True)
+    user_id: str = Field(foreign_key="users.id", index=True)
+    issued_at: str
+    expires_at: str = Field(index=True)
+    rotated_at: Optional[str] = None  # refresh tokens: when exchanged for a new pair
+    revoked: bool = False
+
+
+class LoginFailure(ServerModel, table=True):
+    """One failed sign-in, counted per key ("user:<name>" / "ip:<addr>") for rate limiting."""
+
+    __tablename__ = "login_failures"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    key: str = Field(index=True, max_length=128)
+    at: str = Field(index=True)
+
+
+class AppliedOp(ServerModel, table=True):
+    """Every operation with an effect, kept forever (idempotency across long offline spells)."""
+
+    __tablename__ = "applied_ops"
+    op_id: str = Field(primary_key=True, max_length=36)
+    payload_hash: str = Field(max_length=64)
+    kind: str = Field(max_length=64)
+    entity_id: str = Field(max_length=64)
+    status: str = Field(max_length=16)  # applied | needs_review
+    result: str  # JSON of protocol.OpResult as first answered
+    device_id: str = Field(max_length=64)
+    user_id: str = Field(max_length=36)
+    seq: int = Field(sa_type=BigInteger)
+    applied_at: str
+
+
+class StreamSeq(ServerModel, table=True):
+    """Highest contiguous seq received per (device, user) stream, and seen seqs above it."""
+
+    __tablename__ = "stream_seq"
+    device_id: str = Field(primary_key=True, max_length=64)
+    user_id: str = Field(primary_key=True, max_length=36)
+    contiguous_seq: int = Field(default=0, sa_type=BigInteger)
+    seen_above: str = "[]"  # JSON list of seqs > contiguous_seq already received
+    updated_at: str
+
+
+class Counter(ServerModel, table=True):
+    """Named counters (KPJ numbers, change sequence). Updating a row also serves as a lock."""
+
+    __tablename__ = "counters"
+    name: str = Field(primary_key=True, max_length=32)
+    value: int = Field(default=0, sa_type=BigInteger)
+
+
+class Participant(ServerModel, table=True):
+    """Server copy of a worker. An alias row (alias_of set) points at its canonical row."""
+
+    __tablename__ = "participants"
+    id: str = Field(primary_key=True, max_length=64)  # the client's worker id
+    canonical_id: str = Field(index=True, max_length=64)  # own id, or alias_of
+    alias_of: Optional[str] = Field(default=None, index=True, max_length=64)
+    nik: str = Field(index=True, max_length=16)
+    full_name: str = Field(max_length=128)
+    name_key: str  # case-folded, single spaces (may be longer than the name: "ß" -> "ss")
+    birth_date: str = Field(max_length=10)
+    kecamatan_code: str = Field(max_length=7)  # as the client sent it
+    kelurahan_code: str = Field(max_length=11)
+    scope_kecamatan: str = Field(index=True, max_length=7)  # normalised 7-digit form
+    scope_kelurahan: str = Field(index=True, max_length=11)  # normalised 11-digit form
+    kpj: Optional[str] = Field(default=None, unique=True, max_length=11)
+    review_state: str = Field(default="ok", max_length=16)  # ok | needs_review
+    data: str  # JSON: the validated worker payload (current state)
+    registered_by_user: str = Field(max_length=36)  # server user id of the pushing account
+    created_at: str
+    updated_at: str
+    deleted_at: Optional[str] = None
+
+
+class ServerPayment(ServerModel, table=True):
+    """Payments and voids (kind="void", negative amount): append-only, as on the client."""
+
+    __tablename__ = "payments"
+    id: str = Field(primary_key=True, max_length=64)
+    receipt_no: str = Field(unique=True, max_length=64)
+    kind: str = Field(max_length=8)  # payment | void
+    worker_id: str = Field(max_length=64)  # as sent
+    participant_id: str = Field(index=True, max_length=64)  # canonical, resolved via alias
+    months: str  # JSON list
+    amount: int = Field(sa_type=BigInteger)
+    data: str  # JSON: the validated payload
+    voids_payment_id: Optional[str] = Field(default=None, index=True, max_length=64)
+    voided_by: Optional[str] = Field(default=None, max_length=64)  # id of the void row
+    flag: Optional[str] = Field(default=None, max_length=32)
+    enrollment_id: str = Field(max_length=36)  # whose receipt key signs its receipt
+    user_id: str = Field(max_length=36)
+    scope_kecamatan: str = Field(index=True, max_length=7)
+    scope_kelurahan: str = Field(index=True, max_length=11)
+    received_at: str
+
+
+class PaymentMonth(ServerModel, table=True):
+    """Months covered by a payment, to find double collections with one indexed query."""
+
+    __tablename__ = "payment_months"
+    __table_args__ = (Index("ix_payment_months_participant_month", "participant_id", "month"),)
+    payment_id: str = Field(primary_key=True, max_length=64)
+    month: str = Field(primary_key=True, max_length=7)
+    participant_id: str = Field(max_length=64)
+
+
+class ReviewItem(ServerModel, table=True):
+    __tablename__ = "review_queue"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)  # nik_conflict
+    participant_id: str = Field(index=True, max_length=64)
+    other_participant_id: Optional[str] = Field(default=None, max_length=64)
+    op_id: str = Field(max_length=36)
+    status: str = Field(default="open", index=True, max_length=16)  # open | resolved
+    resolution: Optional[str] = Field(default=None, max_length=32)
+    resolved_by: Optional[str] = Field(default=None, max_length=64)
+    created_at: str
+    resolved_at: Optional[str] = None
+
+
+class DeletionRequest(ServerModel, table=True):
+    __tablename__ = "deletion_requests"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    participant_id: str = Field(index=True, max_length=64)
+    reason: str
+    requested_at: str
+    requested_by: str = Field(max_length=64)
+    op_id: str = Field(max_length=36)
+    status: str = Field(default="open", max_length=16)  # open | carried_out
+    created_at: str
+
+
+class Document(ServerModel, table=True):
+    """closeout.create and audit.batch payloads, stored as received."""
+
+    __tablename__ = "documents"
+    op_id: str = Field(primary_key=True, max_length=36)
+    kind: str = Field(index=True, max_length=64)
+    entity_id: str = Field(max_length=64)
+    user_id: str = Field(max_length=36)
+    device_id: str = Field(max_length=64)
+    data: str
+    received_at: str
+
+
+class ChangeRow(ServerModel, table=True):
+    """The pull log. seq comes from the "change" counter, taken under its row lock at the end
+    of the writing transaction, so seqs are gapless and in commit order (a plain
+    autoincrement can commit out of order on PostgreSQL). The log is compacted on write:
+    an entity keeps only its latest row per scope."""
+
+    __tablename__ = "changes"
+    __table_args__ = (Index("ix_changes_entity", "entity", "entity_id"),)
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    entity: str = Field(max_length=16)  # worker | payment
+    entity_id: str = Field(max_length=64)
+    op: str = Field(max_length=8)  # upsert | delete
+    scope_kecamatan: str = Field(index=True, max_length=7)
+    scope_kelurahan: str = Field(index=True, max_length=11)
+    created_at: str = Field(index=True)
+
+
+class ServerMeta(ServerModel, table=True):
+    """Small key/value facts: tombstone horizon, app version overrides."""
+
+    __tablename__ = "server_meta"
+    key: str = Field(primary_key=True, max_length=64)
+    value: str
+
+
+class ReferenceVersion(ServerModel, table=True):
+    """Each distinct reference bundle served, with when it was first published."""
+
+    __tablename__ = "reference_versions"
+    version: str = Field(primary_key=True, max_length=64)
+    published_at: str
+    files: str  # JSON list of file names

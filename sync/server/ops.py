@@ -1,0 +1,581 @@
+"""Applying pushed operations.
+
+A batch is applied in ONE database transaction with a SAVEPOINT per operation: an
+operation's effect, its applied_ops row (op_id, hash, result) and the stream's sequence
+tracking are released together or rolled back together, so a poison op (a rejection, a
+value the database refuses, even a bug in its handler) is undone alone and the others go
+on. One commit per batch instead of one per op is what makes batching pay on SQLite with
+synchronous=FULL (an fsync costs tens of milliseconds here). A crash before the commit
+leaves nothing: the client re-sends the batch.
+
+If the batch transaction itself fails (a concurrent request committed the same op id,
+receipt number or stream row first, or PostgreSQL broke a lock cycle between two batches),
+it is rolled back and the batch is applied again one transaction per op, each retried a
+few times; dedup by op_id makes that safe.
+
+Rejections are not recorded in applied_ops (they have no effect), so a rejection caused by
+state, e.g. "unknown_worker", is re-evaluated when the client sends the same op again.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Callable, Optional
+
+from pydantic import ValidationError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from sync import protocol
+from sync.server.db import dumps, iso, loads, lock, next_value
+from sync.server.errors import OpRejected, log_bug, text
+from sync.server.models import (
+    AppliedOp,
+    ChangeRow,
+    DeletionRequest,
+    Document,
+    Participant,
+    PaymentMonth,
+    ReviewItem,
+    ServerPayment,
+    StreamSeq,
+)
+from sync.server.reference import Regions, kecamatan7, kelurahan11
+
+log = logging.getLogger("perisai.server.push")
+
+ASSIGNED_STATUSES = ("applied", "needs_review")
+
+
+@dataclass
+class Caller:
+    user_id: str
+    enrollment_id: str
+    device_id: str
+
+
+@dataclass
+class Ctx:
+    session: Session
+    now: datetime
+    caller: Caller
+    regions: Regions
+    op: protocol.Operation
+
+
+@dataclass
+class Outcome:
+    status: str = "applied"
+    code: Optional[str] = None
+    message: Optional[protocol.BilingualText] = None
+    assigned: dict[str, Any] | None = None
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def name_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _validation_reason(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:5]:
+        loc = ".".join(str(x) for x in err["loc"]) or "payload"
+        parts.append(f"{loc}: {err['msg']}")
+    return "; ".join(parts)
+
+
+def parse(model: type[protocol.Payload], payload: dict[str, Any]) -> Any:
+    try:
+        return model.model_validate(payload)
+    except ValidationError as exc:
+        raise OpRejected("invalid_payload", reason=_validation_reason(exc)) from None
+
+
+def emit_change(session: Session, now: datetime, entity: str, entity_id: str, op: str,
+                scope_kec: str, scope_kel: str) -> int:
+    """Append to the pull log, compacting: the entity keeps one row per scope. When an entity
+    leaves a scope (the worker moved), that scope gets a "delete" so its devices drop it."""
+    moved_from: list[tuple[str, str]] = []
+    for row in session.exec(select(ChangeRow).where(ChangeRow.entity == entity,
+                                                    ChangeRow.entity_id == entity_id)).all():
+        same_scope = (row.scope_kecamatan, row.scope_kelurahan) == (scope_kec, scope_kel)
+        if same_scope:
+            session.delete(row)
+        elif row.op == "upsert":
+            moved_from.append((row.scope_kecamatan, row.scope_kelurahan))
+            session.delete(row)
+    session.flush()
+    seq = 0
+    for kec, kel in moved_from:
+        seq = next_value(session, "change")
+        session.add(ChangeRow(seq=seq, entity=entity, entity_id=entity_id, op="delete",
+                              scope_kecamatan=kec, scope_kelurahan=kel, created_at=iso(now)))
+    seq = next_value(session, "change")
+    session.add(ChangeRow(seq=seq, entity=entity, entity_id=entity_id, op=op,
+                          scope_kecamatan=scope_kec, scope_kelurahan=scope_kel, created_at=iso(now)))
+    return seq
+
+
+def track_seq(session: Session, device_id: str, user_id: str, seq: int, now: datetime) -> None:
+    row = session.get(StreamSeq, (device_id, user_id), with_for_update=True)
+    if row is None:
+        row = StreamSeq(device_id=device_id, user_id=user_id, contiguous_seq=0, seen_above="[]", updated_at=iso(now))
+        session.add(row)
+    row.updated_at = iso(now)
+    if seq <= row.contiguous_seq:
+        return
+    seen = set(loads(row.seen_above) or [])
+    seen.add(seq)
+    contiguous = row.contiguous_seq
+    while contiguous + 1 in seen:
+        contiguous += 1
+        seen.discard(contiguous)
+    row.contiguous_seq = contiguous
+    row.seen_above = dumps(sorted(seen))
+
+
+def contiguous_seq(session: Session, device_id: str, user_id: str) -> int:
+    row = session.get(StreamSeq, (device_id, user_id))
+    return row.contiguous_seq if row else 0
+
+
+def resolve(session: Session, worker_id: str, *, lock_row: bool = False) -> Participant:
+    """The canonical participant of a worker id (following an alias)."""
+    row = session.get(Participant, worker_id)
+    if row is None:
+        raise OpRejected("unknown_worker", worker_id=worker_id)
+    if row.canonical_id != row.id or lock_row:
+        row = session.get(Participant, row.canonical_id, with_for_update=lock_row, populate_existing=lock_row)
+        assert row is not None
+    return row
+
+
+# --- validation of a worker record -----------------------------------------------------
+
+
+def check_worker(w: protocol.WorkerPayload, regions: Regions) -> tuple[str, str]:
+    """Checks pydantic cannot express; returns the normalised (kecamatan, kelurahan) scope."""
+    nik = w.nik
+    if nik[:2] not in regions.provinces or nik[:4] not in regions.regencies:
+        raise OpRejected("nik_invalid", reason="province/regency code unknown / kode provinsi/kabupaten tidak dikenal")
+    if nik[4:6] == "00":
+        raise OpRejected("nik_invalid", reason="kecamatan 00")
+    if nik[12:] == "0000":
+        raise OpRejected("nik_invalid", reason="serial 0000")
+    day, month, yy = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
+    sex = "F" if day > 40 else "M"
+    day = day - 40 if day > 40 else day
+    try:
+        birth = date.fromisoformat(w.birth_date)
+    except ValueError:
+        raise OpRejected("invalid_payload", reason="birth_date") from None
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        raise OpRejected("nik_invalid", reason="date DDMMYY")
+    if (birth.day, birth.month, birth.year % 100) != (day, month, yy) or sex != w.sex:
+        raise OpRejected("nik_birth_mismatch")
+    kec, kel = kecamatan7(w.kecamatan_code), kelurahan11(w.kelurahan_code)
+    if kec is None or kel is None or regions.kelurahan.get(kel, ("", ""))[0] != kec:
+        raise OpRejected("region_unknown", kelurahan=w.kelurahan_code, kecamatan=w.kecamatan_code)
+    try:
+        registered = date.fromisoformat(w.registered_at[:10])
+    except ValueError:
+        raise OpRejected("invalid_payload", reason="registered_at") from None
+    age = registered.year - birth.year - ((registered.month, registered.day) < (birth.month, birth.day))
+    if age >= 65 or age < 0:
+        raise OpRejected("age_limit")
+    programmes = {k.lower(): v for k, v in w.programmes.items()}
+    if "jkk" not in programmes or "jkm" not in programmes:
+        raise OpRejected("programmes_invalid")
+    if w.is_employer and "jht" not in programmes:
+        raise OpRejected("programmes_invalid", extra=", dan JHT untuk pemilik usaha",
+                         extra_en=", and JHT for an employer")
+    if any(not isinstance(v, str) or not v for v in programmes.values()):
+        raise OpRejected("invalid_payload", reason="programmes: funding source")
+    return kec, kel
+
+
+def _kpj_of(session: Session, participant: Participant) -> Optional[str]:
+    if participant.canonical_id == participant.id:
+        return participant.kpj
+    canonical = session.get(Participant, participant.canonical_id)
+    return canonical.kpj if canonical else None
+
+
+# --- handlers --------------------------------------------------------------------------
+
+
+def _same_entity(ctx: Ctx, payload_id: str) -> None:
+    if ctx.op.entity_id != payload_id:
+        raise OpRejected("entity_mismatch")
+
+
+def worker_register(ctx: Ctx) -> Outcome:
+    s = ctx.session
+    w = parse(protocol.WorkerPayload, ctx.op.payload)
+    _same_entity(ctx, w.id)
+    kec, kel = check_worker(w, ctx.regions)
+    lock(s, "registration")  # serialises NIK matching and KPJ assignment across servers
+    existing = s.get(Participant, w.id)
+    if existing is not None:
+        if existing.nik != w.nik:
+            raise OpRejected("worker_exists")
+        # The same worker registered again under a new op id: answer with what it has.
+        return Outcome(status="applied" if existing.review_state == "ok" else "needs_review",
+                       assigned={"kpj": _kpj_of(s, existing), "canonical_id": existing.canonical_id})
+    key = name_key(w.full_name)
+    matches = s.exec(select(Participant).where(Participant.nik == w.nik, Participant.alias_of.is_(None),
+                                               Participant.deleted_at.is_(None))
+                     .order_by(Participant.created_at, Participant.id)).all()
+    same = [m for m in matches if m.name_key == key and m.birth_date == w.birth_date]
+    row = Participant(id=w.id, canonical_id=w.id, nik=w.nik, full_name=w.full_name, name_key=key,
+                      birth_date=w.birth_date, kecamatan_code=w.kecamatan_code, kelurahan_code=w.kelurahan_code,
+                      scope_kecamatan=kec, scope_kelurahan=kel, data=dumps(w.model_dump()),
+                      registered_by_user=ctx.caller.user_id, created_at=iso(ctx.now), updated_at=iso(ctx.now))
+    if same:
+        canonical = same[0]
+        row.canonical_id = row.alias_of = canonical.id
+        row.review_state = canonical.review_state
+        s.add(row)
+        s.flush()
+        emit_change(s, ctx.now, "worker", row.id, "upsert", kec, kel)
+        return Outcome(status="applied", assigned={"canonical_id": canonical.id, "kpj": canonical.kpj, "alias": True})
+    if matches:
+        row.review_state = "needs_review"
+        s.add(row)
+        s.flush()
+        item = ReviewItem(kind="nik_conflict", participant_id=row.id, other_participant_id=matches[0].id,
+                          op_id=ctx.op.op_id, created_at=iso(ctx.now))
+        s.add(item)
+        s.flush()
+        emit_change(s, ctx.now, "worker", row.id, "upsert", kec, kel)
+        return Outcome(status="needs_review", code="nik_conflict", message=text("nik_conflict"),
+                       assigned={"canonical_id": row.id, "review_id": item.id})
+    row.kpj = f"{next_value(s, 'kpj'):011d}"
+    s.add(row)
+    s.flush()
+    emit_change(s, ctx.now, "worker", row.id, "upsert", kec, kel)
+    return Outcome(assigned={"kpj": row.kpj, "canonical_id": row.id})
+
+
+def worker_update(ctx: Ctx) -> Outcome:
+    s = ctx.session
+    payload = ctx.op.payload
+    worker_id = payload.get("id")
+    if not isinstance(worker_id, str) or not worker_id:
+        raise OpRejected("invalid_payload", reason="id")
+    _same_entity(ctx, worker_id)
+    changed = {k: v for k, v in payload.items() if k != "id" and k not in protocol.WORKER_UPDATE_META}
+    refused = sorted(set(changed) - protocol.WORKER_UPDATABLE)
+    if refused:
+        raise OpRejected("field_not_updatable", fields=", ".join(refused))
+    row = resolve(s, worker_id, lock_row=True)
+    if row.deleted_at is not None:
+        raise OpRejected("worker_deleted")
+    merged = {**loads(row.data), **changed}
+    w = parse(protocol.WorkerPayload, merged)
+    kec, kel = check_worker(w, ctx.regions)
+    row.data = dumps(w.model_dump())
+    row.full_name, row.name_key = w.full_name, name_key(w.full_name)
+    row.kecamatan_code, row.kelurahan_code = w.kecamatan_code, w.kelurahan_code
+    row.scope_kecamatan, row.scope_kelurahan = kec, kel
+    row.updated_at = iso(ctx.now)
+    s.add(row)
+    s.flush()
+    emit_change(s, ctx.now, "worker", row.id, "upsert", kec, kel)
+    _rescope_payments(ctx, row)
+    return Outcome(assigned={"canonical_id": row.id, "kpj": row.kpj})
+
+
+def _rescope_payments(ctx: Ctx, participant: Participant) -> None:
+    """A worker who moved takes their payments to the new scope."""
+    s = ctx.session
+    for pay in s.exec(select(ServerPayment).where(ServerPayment.participant_id == participant.id)).all():
+        if (pay.scope_kecamatan, pay.scope_kelurahan) != (participant.scope_kecamatan, participant.scope_kelurahan):
+            pay.scope_kecamatan, pay.scope_kelurahan = participant.scope_kecamatan, participant.scope_kelurahan
+            s.add(pay)
+            emit_change(s, ctx.now, "payment", pay.id, "upsert", pay.scope_kecamatan, pay.scope_kelurahan)
+
+
+def worker_deletion_request(ctx: Ctx) -> Outcome:
+    s = ctx.session
+    d = parse(protocol.DeletionRequestPayload, ctx.op.payload)
+    _same_entity(ctx, d.id)
+    if s.get(Participant, d.id) is None:
+        raise OpRejected("unknown_worker", worker_id=d.id)
+    s.add(DeletionRequest(participant_id=d.id, reason=d.reason, requested_at=d.requested_at,
+                          requested_by=d.by, op_id=ctx.op.op_id, created_at=iso(ctx.now)))
+    return Outcome(assigned={"deletion": "requested"})
+
+
+def _paid_months_changed(ctx: Ctx, participant: Participant) -> None:
+    """Devices see the new paid_through; an erased participant keeps its tombstone."""
+    if participant.deleted_at is None:
+        emit_change(ctx.session, ctx.now, "worker", participant.id, "upsert", participant.scope_kecamatan,
+                    participant.scope_kelurahan)
+
+
+def _check_new_money_row(s: Session, payment_id: str, receipt_no: str) -> None:
+    if s.get(ServerPayment, payment_id) is not None:
+        raise OpRejected("payment_exists")
+    if s.exec(select(ServerPayment.id).where(ServerPayment.receipt_no == receipt_no)).first() is not None:
+        raise OpRejected("receipt_reused", receipt_no=receipt_no)
+
+
+def payment_collect(ctx: Ctx) -> Outcome:
+    s = ctx.session
+    p = parse(protocol.PaymentPayload, ctx.op.payload)
+    _same_entity(ctx, p.id)
+    if p.breakdown:
+        total = sum(sum(v.values()) for v in p.breakdown.values())
+        if total != p.amount or set(p.breakdown) != set(p.months):
+            raise OpRejected("amount_mismatch")
+    _check_new_money_row(s, p.id, p.receipt_no)
+    participant = resolve(s, p.worker_id, lock_row=True)  # row lock: concurrent payments queue here
+    overlap = sorted(set(s.exec(
+        select(PaymentMonth.month)
+        .join(ServerPayment, ServerPayment.id == PaymentMonth.payment_id)
+        .where(PaymentMonth.participant_id == participant.id, PaymentMonth.month.in_(p.months),
+               ServerPayment.kind == "payment", ServerPayment.voided_by.is_(None))
+    ).all()))
+    flag = "possible_double_collection" if overlap else None
+    s.add(ServerPayment(id=p.id, receipt_no=p.receipt_no, kind="payment", worker_id=p.worker_id,
+                        participant_id=participant.id, months=dumps(sorted(p.months)), amount=p.amount,
+                        data=dumps(p.model_dump()), flag=flag, enrollment_id=ctx.caller.enrollment_id,
+                        user_id=ctx.caller.user_id, scope_kecamatan=participant.scope_kecamatan,
+                        scope_kelurahan=participant.scope_kelurahan, received_at=iso(ctx.now)))
+    for month in p.months:
+        s.add(PaymentMonth(payment_id=p.id, month=month, participant_id=participant.id))
+    s.flush()
+    emit_change(s, ctx.now, "payment", p.id, "upsert", participant.scope_kecamatan, participant.scope_kelurahan)
+    _paid_months_changed(ctx, participant)
+    assigned: dict[str, Any] = {"canonical_id": participant.id}
+    if flag:
+        assigned.update(flag=flag, overlap_months=overlap)
+        return Outcome(code=flag, message=text(flag, months=", ".join(overlap)), assigned=assigned)
+    return Outcome(assigned=assigned)
+
+
+def payment_void(ctx: Ctx) -> Outcome:
+    s = ctx.session
+    v = parse(protocol.VoidPayload, ctx.op.payload)
+    _same_entity(ctx, v.id)
+    target = s.get(ServerPayment, v.voids_payment_id)
+    if target is None or target.kind != "payment":
+        raise OpRejected("unknown_payment", payment_id=v.voids_payment_id)
+    participant = resolve(s, target.participant_id, lock_row=True)
+    s.refresh(target)  # re-read under the participant lock: another void may just have landed
+    if target.voided_by is not None:
+        raise OpRejected("already_voided")
+    if v.amount != -target.amount:
+        raise OpRejected("void_amount_mismatch", amount=-target.amount)
+    _check_new_money_row(s, v.id, v.receipt_no)
+    s.add(ServerPayment(id=v.id, receipt_no=v.receipt_no, kind="void", worker_id=v.worker_id or target.worker_id,
+                        participant_id=participant.id, months=target.months, amount=v.amount,
+                        data=dumps(v.model_dump()), voids_payment_id=target.id,
+                        enrollment_id=ctx.caller.enrollment_id, user_id=ctx.caller.user_id,
+                        scope_kecamatan=participant.scope_kecamatan, scope_kelurahan=participant.scope_kelurahan,
+                        received_at=iso(ctx.now)))
+    target.voided_by = v.id
+    s.add(target)
+    s.flush()
+    for pid in (v.id, target.id):
+        emit_change(s, ctx.now, "payment", pid, "upsert", participant.scope_kecamatan, participant.scope_kelurahan)
+    _paid_months_changed(ctx, participant)
+    return Outcome(assigned={"voided": target.id, "canonical_id": participant.id})
+
+
+def document(ctx: Ctx) -> Outcome:
+    d = parse(protocol.DocumentPayload, ctx.op.payload)
+    ctx.session.add(Document(op_id=ctx.op.op_id, kind=ctx.op.kind, entity_id=d.id, user_id=ctx.caller.user_id,
+                             device_id=ctx.caller.device_id, data=dumps(ctx.op.payload), received_at=iso(ctx.now)))
+    return Outcome()
+
+
+HANDLERS: dict[str, Callable[[Ctx], Outcome]] = {
+    "worker.register": worker_register,
+    "worker.update": worker_update,
+    "worker.deletion_request": worker_deletion_request,
+    "payment.collect": payment_collect,
+    "payment.void": payment_void,
+    "closeout.create": document,
+    "audit.batch": document,
+}
+assert set(HANDLERS) == set(protocol.OP_SCHEMAS)
+
+
+# --- the push loop ---------------------------------------------------------------------
+
+
+def _rejected(op: protocol.Operation, code: str, message: protocol.BilingualText) -> protocol.OpResult:
+    return protocol.OpResult(op_id=op.op_id, status="rejected", code=code, message=message)
+
+
+def _apply_one(session: Session, now: datetime, caller: Caller, regions: Regions,
+               op: protocol.Operation) -> protocol.OpResult:
+    stored = session.get(AppliedOp, op.op_id)
+    if stored is not None:
+        if stored.payload_hash != op.payload_hash:
+            return _rejected(op, "op_id_reused", text("op_id_reused"))
+        first = protocol.OpResult.model_validate_json(stored.result)
+        return protocol.OpResult(op_id=op.op_id, status="duplicate", code=first.code, message=first.message,
+                                 assigned=first.assigned, original_status=first.status)
+    if protocol.payload_hash(op.payload) != op.payload_hash:
+        return _rejected(op, "hash_mismatch", text("hash_mismatch"))
+    if op.kind not in HANDLERS:
+        return _rejected(op, "unknown_kind", text("unknown_kind", kind=op.kind))
+    if op.schema_version > protocol.OP_SCHEMAS[op.kind]:
+        return _rejected(op, "schema_unsupported", text("schema_unsupported", kind=op.kind, version=op.schema_version))
+    ctx = Ctx(session=session, now=now, caller=caller, regions=regions, op=op)
+    try:
+        with session.begin_nested():  # a rejection discards whatever the handler wrote
+            outcome = HANDLERS[op.kind](ctx)
+    except OpRejected as exc:
+        return _rejected(op, exc.code, exc.message)
+    result = protocol.OpResult(op_id=op.op_id, status=outcome.status, code=outcome.code,  # type: ignore[arg-type]
+                               message=outcome.message, assigned=outcome.assigned or {})
+    session.add(AppliedOp(op_id=op.op_id, payload_hash=op.payload_hash, kind=op.kind, entity_id=op.entity_id,
+                          status=result.status, result=result.model_dump_json(), device_id=caller.device_id,
+                          user_id=caller.user_id, seq=op.seq, applied_at=iso(now)))
+    return result
+
+
+def process_op(engine: Engine, clock: Callable[[], datetime], caller: Caller, regions: Regions,
+               op: protocol.Operation) -> protocol.OpResult:
+    attempts = 3
+    for attempt in range(attempts):
+        try:
+            with Session(engine) as session:
+                result = _apply_one(session, clock(), caller, regions, op)
+                track_seq(session, caller.device_id, caller.user_id, op.seq, clock())
+                session.commit()
+                return result
+        except (IntegrityError, OperationalError) as exc:
+            # A concurrent request committed the same op id / receipt / stream row first, or
+            # PostgreSQL chose this transaction as a deadlock victim: run it again, it will
+            # see the other one's effect.
+            if attempt == attempts - 1:
+                if isinstance(exc, OperationalError):
+                    raise  # the database is unwell: 503 for the batch, the client retries
+                log_bug(log, f"op {op.op_id} ({op.kind}) failed on a constraint after retries", exc)
+                return _rejected(op, "internal_error", text("internal_error"))
+        except DataError:
+            # A value the database refuses (too long, out of range): that op's fault alone.
+            log.warning("op %s (%s) refused by the database", op.op_id, op.kind)
+            return _rejected(op, "invalid_payload", text("invalid_payload", reason="value out of range"))
+        except DBAPIError:
+            raise  # connection lost and the like: 503 for the batch, the client retries
+        except Exception as exc:  # a bug in one handler must not block the rest of the batch
+            log_bug(log, f"op {op.op_id} ({op.kind}) crashed", exc)
+            return _rejected(op, "internal_error", text("internal_error"))
+    raise AssertionError("unreachable")
+
+
+def _apply_in_batch(session: Session, now: datetime, caller: Caller, regions: Regions,
+                    op: protocol.Operation) -> protocol.OpResult:
+    """One op inside the batch transaction, under its own savepoint."""
+    try:
+        with session.begin_nested():
+            result = _apply_one(session, now, caller, regions, op)
+            track_seq(session, caller.device_id, caller.user_id, op.seq, now)
+            session.flush()
+        return result
+    except (IntegrityError, OperationalError):
+        raise  # a conflict with another request: the whole batch goes the per-op way
+    except DataError:
+        log.warning("op %s (%s) refused by the database", op.op_id, op.kind)
+        return _rejected(op, "invalid_payload", text("invalid_payload", reason="value out of range"))
+    except DBAPIError:
+        raise
+    except Exception as exc:  # a bug in one handler must not block the rest of the batch
+        log_bug(log, f"op {op.op_id} ({op.kind}) crashed", exc)
+        return _rejected(op, "internal_error", text("internal_error"))
+
+
+def process_push(engine: Engine, clock: Callable[[], datetime], caller: Caller, regions: Regions,
+                 request: protocol.PushRequest) -> protocol.PushResponse:
+    try:
+        with Session(engine) as session:
+            now = clock()
+            results = [_apply_in_batch(session, now, caller, regions, op) for op in request.ops]
+            session.commit()
+    except (IntegrityError, OperationalError) as exc:
+        log.info("batch %s: %s, applying it one op per transaction", request.batch_id, type(exc).__name__)
+        results = [process_op(engine, clock, caller, regions, op) for op in request.ops]
+    with Session(engine) as session:
+        contiguous = contiguous_seq(session, caller.device_id, caller.user_id)
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    log.info("push batch=%s user=%s device=%s ops=%d %s contiguous=%d", request.batch_id, caller.user_id,
+             caller.device_id, len(results), counts, contiguous)
+    return protocol.PushResponse(batch_id=request.batch_id, results=results, contiguous_seq=contiguous,
+                                 server_time=iso(clock()))
+
+
+# --- admin actions shared by the CLI ---------------------------------------------------
+
+
+def carry_out_deletion(session: Session, now: datetime, participant_id: str) -> bool:
+    """Erase a participant's personal data (payments stay: money is append-only) and emit a
+    tombstone so devices drop their copy."""
+    row = session.get(Participant, participant_id)
+    if row is None or row.deleted_at is not None:
+        return False
+    row.deleted_at = iso(now)
+    row.data = dumps({"id": row.id})
+    row.full_name = row.name_key = ""
+    row.updated_at = iso(now)
+    session.add(row)
+    for req in session.exec(select(DeletionRequest).where(DeletionRequest.participant_id == participant_id)).all():
+        req.status = "carried_out"
+        session.add(req)
+    session.flush()
+    emit_change(session, now, "worker", row.id, "delete", row.scope_kecamatan, row.scope_kelurahan)
+    return True
+
+
+def resolve_review(session: Session, now: datetime, review_id: int, decision: str, by: str) -> ReviewItem:
+    """decision "distinct": a different person, gets its own KPJ; "alias": the same person as
+    the other participant (typo in name or birth date), becomes its alias."""
+    item = session.get(ReviewItem, review_id)
+    if item is None or item.status != "open":
+        raise LookupError(review_id)
+    lock(session, "registration")
+    row = session.get(Participant, item.participant_id)
+    assert row is not None
+    if decision == "distinct":
+        row.kpj = f"{next_value(session, 'kpj'):011d}"
+    elif decision == "alias" and item.other_participant_id:
+        other = session.get(Participant, item.other_participant_id)
+        assert other is not None
+        canonical = session.get(Participant, other.canonical_id)
+        assert canonical is not None
+        row.alias_of = row.canonical_id = canonical.id
+        for pm in session.exec(select(PaymentMonth).where(PaymentMonth.participant_id == row.id)).all():
+            pm.participant_id = canonical.id
+            session.add(pm)
+        for pay in session.exec(select(ServerPayment).where(ServerPayment.participant_id == row.id)).all():
+            pay.participant_id = canonical.id
+            pay.scope_kecamatan, pay.scope_kelurahan = canonical.scope_kecamatan, canonical.scope_kelurahan
+            session.add(pay)
+            session.flush()
+            emit_change(session, now, "payment", pay.id, "upsert", pay.scope_kecamatan, pay.scope_kelurahan)
+        session.flush()
+        # its paid months changed
+        emit_change(session, now, "worker", canonical.id, "upsert", canonical.scope_kecamatan,
+                    canonical.scope_kelurahan)
+    else:
+        raise ValueError(decision)
+    row.review_state = "ok"
+    row.updated_at = iso(now)
+    item.status, item.resolution, item.resolved_by, item.resolved_at = "resolved", decision, by, iso(now)
+    session.add(row)
+    session.add(item)
+    session.flush()
+    emit_change(session, now, "worker", row.id, "upsert", row.scope_kecamatan, row.scope_kelurahan)
+    return item

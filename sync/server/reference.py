@@ -1,0 +1,85 @@
+"""Reference data the server needs: Makassar regions, regency codes, the bundle for clients.
+
+Region codes. resources/reference/makassar_regions.csv holds Kemendagri codes with dots
+("73.71.10", "73.71.10.1001"). The project's stored form (client models, user scopes) is
+7 digits for a kecamatan and 11 for a kelurahan: the two-digit kecamatan number gets a
+trailing 0 ("73.71.10" -> "7371100", "73.71.10.1001" -> "73711001001"). The server also
+accepts the plain dot-less form (6 and 10 digits) and normalises both for scope checks.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Optional
+
+
+def kecamatan7(code: str) -> Optional[str]:
+    """Normalise "73.71.10" / "737110" / "7371100" to "7371100" (None when malformed)."""
+    digits = code.replace(".", "").strip()
+    if len(digits) == 6 and digits.isdigit():
+        return digits + "0"
+    if len(digits) == 7 and digits.isdigit():
+        return digits
+    return None
+
+
+def kelurahan11(code: str) -> Optional[str]:
+    """Normalise "73.71.10.1001" / "7371101001" / "73711001001" to "73711001001"."""
+    digits = code.replace(".", "").strip()
+    if len(digits) == 10 and digits.isdigit():
+        return digits[:6] + "0" + digits[6:]
+    if len(digits) == 11 and digits.isdigit():
+        return digits
+    return None
+
+
+@dataclass
+class Regions:
+    kecamatan: dict[str, str] = field(default_factory=dict)  # 7-digit code -> name
+    kelurahan: dict[str, tuple[str, str]] = field(default_factory=dict)  # 11 -> (kec7, name)
+    regencies: set[str] = field(default_factory=set)  # 4-digit province+regency codes
+    provinces: set[str] = field(default_factory=set)
+
+
+@lru_cache(maxsize=8)
+def load_regions(directory: Path) -> Regions:
+    regions = Regions()
+    with open(directory / "makassar_regions.csv", newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            kec = kecamatan7(row["kecamatan_code"])
+            kel = kelurahan11(row["kelurahan_code"])
+            if kec and kel:
+                regions.kecamatan[kec] = row["kecamatan_name"]
+                regions.kelurahan[kel] = (kec, row["kelurahan_name"])
+    with open(directory / "indonesia_regencies.csv", newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            code = row["code"].replace(".", "")
+            if row["level"] == "province":
+                regions.provinces.add(code)
+            else:
+                regions.regencies.add(code)
+    return regions
+
+
+def reference_files(directory: Path) -> dict[str, Any]:
+    """name -> content: CSV files as their text, JSON files parsed."""
+    files: dict[str, Any] = {}
+    for path in sorted(directory.iterdir()):
+        if path.suffix == ".csv":
+            files[path.name] = path.read_text(encoding="utf-8")
+        elif path.suffix == ".json":
+            try:
+                files[path.name] = json.loads(path.read_text(encoding="utf-8"))
+            except ValueError:
+                continue  # a file being written right now: serve the rest
+    return files
+
+
+def bundle_version(files: dict[str, Any]) -> str:
+    digest = hashlib.sha256(json.dumps(files, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()[:16]

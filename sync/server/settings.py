@@ -1,0 +1,81 @@
+"""Server settings: everything a deployment or a test may change, in one place."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable, Optional
+
+from sync import protocol
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_REFERENCE_DIR = REPO_ROOT / "resources" / "reference"
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class Settings:
+    # SQLAlchemy URL: a SQLite file (default) or postgresql+psycopg2://user:pw@host/db
+    database_url: str = "sqlite:///perisai-central.db"
+    access_ttl: timedelta = timedelta(minutes=15)
+    refresh_ttl: timedelta = timedelta(days=90)
+    # A refresh token presented again within this grace after its rotation still works
+    # (the answer to the first refresh may have been lost on a 2G link).
+    refresh_reuse_grace: timedelta = timedelta(minutes=2)
+    clock: Callable[[], datetime] = utcnow  # injectable for tests; must return aware UTC
+    # Failed sign-ins allowed within the window before 429, per username and per client IP.
+    login_max_failures_per_user: int = 5
+    login_max_failures_per_ip: int = 30
+    login_failure_window: timedelta = timedelta(minutes=15)
+    max_body_bytes: int = protocol.MAX_BODY_BYTES  # push body after decompression
+    max_wire_bytes: int = 4 * 1024 * 1024  # push body as received (gzip or plain)
+    # Tombstones older than this are pruned; a pull cursor older than the newest pruned
+    # tombstone gets 410 "cursor_expired" (the client then resyncs from 0).
+    change_retention: timedelta = timedelta(days=365)
+    pull_default_limit: int = 500
+    pull_max_limit: int = 2000
+    reference_dir: Path = DEFAULT_REFERENCE_DIR
+    min_app_version: str = "0.1.0"  # older apps get 426 "upgrade_required"
+    latest_app_version: Optional[str] = None
+    download_url: Optional[str] = None
+    echo_sql: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, **overrides) -> "Settings":
+        """Settings from PERISAI_SERVER_* environment variables, then explicit overrides."""
+        env = os.environ
+        values: dict = {}
+        if env.get("PERISAI_SERVER_DB"):
+            values["database_url"] = env["PERISAI_SERVER_DB"]
+        for name in ("min_app_version", "latest_app_version", "download_url"):
+            key = "PERISAI_SERVER_" + name.upper()
+            if env.get(key):
+                values[name] = env[key]
+        if env.get("PERISAI_SERVER_REFERENCE_DIR"):
+            values["reference_dir"] = Path(env["PERISAI_SERVER_REFERENCE_DIR"])
+        seconds = {
+            "access_ttl": "PERISAI_SERVER_ACCESS_TTL_SECONDS",
+            "refresh_ttl": "PERISAI_SERVER_REFRESH_TTL_SECONDS",
+            "change_retention": "PERISAI_SERVER_CHANGE_RETENTION_SECONDS",
+            "login_failure_window": "PERISAI_SERVER_LOGIN_WINDOW_SECONDS",
+        }
+        for name, key in seconds.items():
+            if env.get(key):
+                values[name] = timedelta(seconds=float(env[key]))
+        ints = {
+            "login_max_failures_per_user": "PERISAI_SERVER_LOGIN_MAX_PER_USER",
+            "login_max_failures_per_ip": "PERISAI_SERVER_LOGIN_MAX_PER_IP",
+            "max_body_bytes": "PERISAI_SERVER_MAX_BODY_BYTES",
+            "max_wire_bytes": "PERISAI_SERVER_MAX_WIRE_BYTES",
+        }
+        for name, key in ints.items():
+            if env.get(key):
+                values[name] = int(env[key])
+        values.update(overrides)
+        return cls(**values)

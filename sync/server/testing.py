@@ -1,0 +1,135 @@
+"""Helpers for tests that need a real central server (server and client engineers' e2e).
+
+    from sync.server.testing import run_server, seed_user, login
+
+    def test_sync(tmp_path):
+        with run_server(tmp_path, access_ttl_seconds=60) as base_url:
+            seed_user(base_url.db_url, "agen.satu", "rahasia-123", kecamatan="7371100")
+            tokens = login(base_url, "agen.satu", "rahasia-123", "device-0001")
+            ...
+
+run_server starts ``python -m sync.server.cli serve`` in a subprocess on 127.0.0.1 with a
+fresh SQLite file in tmp_path (or db_url=...), waits for GET /v1/health and stops it on exit.
+Setting overrides go to the subprocess as PERISAI_SERVER_<NAME> environment variables:
+access_ttl_seconds, refresh_ttl_seconds, change_retention_seconds, login_window_seconds,
+login_max_per_user, login_max_per_ip, max_body_bytes, max_wire_bytes, min_app_version,
+latest_app_version, download_url, reference_dir.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+import requests
+from sqlmodel import Session
+
+from sync.server import admin
+from sync.server.reference import load_regions
+from sync.server.samples import (  # noqa: F401  (re-exported for tests)
+    BAROMBONG,
+    BONTORANNU,
+    MARISO,
+    TAMALATE,
+    make_nik,
+    make_op,
+    payment_payload,
+    push_body,
+    void_payload,
+    worker_payload,
+)
+from sync.server.settings import REPO_ROOT, Settings
+
+SETTING_ENV = {
+    "access_ttl_seconds", "refresh_ttl_seconds", "change_retention_seconds", "login_window_seconds",
+    "login_max_per_user", "login_max_per_ip", "max_body_bytes", "max_wire_bytes", "min_app_version",
+    "latest_app_version", "download_url", "reference_dir",
+}
+
+
+class ServerURL(str):
+    """The base URL ("http://127.0.0.1:PORT"), carrying db_url, log_path and the process."""
+
+    db_url: str
+    log_path: Path
+    process: subprocess.Popen
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def run_server(tmp_path: Path, *, port: Optional[int] = None, db_url: Optional[str] = None,
+               startup_timeout: float = 30.0, **overrides: Any) -> Iterator[ServerURL]:
+    unknown = set(overrides) - SETTING_ENV
+    if unknown:
+        raise TypeError(f"unknown setting overrides: {sorted(unknown)}")
+    tmp_path = Path(tmp_path)
+    port = port or free_port()
+    db_url = db_url or f"sqlite:///{tmp_path / 'central.db'}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PERISAI_SERVER_")}
+    env.update({f"PERISAI_SERVER_{k.upper()}": str(v) for k, v in overrides.items()})
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+    log_path = tmp_path / f"central-server-{port}.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "sync.server.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+             "--db", db_url, "--log-level", "info"],
+            stdout=log, stderr=subprocess.STDOUT, env=env, cwd=str(REPO_ROOT))
+    url = ServerURL(f"http://127.0.0.1:{port}")
+    url.db_url, url.log_path, url.process = db_url, log_path, proc
+    try:
+        deadline = time.monotonic() + startup_timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"central server exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
+            try:
+                if requests.get(f"{url}/v1/health", timeout=1).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"central server not ready after {startup_timeout}s:\n"
+                                   f"{log_path.read_text()[-3000:]}")
+            time.sleep(0.05)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def seed_user(db_url: str, username: str, password: str, *, role: str = "agent", kecamatan: Optional[str] = TAMALATE,
+              kelurahan: Optional[str] = None, full_name: Optional[str] = None,
+              wadah: Optional[str] = "Koperasi Perisai Makassar") -> str:
+    """Create a user directly in the server database (works while the server runs); returns its id."""
+    engine = admin.open_db(db_url)
+    try:
+        with Session(engine) as session:
+            user = admin.add_user(session, load_regions(Settings().reference_dir), username=username,
+                                  password=password, role=role, full_name=full_name or username, wadah=wadah,
+                                  kecamatan=kecamatan, kelurahan=kelurahan)
+            session.commit()
+            return user.id
+    finally:
+        engine.dispose()
+
+
+def login(base_url: str, username: str, password: str, device_id: str, **extra: Any) -> dict[str, Any]:
+    """POST /v1/auth/login and return the TokenPair JSON (raises on a non-200 answer)."""
+    r = requests.post(f"{base_url}/v1/auth/login", timeout=10,
+                      json={"username": username, "password": password, "device_id": device_id, **extra})
+    r.raise_for_status()
+    return r.json()

@@ -1,0 +1,187 @@
+"""Sign-in, refresh, rate limiting and the authorisation matrix, endpoint by endpoint."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, select
+
+from sync import protocol
+from sync.server.auth import revoke_device, token_hash
+from sync.server.models import AuthToken
+from sync.server.samples import make_op, push_body, worker_payload
+
+from .helpers import PASSWORD, assert_error
+
+
+def test_login_returns_token_pair_and_stores_only_hashes(central):
+    central.add_user("agen.satu")
+    r = central.http.post("/v1/auth/login", json={"username": "Agen.Satu", "password": PASSWORD,
+                                                  "device_id": "device-0001", "app_version": "0.1.0"})
+    assert r.status_code == 200
+    pair = protocol.TokenPair.model_validate(r.json())
+    assert pair.expires_in == 15 * 60 and pair.refresh_expires_in == 90 * 86400
+    assert pair.user.username == "agen.satu" and pair.user.kecamatan_code == "7371100"
+    assert pair.user.wadah == "Koperasi Perisai Makassar" and pair.receipt_key
+    with Session(central.engine) as s:
+        hashes = {t.token_hash for t in s.exec(select(AuthToken)).all()}
+    assert hashes == {token_hash(pair.access_token), token_hash(pair.refresh_token)}
+
+
+def test_wrong_password_and_unknown_user_look_the_same(central):
+    central.add_user("agen.satu")
+    bad = central.http.post("/v1/auth/login", json={"username": "agen.satu", "password": "nope-nope",
+                                                    "device_id": "device-0001"})
+    ghost = central.http.post("/v1/auth/login", json={"username": "hantu", "password": "nope-nope",
+                                                      "device_id": "device-0001"})
+    assert assert_error(bad, 401, "invalid_credentials") == assert_error(ghost, 401, "invalid_credentials")
+
+
+def test_failed_sign_ins_are_rate_limited_per_username(make_central, clock):
+    central = make_central(login_max_failures_per_user=3)
+    central.add_user("agen.satu")
+    for _ in range(3):
+        assert_error(central.http.post("/v1/auth/login", json={"username": "agen.satu", "password": "salah-salah",
+                                                               "device_id": "device-0001"}), 401)
+    # Even the right password is refused while locked, with a Retry-After the client can honour.
+    r = central.http.post("/v1/auth/login", json={"username": "agen.satu", "password": PASSWORD,
+                                                  "device_id": "device-0001"})
+    assert_error(r, 429, "too_many_attempts")
+    assert 1 <= int(r.headers["Retry-After"]) <= 15 * 60
+    clock.advance(minutes=16)
+    assert central.login("agen.satu").tokens["access_token"]
+
+
+def test_failed_sign_ins_are_rate_limited_per_ip(make_central):
+    central = make_central(login_max_failures_per_ip=4)
+    central.add_user("agen.satu")
+    for i in range(4):
+        central.http.post("/v1/auth/login", json={"username": f"tebak{i}", "password": "salah-salah",
+                                                  "device_id": "device-0001"})
+    r = central.http.post("/v1/auth/login", json={"username": "agen.satu", "password": PASSWORD,
+                                                  "device_id": "device-0001"})
+    assert_error(r, 429, "too_many_attempts")
+    assert int(r.headers["Retry-After"]) > 0
+
+
+def test_refresh_rotates_and_old_token_dies_after_grace(central, clock):
+    central.add_user("agen.satu")
+    agent = central.login("agen.satu", "device-0001")
+    old = agent.tokens["refresh_token"]
+    r = central.http.post("/v1/auth/refresh", json={"refresh_token": old, "device_id": "device-0001"})
+    assert r.status_code == 200
+    new = r.json()
+    assert new["refresh_token"] != old and new["access_token"] != agent.tokens["access_token"]
+    assert new["receipt_key"] == agent.tokens["receipt_key"]
+    # The answer may have been lost: the old token still works for a short grace ...
+    assert central.http.post("/v1/auth/refresh", json={"refresh_token": old, "device_id": "device-0001"}).status_code == 200
+    # ... but not later: that looks like a stolen token and ends the sessions of the stream.
+    clock.advance(minutes=5)
+    r = central.http.post("/v1/auth/refresh", json={"refresh_token": old, "device_id": "device-0001"})
+    assert_error(r, 401, "token_reused")
+    r = central.http.post("/v1/auth/refresh", json={"refresh_token": new["refresh_token"], "device_id": "device-0001"})
+    assert_error(r, 401, "invalid_token")
+
+
+def test_refresh_refused_for_revoked_device_inactive_user_other_device(central, clock):
+    from sync.server import admin
+
+    central.add_user("agen.satu")
+    central.add_user("agen.dua")
+    a = central.login("agen.satu", "device-0001")
+    b = central.login("agen.dua", "device-0002")
+    r = central.http.post("/v1/auth/refresh", json={"refresh_token": a.tokens["refresh_token"],
+                                                    "device_id": "device-9999"})
+    assert_error(r, 403, "device_mismatch")
+    with Session(central.engine) as s:
+        revoke_device(s, "device-0001", None, clock())
+        admin.set_active(s, "agen.dua", False)
+        s.commit()
+    r = central.http.post("/v1/auth/refresh", json={"refresh_token": a.tokens["refresh_token"],
+                                                    "device_id": "device-0001"})
+    assert_error(r, 401, "device_revoked")
+    r = central.http.post("/v1/auth/refresh", json={"refresh_token": b.tokens["refresh_token"],
+                                                    "device_id": "device-0002"})
+    assert_error(r, 401, "user_inactive")
+    # and signing in again does not bring a revoked device back
+    r = central.http.post("/v1/auth/login", json={"username": "agen.satu", "password": PASSWORD,
+                                                  "device_id": "device-0001"})
+    assert_error(r, 401, "device_revoked")
+
+
+def _requests(agent):
+    """One request per protected endpoint: (name, callable(headers) -> response)."""
+    http = agent.central.http
+    op = make_op("worker.register", worker_payload(), 1)
+    return {
+        "push": lambda h: http.post("/v1/push", json=push_body(agent.device_id, [op]), headers=h),
+        "pull": lambda h: http.get("/v1/pull", params={"cursor": 0}, headers=h),
+        "stream": lambda h: http.get("/v1/stream", headers=h),
+        "verify": lambda h: http.post("/v1/receipts/verify", headers=h, json={
+            "receipt_no": "R-1", "amount": 16800, "months": ["2026-03"], "mac": "0" * 64}),
+    }
+
+
+@pytest.mark.parametrize("endpoint", ["push", "pull", "stream", "verify"])
+def test_authorisation_matrix(central, clock, endpoint):
+    from sync.server import admin
+
+    central.add_user("agen.satu")
+    agent = central.login("agen.satu", "device-0001")
+    call = _requests(agent)[endpoint]
+    ok = {"Authorization": f"Bearer {agent.tokens['access_token']}"}
+    assert call(ok).status_code == 200
+    assert_error(call({}), 401, "auth_required")
+    assert_error(call({"Authorization": "Basic abc"}), 401, "auth_required")
+    assert_error(call({"Authorization": "Bearer not-a-token"}), 401, "invalid_token")
+    # a refresh token is not an access token
+    assert_error(call({"Authorization": f"Bearer {agent.tokens['refresh_token']}"}), 401, "invalid_token")
+    clock.advance(minutes=16)
+    assert_error(call(ok), 401, "token_expired")
+    clock.advance(minutes=-16)
+    with Session(central.engine) as s:
+        admin.set_active(s, "agen.satu", False)
+        s.commit()
+    assert_error(call(ok), 401, "user_inactive")
+    with Session(central.engine) as s:
+        admin.set_active(s, "agen.satu", True)
+        revoke_device(s, "device-0001", "agen.satu", clock())
+        s.commit()
+    assert_error(call(ok), 401, "device_revoked")
+
+
+def test_push_with_another_devices_token_is_forbidden(central):
+    central.add_user("agen.satu")
+    a = central.login("agen.satu", "device-0001")
+    op = make_op("worker.register", worker_payload(), 1)
+    r = central.http.post("/v1/push", json=push_body("device-0002", [op]), headers=a.headers)
+    assert_error(r, 403, "device_mismatch")
+
+
+def test_pull_of_another_kecamatan_is_forbidden_but_supervisor_may(central):
+    central.add_user("agen.satu")
+    central.add_user("super", role="supervisor", kecamatan=None)
+    agent = central.login("agen.satu")
+    assert_error(agent.pull(0, kecamatan="7371010"), 403, "out_of_scope")
+    assert agent.pull(0, kecamatan="7371100").status_code == 200
+    supervisor = central.login("super")
+    assert supervisor.pull(0, kecamatan="7371010").status_code == 200
+
+
+def test_too_old_app_gets_426_and_nothing_is_written(make_central):
+    from .helpers import row_counts
+
+    central = make_central(min_app_version="0.2.0")
+    central.add_user("agen.satu")
+    r = central.http.post("/v1/auth/login", json={"username": "agen.satu", "password": PASSWORD,
+                                                  "device_id": "device-0001", "app_version": "0.1.5"})
+    assert_error(r, 426, "upgrade_required")
+    agent = central.login("agen.satu", "device-0001")  # an app that does not say its version
+    before = row_counts(central.engine)
+    op = make_op("worker.register", worker_payload(), 1)
+    r = agent.push_raw(push_body(agent.device_id, [op], app_version="0.1.5"))
+    body = assert_error(r, 426, "upgrade_required")
+    assert "0.2.0" in body["message"]["en"]
+    assert_error(agent.central.http.get("/v1/pull", headers={**agent.headers, "X-Perisai-App-Version": "0.1.0"}),
+                 426, "upgrade_required")
+    assert row_counts(central.engine) == before
+    assert central.http.get("/v1/health").json()["min_app_version"] == "0.2.0"

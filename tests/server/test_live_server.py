@@ -1,0 +1,130 @@
+"""The real server under uvicorn in a subprocess on 127.0.0.1, spoken to over HTTP with requests."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import threading
+
+import pytest
+import requests
+
+from sync import protocol
+from sync.server.testing import login, make_op, payment_payload, push_body, run_server, seed_user, worker_payload
+
+PW = "rahasia-123"
+
+
+@pytest.fixture
+def live(tmp_path, db_url):
+    with run_server(tmp_path, db_url=db_url, login_max_per_user=3) as url:
+        yield url
+
+
+def _push(http: requests.Session, url: str, token: str, device: str, ops, batch_id: str = "batch-live-1"):
+    data = gzip.compress(json.dumps(push_body(device, ops, batch_id=batch_id)).encode())
+    r = http.post(f"{url}/v1/push", data=data, timeout=(5, 30),
+                  headers={"Authorization": f"Bearer {token}", "Content-Encoding": "gzip",
+                           "Content-Type": "application/json"})
+    return r
+
+
+def test_sign_in_push_pull_over_http(live):
+    seed_user(live.db_url, "agen.satu", PW)
+    tokens = login(live, "agen.satu", PW, "device-live-1")
+    http = requests.Session()
+    assert http.get(f"{live}/v1/health", timeout=5).json()["status"] == "ok"
+    w = worker_payload()
+    pay = payment_payload(w["id"], ["2026-03"], device_id="device-live-1")
+    ops = [make_op("worker.register", w, 1), make_op("payment.collect", pay, 2)]
+    r = _push(http, live, tokens["access_token"], "device-live-1", ops)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
+    resp = protocol.PushResponse.model_validate(r.json())
+    assert resp.batch_id == "batch-live-1" and resp.contiguous_seq == 2
+    assert [x.status for x in resp.results] == ["applied", "applied"]
+    # the same batch again (the first answer was "lost"): all duplicates, same KPJ
+    again = protocol.PushResponse.model_validate(
+        _push(http, live, tokens["access_token"], "device-live-1", ops).json())
+    assert [x.status for x in again.results] == ["duplicate", "duplicate"]
+    assert again.results[0].assigned["kpj"] == resp.results[0].assigned["kpj"]
+    pulled = http.get(f"{live}/v1/pull", params={"cursor": 0}, timeout=10,
+                      headers={"Authorization": f"Bearer {tokens['access_token']}", "Accept-Encoding": "gzip"})
+    page = protocol.PullResponse.model_validate(pulled.json())
+    assert {c.id for c in page.changes} == {w["id"], pay["id"]} and not page.has_more
+    # a refresh over the wire
+    r = http.post(f"{live}/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"],
+                                                   "device_id": "device-live-1"}, timeout=10)
+    assert r.status_code == 200 and r.json()["access_token"] != tokens["access_token"]
+    # rate limit over the wire, with Retry-After
+    for _ in range(3):
+        requests.post(f"{live}/v1/auth/login", json={"username": "agen.satu", "password": "salah-salah",
+                                                     "device_id": "device-live-1"}, timeout=10)
+    r = requests.post(f"{live}/v1/auth/login", json={"username": "agen.satu", "password": PW,
+                                                     "device_id": "device-live-1"}, timeout=10)
+    assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
+    # nothing personal or secret in the server's log
+    log = live.log_path.read_text()
+    assert "POST /v1/push" in log
+    for secret in (PW, "salah-salah", tokens["access_token"], tokens["refresh_token"], w["nik"]):
+        assert secret not in log
+
+
+def test_acknowledged_ops_survive_a_server_restart(tmp_path, db_url):
+    w = worker_payload()
+    op = make_op("worker.register", w, 1)
+    with run_server(tmp_path, db_url=db_url) as url:
+        seed_user(url.db_url, "agen.satu", PW)
+        t = login(url, "agen.satu", PW, "device-live-2")
+        first = _push(requests.Session(), url, t["access_token"], "device-live-2", [op]).json()
+    with run_server(tmp_path, db_url=db_url) as url:
+        second = _push(requests.Session(), url, t["access_token"], "device-live-2", [op]).json()
+    assert first["results"][0]["status"] == "applied"
+    assert second["results"][0]["status"] == "duplicate"
+    assert second["results"][0]["assigned"] == first["results"][0]["assigned"]
+    assert second["contiguous_seq"] == 1
+
+
+def test_concurrent_devices_get_unique_kpj_and_one_canonical_per_nik(live):
+    """Four devices push at once, half of the NIKs shared between them: no 5xx, KPJs unique,
+    every shared NIK ends with exactly one canonical participant and aliases for the rest."""
+    n_devices, per_device = 4, 12
+    users = []
+    for d in range(n_devices):
+        seed_user(live.db_url, f"agen.{d}", PW)
+        users.append(login(live, f"agen.{d}", PW, f"device-conc-{d}"))
+    shared = [worker_payload(serial=500 + i, full_name=f"Bersama {i}") for i in range(per_device // 2)]
+    results: dict[int, list] = {}
+    errors: list = []
+
+    def device(d: int) -> None:
+        try:
+            http = requests.Session()
+            ops = []
+            for i in range(per_device):
+                if i % 2 == 0:
+                    p = dict(shared[i // 2], id=f"w-{d}-{i}")
+                else:
+                    p = worker_payload(id=f"w-{d}-{i}", serial=1000 + d * 100 + i, full_name=f"Sendiri {d} {i}")
+                ops.append(make_op("worker.register", p, i + 1))
+            for start in range(0, per_device, 4):  # 3 batches each, interleaving with the others
+                r = _push(http, live, users[d]["access_token"], f"device-conc-{d}", ops[start:start + 4],
+                          batch_id=f"batch-{d}-{start:03d}")
+                assert r.status_code == 200, r.text
+                results.setdefault(d, []).extend(r.json()["results"])
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=device, args=(d,)) for d in range(n_devices)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors
+    flat = [r for d in range(n_devices) for r in results[d]]
+    assert all(r["status"] == "applied" for r in flat)
+    canon = [r for r in flat if not r["assigned"].get("alias")]
+    aliases = [r for r in flat if r["assigned"].get("alias")]
+    kpjs = [r["assigned"]["kpj"] for r in canon]
+    assert len(kpjs) == len(set(kpjs)) == len(shared) + n_devices * per_device // 2
+    assert len(aliases) == len(shared) * (n_devices - 1)
+    assert {r["assigned"]["kpj"] for r in aliases} <= set(kpjs)

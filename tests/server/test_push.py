@@ -1,0 +1,367 @@
+"""POST /v1/push: idempotency, isolation of bad operations, identities, money."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlmodel import Session, select
+
+from sync import protocol
+from sync.server.models import AppliedOp, Participant, ReviewItem, ServerPayment
+from sync.server.samples import MARISO, BONTORANNU, make_op, payment_payload, void_payload, worker_payload
+
+from .helpers import row_counts
+
+
+def register(agent, **kw):
+    payload = worker_payload(**kw)
+    op = make_op("worker.register", payload, agent.next_seq())
+    return payload, op, agent.push([op])["results"][0]
+
+
+def test_register_assigns_kpj_and_echoes_batch(agent):
+    payload = worker_payload()
+    op = make_op("worker.register", payload, agent.next_seq())
+    body = {"batch_id": "batch-0001", "device_id": agent.device_id, "app_version": "0.1.0", "ops": [op]}
+    r = agent.push_raw(body)
+    assert r.status_code == 200
+    resp = protocol.PushResponse.model_validate(r.json())
+    assert resp.batch_id == "batch-0001"
+    assert resp.contiguous_seq == 1
+    (result,) = resp.results
+    assert result.status == "applied" and result.op_id == op["op_id"]
+    assert result.assigned["canonical_id"] == payload["id"]
+    kpj = result.assigned["kpj"]
+    assert isinstance(kpj, str) and len(kpj) == 11 and kpj.isdigit()
+
+
+def test_same_op_twice_is_duplicate_with_same_result(agent):
+    payload = worker_payload()
+    op = make_op("worker.register", payload, agent.next_seq())
+    first = agent.push([op])["results"][0]
+    second = agent.push([op])["results"][0]
+    assert first["status"] == "applied"
+    assert second["status"] == "duplicate"
+    assert second["original_status"] == "applied"
+    assert second["assigned"] == first["assigned"]
+    with Session(agent.central.engine) as s:
+        assert len(s.exec(select(Participant)).all()) == 1
+
+
+def test_same_op_id_different_payload_is_rejected(agent):
+    payload = worker_payload()
+    op = make_op("worker.register", payload, agent.next_seq())
+    agent.push([op])
+    changed = dict(payload, full_name="Someone Else")
+    forged = dict(op, payload=changed, payload_hash=protocol.payload_hash(changed))
+    result = agent.push([forged])["results"][0]
+    assert result["status"] == "rejected" and result["code"] == "op_id_reused"
+    with Session(agent.central.engine) as s:
+        assert s.get(Participant, payload["id"]).full_name == payload["full_name"]
+
+
+def test_poison_ops_in_the_middle_do_not_block_the_batch(agent):
+    good1 = make_op("worker.register", worker_payload(serial=11), 1)
+    bad_hash = make_op("worker.register", worker_payload(serial=12), 2)
+    bad_hash["payload_hash"] = "0" * 64
+    unknown = make_op("worker.teleport", {"id": "x"}, 3)
+    too_new = make_op("worker.register", worker_payload(serial=13), 4, schema_version=99)
+    invalid = make_op("worker.register", worker_payload(serial=14, nik="123"), 5)
+    good2 = make_op("worker.register", worker_payload(serial=15), 6)
+    resp = agent.push([good1, bad_hash, unknown, too_new, invalid, good2])
+    got = [(r["status"], r["code"]) for r in resp["results"]]
+    assert got == [("applied", None), ("rejected", "hash_mismatch"), ("rejected", "unknown_kind"),
+                   ("rejected", "schema_unsupported"), ("rejected", "invalid_payload"), ("applied", None)]
+    for r in resp["results"][1:5]:
+        assert r["message"]["id"] and r["message"]["en"]
+    assert resp["contiguous_seq"] == 6  # rejected ops were received all the same
+    with Session(agent.central.engine) as s:
+        ids = {p.id for p in s.exec(select(Participant)).all()}
+    assert ids == {good1["entity_id"], good2["entity_id"]}
+
+
+INVALID_REGISTRATIONS = [
+    ({"nik": "7371101204850000"}, "nik_invalid"),  # serial 0000
+    ({"nik": "9971101204850001"}, "nik_invalid"),  # unknown province
+    ({"sex": "F"}, "nik_birth_mismatch"),  # NIK day has no +40
+    ({"birth_date": "1985-04-13"}, "nik_birth_mismatch"),
+    ({"kelurahan_code": BONTORANNU}, "region_unknown"),  # kelurahan of Mariso, kecamatan Tamalate
+    ({"kelurahan_code": "73711009999"}, "region_unknown"),
+    ({"declared_income": 900_000}, "invalid_payload"),
+    ({"occupations": ["a", "b", "c"]}, "invalid_payload"),
+    ({"programmes": {"jkk": "self"}}, "programmes_invalid"),
+    ({"is_employer": True}, "programmes_invalid"),  # employer without JHT
+    ({"phone": "0812345"}, "invalid_payload"),
+]
+
+
+def test_invalid_registrations_are_rejected_with_a_reason(agent):
+    ops = [make_op("worker.register", {**worker_payload(), **change}, i + 1)
+           for i, (change, _) in enumerate(INVALID_REGISTRATIONS)]
+    results = agent.push(ops)["results"]
+    for (change, code), result in zip(INVALID_REGISTRATIONS, results):
+        assert (result["status"], result["code"]) == ("rejected", code), change
+        assert result["message"]["id"] != result["message"]["en"]
+    assert row_counts(agent.central.engine)["participants"] == 0
+
+
+def test_age_limit_at_registration(agent):
+    old = worker_payload(birth_date="1960-01-01", serial=3)
+    result = agent.push([make_op("worker.register", old, 1)])["results"][0]
+    assert result["code"] == "age_limit"
+
+
+def test_registration_outside_own_kecamatan_is_allowed(agent):
+    payload = worker_payload(kecamatan_code=MARISO, kelurahan_code=BONTORANNU)
+    result = agent.push([make_op("worker.register", payload, 1)])["results"][0]
+    assert result["status"] == "applied"
+
+
+def test_dotless_kemendagri_codes_are_accepted(agent):
+    payload = worker_payload(kecamatan_code="737110", kelurahan_code="7371101001")
+    assert agent.push([make_op("worker.register", payload, 1)])["results"][0]["status"] == "applied"
+
+
+def test_duplicate_nik_same_person_becomes_alias(central):
+    central.add_user("agen.satu")
+    central.add_user("agen.dua")
+    a, b = central.login("agen.satu"), central.login("agen.dua")
+    first = worker_payload(full_name="Daeng  Sikki")
+    second = worker_payload(full_name="daeng sikki ", nik=first["nik"])
+    r1 = a.push([make_op("worker.register", first, 1)])["results"][0]
+    r2 = b.push([make_op("worker.register", second, 1)])["results"][0]
+    assert r2["status"] == "applied"
+    assert r2["assigned"] == {"canonical_id": first["id"], "kpj": r1["assigned"]["kpj"], "alias": True}
+    # A payment pushed against the alias id lands on the canonical participant.
+    pay = payment_payload(second["id"], ["2026-03"])
+    r3 = b.push([make_op("payment.collect", pay, 2)])["results"][0]
+    assert r3["status"] == "applied" and r3["assigned"]["canonical_id"] == first["id"]
+    with Session(central.engine) as s:
+        assert s.get(ServerPayment, pay["id"]).participant_id == first["id"]
+        assert s.get(Participant, second["id"]).alias_of == first["id"]
+
+
+def test_duplicate_nik_different_person_goes_to_review_without_kpj(central):
+    central.add_user("agen.satu")
+    central.add_user("agen.dua")
+    a, b = central.login("agen.satu"), central.login("agen.dua")
+    first = worker_payload(full_name="Daeng Sikki")
+    other = worker_payload(full_name="Andi Baso", nik=first["nik"])
+    a.push([make_op("worker.register", first, 1)])
+    r = b.push([make_op("worker.register", other, 1)])["results"][0]
+    assert r["status"] == "needs_review" and r["code"] == "nik_conflict"
+    assert "kpj" not in r["assigned"]
+    assert r["message"]["id"] and r["message"]["en"]
+    with Session(central.engine) as s:
+        items = s.exec(select(ReviewItem)).all()
+        assert [(i.participant_id, i.other_participant_id, i.status) for i in items] == [
+            (other["id"], first["id"], "open")]
+        assert s.get(Participant, other["id"]).kpj is None
+    # The op is recorded: a resend is a duplicate that still says it needs review.
+    again = b.push([make_op("worker.register", other, 1, op_id=r["op_id"])])["results"][0]
+    assert again["status"] == "duplicate" and again["original_status"] == "needs_review"
+    # Payments to the person under review are still accepted (cash was collected).
+    pay = payment_payload(other["id"], ["2026-03"])
+    assert b.push([make_op("payment.collect", pay, 2)])["results"][0]["status"] == "applied"
+
+
+def test_kpj_numbers_are_unique_11_digit_strings(agent):
+    ops = [make_op("worker.register", worker_payload(serial=100 + i, full_name=f"Pekerja {i}"), i + 1)
+           for i in range(25)]
+    resp = agent.push(ops)
+    kpjs = [r["assigned"]["kpj"] for r in resp["results"]]
+    assert all(r["status"] == "applied" for r in resp["results"])
+    assert len(set(kpjs)) == 25
+    assert all(len(k) == 11 and k.isdigit() for k in kpjs)
+    assert min(kpjs).startswith("0")  # leading zeros kept: an opaque string, not a number
+
+
+def test_double_payment_is_kept_and_flagged(central):
+    central.add_user("agen.satu")
+    central.add_user("agen.dua")
+    a, b = central.login("agen.satu"), central.login("agen.dua")
+    worker, _, _ = register(a)
+    p1 = payment_payload(worker["id"], ["2026-03", "2026-04"])
+    p2 = payment_payload(worker["id"], ["2026-04", "2026-05"])
+    r1 = a.push([make_op("payment.collect", p1, a.next_seq())])["results"][0]
+    r2 = b.push([make_op("payment.collect", p2, b.next_seq())])["results"][0]
+    assert r1["status"] == "applied" and "flag" not in r1["assigned"]
+    assert r2["status"] == "applied"
+    assert r2["assigned"]["flag"] == "possible_double_collection"
+    assert r2["assigned"]["overlap_months"] == ["2026-04"]
+    with Session(central.engine) as s:
+        amounts = sorted(p.amount for p in s.exec(select(ServerPayment)).all())
+    assert amounts == sorted([p1["amount"], p2["amount"]])  # never drop money
+
+
+def test_voided_payment_no_longer_counts_for_double_collection(agent):
+    worker, _, _ = register(agent)
+    p1 = payment_payload(worker["id"], ["2026-03"])
+    agent.push([make_op("payment.collect", p1, agent.next_seq())])
+    v = void_payload(p1)
+    rv = agent.push([make_op("payment.void", v, agent.next_seq())])["results"][0]
+    assert rv["status"] == "applied" and rv["assigned"]["voided"] == p1["id"]
+    again = agent.push([make_op("payment.void", void_payload(p1), agent.next_seq())])["results"][0]
+    assert (again["status"], again["code"]) == ("rejected", "already_voided")
+    p2 = payment_payload(worker["id"], ["2026-03"])
+    r2 = agent.push([make_op("payment.collect", p2, agent.next_seq())])["results"][0]
+    assert r2["status"] == "applied" and "flag" not in r2["assigned"]
+
+
+def test_void_checks(agent):
+    worker, _, _ = register(agent)
+    p1 = payment_payload(worker["id"], ["2026-03"])
+    agent.push([make_op("payment.collect", p1, agent.next_seq())])
+    wrong_amount = void_payload(p1, amount=-1)
+    unknown = void_payload(dict(p1, id=str(uuid.uuid4())))
+    res = agent.push([make_op("payment.void", wrong_amount, agent.next_seq()),
+                      make_op("payment.void", unknown, agent.next_seq())])["results"]
+    assert [r["code"] for r in res] == ["void_amount_mismatch", "unknown_payment"]
+
+
+def test_payment_checks(agent):
+    worker, _, _ = register(agent)
+    p1 = payment_payload(worker["id"], ["2026-03"], receipt_no="R-1")
+    same_receipt = payment_payload(worker["id"], ["2026-04"], receipt_no="R-1")
+    unknown_worker = payment_payload(str(uuid.uuid4()), ["2026-03"])
+    bad_sum = payment_payload(worker["id"], ["2026-05"], amount=1)
+    bad_month = payment_payload(worker["id"], ["2026-13"])
+    res = agent.push([make_op("payment.collect", p, agent.next_seq())
+                      for p in (p1, same_receipt, unknown_worker, bad_sum, bad_month)])["results"]
+    assert [(r["status"], r["code"]) for r in res] == [
+        ("applied", None), ("rejected", "receipt_reused"), ("rejected", "unknown_worker"),
+        ("rejected", "amount_mismatch"), ("rejected", "invalid_payload")]
+
+
+def test_unknown_worker_rejection_is_reevaluated_when_resent(agent):
+    """A rejection has no effect and is not recorded: after the registration arrives, the
+    very same payment op is accepted (nothing is lost to an ordering mistake)."""
+    worker = worker_payload()
+    pay_op = make_op("payment.collect", payment_payload(worker["id"], ["2026-03"]), 2)
+    assert agent.push([pay_op])["results"][0]["code"] == "unknown_worker"
+    agent.push([make_op("worker.register", worker, 1)])
+    assert agent.push([pay_op])["results"][0]["status"] == "applied"
+
+
+def test_payload_may_carry_json_text_columns_as_stored_locally(agent):
+    import json
+
+    worker = worker_payload()
+    worker["occupations"] = json.dumps(worker["occupations"])
+    worker["programmes"] = json.dumps(worker["programmes"])
+    worker["name_key"] = "daeng sikki"  # an extra local column is ignored
+    assert agent.push([make_op("worker.register", worker, 1)])["results"][0]["status"] == "applied"
+
+
+def test_update_and_deletion_request(agent):
+    worker, _, _ = register(agent)
+    upd = {"id": worker["id"], "phone": "+6285298765432", "updated_at": "2026-03-02T00:00:00+00:00"}
+    r = agent.push([make_op("worker.update", upd, agent.next_seq())])["results"][0]
+    assert r["status"] == "applied"
+    nik_change = {"id": worker["id"], "nik": "7371101204850002"}
+    r2 = agent.push([make_op("worker.update", nik_change, agent.next_seq())])["results"][0]
+    assert (r2["status"], r2["code"]) == ("rejected", "field_not_updatable")
+    bad_region = {"id": worker["id"], "kelurahan_code": BONTORANNU}
+    r3 = agent.push([make_op("worker.update", bad_region, agent.next_seq())])["results"][0]
+    assert r3["code"] == "region_unknown"
+    dr = {"id": worker["id"], "reason": "permintaan peserta", "requested_at": "2026-03-02T00:00:00+00:00",
+          "by": "local-user-1"}
+    r4 = agent.push([make_op("worker.deletion_request", dr, agent.next_seq())])["results"][0]
+    assert r4["status"] == "applied"
+    with Session(agent.central.engine) as s:
+        p = s.get(Participant, worker["id"])
+        assert '"+6285298765432"' in p.data and p.deleted_at is None  # deletion is an admin decision
+
+
+def test_closeout_and_audit_are_stored(agent):
+    closeout = {"id": str(uuid.uuid4()), "day": "2026-03-02", "total": 33600, "payments": ["a", "b"]}
+    audit = {"id": str(uuid.uuid4()), "entries": [{"action": "worker.view", "at": "2026-03-02T00:00:00+00:00"}]}
+    res = agent.push([make_op("closeout.create", closeout, 1), make_op("audit.batch", audit, 2)])["results"]
+    assert [r["status"] for r in res] == ["applied", "applied"]
+    assert agent.push([make_op("audit.batch", {"no_id": 1}, 3)])["results"][0]["code"] == "invalid_payload"
+
+
+def test_contiguous_seq_tracks_gaps(agent):
+    http = agent.central.http
+    empty = http.get("/v1/stream", headers=agent.headers).json()
+    assert empty == {"device_id": agent.device_id, "contiguous_seq": 0, "highest_seq": 0, "missing_seqs": [],
+                     "applied_ops": 0}
+    ops = {n: make_op("closeout.create", {"id": f"c{n}"}, n) for n in (1, 2, 4, 5, 7)}
+    assert agent.push([ops[1], ops[2], ops[4], ops[5], ops[7]])["contiguous_seq"] == 2  # 3 and 6 missing
+    status = protocol.StreamStatus.model_validate(http.get("/v1/stream", headers=agent.headers).json())
+    assert (status.contiguous_seq, status.highest_seq, status.missing_seqs, status.applied_ops) == (2, 7, [3, 6], 5)
+    assert agent.push([make_op("closeout.create", {"id": "c3"}, 3)])["contiguous_seq"] == 5
+    assert http.get("/v1/stream", headers=agent.headers).json()["missing_seqs"] == [6]
+
+
+def test_applied_ops_record_hash_result_and_stream(agent):
+    payload, op, result = register(agent)
+    with Session(agent.central.engine) as s:
+        row = s.get(AppliedOp, op["op_id"])
+    assert row.payload_hash == op["payload_hash"] and row.seq == op["seq"]
+    assert row.device_id == agent.device_id
+    assert protocol.OpResult.model_validate_json(row.result).assigned == result["assigned"]
+
+
+def test_entity_id_must_match_payload(agent):
+    payload = worker_payload()
+    op = make_op("worker.register", payload, 1, entity_id="something-else")
+    assert agent.push([op])["results"][0]["code"] == "entity_mismatch"
+    assert row_counts(agent.central.engine)["participants"] == 0
+
+
+def test_large_sequence_numbers_and_amount_bounds(agent):
+    big = make_op("closeout.create", {"id": "c-big"}, 2**40)
+    assert agent.push([big])["results"][0]["status"] == "applied"
+    worker, _, _ = register(agent)
+    huge = payment_payload(worker["id"], ["2026-03"], amount=3_000_000_000, breakdown={})
+    r = agent.push([make_op("payment.collect", huge, agent.next_seq())])["results"][0]
+    assert (r["status"], r["code"]) == ("rejected", "invalid_payload")
+
+
+def test_a_crashing_handler_rejects_only_its_op_and_logs_no_personal_data(agent, monkeypatch, caplog):
+    from sync.server import ops
+
+    worker = worker_payload()
+
+    def broken(ctx):
+        raise RuntimeError(f"bug while handling NIK {worker['nik']}")
+
+    monkeypatch.setitem(ops.HANDLERS, "worker.update", broken)
+    upd = make_op("worker.update", {"id": worker["id"], "address": "Jl. Baru"}, 2)
+    res = agent.push([make_op("worker.register", worker, 1), upd,
+                      make_op("closeout.create", {"id": "c1"}, 3)])["results"]
+    assert [(r["status"], r["code"]) for r in res] == [("applied", None), ("rejected", "internal_error"),
+                                                        ("applied", None)]
+    assert "crashed" in caplog.text and "RuntimeError" in caplog.text
+    assert worker["nik"] not in caplog.text
+    monkeypatch.undo()  # fixed server: the same op is accepted when sent again
+    assert agent.push([upd])["results"][0]["status"] == "applied"
+
+
+def test_batch_conflict_falls_back_to_one_transaction_per_op(agent, monkeypatch):
+    """When the batch transaction hits a conflict with another request, nothing of it is kept
+    and the batch is applied again op by op: same answers, nothing twice."""
+    from sqlalchemy.exc import IntegrityError
+
+    from sync.server import ops
+
+    real = ops._apply_in_batch
+    calls = {"n": 0}
+
+    def conflicting(session, now, caller, regions, op):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise IntegrityError("INSERT ...", {}, Exception("concurrent insert"))
+        return real(session, now, caller, regions, op)
+
+    monkeypatch.setattr(ops, "_apply_in_batch", conflicting)
+    workers = [worker_payload(serial=i + 1, full_name=f"Pekerja {i}") for i in range(3)]
+    resp = agent.push([make_op("worker.register", w, i + 1) for i, w in enumerate(workers)])
+    assert [r["status"] for r in resp["results"]] == ["applied"] * 3
+    assert resp["contiguous_seq"] == 3
+    kpjs = [r["assigned"]["kpj"] for r in resp["results"]]
+    assert len(set(kpjs)) == 3
+    with Session(agent.central.engine) as s:
+        assert len(s.exec(select(Participant)).all()) == 3
+        assert len(s.exec(select(AppliedOp)).all()) == 3
