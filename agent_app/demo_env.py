@@ -47,7 +47,8 @@ def run_demo(args, paths) -> int:
     server_dir = demo_paths.root / "central"
     server_dir.mkdir(exist_ok=True)
     db_url = f"sqlite:///{server_dir / 'central.db'}"
-    server_cli.main(["seed-demo", "--db", db_url], stdout=open(os.devnull, "w"))
+    with open(os.devnull, "w") as quiet:
+        server_cli.main(["seed-demo", "--db", db_url], stdout=quiet)
     with run_server(server_dir, port=args.port or None, db_url=db_url) as url:
         print(f"Server pusat demo / demo central server: {url}")
         core = _open_core(demo_paths)

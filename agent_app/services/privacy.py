@@ -30,7 +30,6 @@ from agent_app.services.access import require
 from agent_app.services.base import ServiceError, audit, enqueue, get_meta, new_id, set_meta
 from agent_app.services.workers import EMPLOYER_OCCUPATION, worker_payload
 from agent_app.store.models import AuditEntry, Payment, User, Worker
-from sync import protocol
 
 MIN_REASON = 5
 MAX_REASON = 500
@@ -230,8 +229,7 @@ def correct_worker(core, actor: User, worker_id: str, changes: dict[str, Any], r
         s.add(worker)
         payload: dict[str, Any] = {"id": worker.id, "updated_at": now, "updated_by": actor.id}
         payload.update({k: new_payload[k] for k in diff})
-        if "reason" in protocol.WORKER_UPDATE_META:
-            payload["reason"] = reason
+        payload["reason"] = reason
         enqueue(s, user_id=actor.id, kind="worker.update", entity_id=worker.id,
                 payload=payload, now=now)
         audit(s, user_id=actor.id, action="worker.correct", entity="worker",

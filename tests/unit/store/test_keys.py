@@ -127,8 +127,12 @@ def test_recover_key_command_restores_access(tmp_path):
             "from agent_app.store.models import Meta; db = open_store(app_paths(sys.argv[1]));"
             "s = db.write().__enter__(); s.add(Meta(key='sentinel', value='kept')); s.commit(); db.close()")
     subprocess.run([sys.executable, "-c", make, str(data)], check=True, env=env, timeout=60)
-    private = (repo / "sync/server/demo_recovery_private.pem").read_bytes()
-    key = recovery.open_sealed_key(data / recovery.RECOVERY_FILE, private)
+    server = subprocess.run(
+        [sys.executable, "-m", "sync.server", "recover-key", str(data / recovery.RECOVERY_FILE),
+         "--private-key", str(repo / "sync/server/demo_recovery_private.pem"), "--passphrase-stdin"],
+        input="\n", capture_output=True, text=True, env=env, timeout=60)
+    assert server.returncode == 0, server.stderr
+    key = bytes.fromhex(server.stdout.strip())
     # Windows reset the credentials: the keyring file is gone.
     import shutil
 
