@@ -25,6 +25,7 @@ OP_SCHEMAS: dict[str, int] = {
     "payment.collect": 1,
     "payment.void": 1,
     "closeout.create": 1,
+    "closeout.handover": 1,
     "audit.batch": 1,
 }
 
@@ -354,5 +355,6 @@ OP_PAYLOADS: dict[str, type[Payload]] = {
     "payment.collect": PaymentPayload,
     "payment.void": VoidPayload,
     "closeout.create": DocumentPayload,
+    "closeout.handover": DocumentPayload,
     "audit.batch": DocumentPayload,
 }

@@ -28,7 +28,8 @@ class Clock:
         return self.now().astimezone(WITA).date()
 
     def stamp(self) -> str:
-        return self.now().isoformat(timespec="seconds")
+        """UTC, so stored stamps compare correctly as text whatever clock made them."""
+        return self.now().astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
 class FixedClock(Clock):

@@ -167,6 +167,8 @@ class ReceiptData:
     kelurahan: str = ""
     void_reason: str | None = None
     voided_receipt_no: str | None = None  # for a void: the receipt it cancels
+    mac_key: str | None = None  # the collector's receipt key (from the server at sign-in)
+    mac_key_local: bool = False  # a device-made key the server cannot verify yet
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -203,6 +205,10 @@ def load_receipt(core, payment_id: str) -> ReceiptData:
             (p.receipt_no for p in detail.payments if p.id == payment.voids_payment_id), None
         )
     kel = core.ref.kelurahan_by_code.get(worker.kelurahan_code)
+    from agent_app.services import receipt_mac
+
+    # Signed with the key of whoever collected it, so a reprint carries the same MAC.
+    mac_key, mac_local = receipt_mac.key_for(core.db, payment.collected_by)
     return ReceiptData(
         payment_id=payment.id,
         receipt_no=payment.receipt_no,
@@ -220,6 +226,8 @@ def load_receipt(core, payment_id: str) -> ReceiptData:
         kelurahan=f"{kel.name}, {kel.kecamatan_name}" if kel else worker.kelurahan_code,
         void_reason=payment.void_reason,
         voided_receipt_no=voided_no,
+        mac_key=mac_key,
+        mac_key_local=mac_local,
     )
 
 
@@ -231,7 +239,13 @@ def qr_payload(data: ReceiptData) -> str:
     """
     months = sorted(data.months)
     span = f"{months[0]}..{months[-1]}" if months else ""
-    return f"PA1;R={data.receipt_no};A={data.amount};M={span};N={len(months)}"
+    base = f"PA1;R={data.receipt_no};A={data.amount};M={span};N={len(months)}"
+    if not data.mac_key:
+        return base
+    from agent_app.services import receipt_mac
+
+    return receipt_mac.qr_text(base, data.mac_key, data.receipt_no, data.amount, months,
+                               local_key=data.mac_key_local)
 
 
 def qr_png(payload: str, *, scale: int = 4) -> bytes:

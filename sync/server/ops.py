@@ -403,6 +403,7 @@ HANDLERS: dict[str, Callable[[Ctx], Outcome]] = {
     "payment.collect": payment_collect,
     "payment.void": payment_void,
     "closeout.create": document,
+    "closeout.handover": document,
     "audit.batch": document,
 }
 assert set(HANDLERS) == set(protocol.OP_SCHEMAS)
