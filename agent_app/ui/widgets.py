@@ -230,7 +230,9 @@ class DateEdit(QWidget):
             ):
                 self.show_calendar()
                 return True
-        return super().eventFilter(obj, event)
+        # Not super().eventFilter(): in PySide6 6.12 that call corrupts a refcount and
+        # eventually aborts the interpreter; QObject's own filter returns False anyway.
+        return False
 
     def value(self) -> date | None:
         digits = "".join(ch for ch in self.edit.text() if ch.isdigit())

@@ -116,7 +116,7 @@ def test_registrations_and_flagged(qtbot, core, runner, session, agent_user, wor
     assert not page.xlsx_button.isEnabled() and not page.csv_button.isEnabled()
 
 
-def test_progress_dialog_cancels_long_work(qtbot, runner, qapp):
+def test_progress_dialog_cancels_long_work(qtbot, runner, session):
     """Long work reports progress, the window stays live, Escape cancels it."""
     started = threading.Event()
 

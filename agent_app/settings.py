@@ -1,0 +1,78 @@
+"""App-wide settings, declared once (key, type, default, label), stored in the DB ``meta``
+table under ``setting.<key>``. Qt-free: the GUI, the CLI and tests share it.
+
+Per-user choices (the UI language) live on the user row (``core.users.set_language``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from agent_app.services.base import get_meta, set_meta
+from agent_app.store.db import Database
+
+PREFIX = "setting."
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    type: type
+    default: Any
+    label: dict[str, str]  # lang -> label
+    minimum: int | None = None
+    maximum: int | None = None
+
+    def parse(self, raw: str | None) -> Any:
+        if raw is None:
+            return self.default
+        try:
+            if self.type is bool:
+                return raw in ("1", "true", "True")
+            value = self.type(raw)
+        except (TypeError, ValueError):
+            return self.default
+        if self.minimum is not None and value < self.minimum:
+            return self.default
+        if self.maximum is not None and value > self.maximum:
+            return self.default
+        return value
+
+    def dump(self, value: Any) -> str:
+        if self.type is bool:
+            return "1" if value else "0"
+        return str(self.type(value))
+
+
+SETTINGS: dict[str, Setting] = {
+    s.key: s
+    for s in (
+        Setting(
+            "lock_minutes", int, 10,
+            {"id": "Kunci otomatis setelah (menit tidak aktif)",
+             "en": "Auto-lock after (minutes idle)"},
+            minimum=1, maximum=120,
+        ),
+    )
+}
+
+
+def get_setting(db: Database, key: str) -> Any:
+    setting = SETTINGS[key]
+    with db.read() as s:
+        return setting.parse(get_meta(s, PREFIX + key))
+
+
+def set_setting(db: Database, key: str, value: Any) -> None:
+    setting = SETTINGS[key]
+    raw = setting.dump(value)
+    if setting.parse(raw) != setting.type(value):
+        raise ValueError(f"{key}: {value!r} out of range")
+    with db.write() as s:
+        set_meta(s, PREFIX + key, raw)
+
+
+def all_settings(db: Database) -> dict[str, Any]:
+    with db.read() as s:
+        return {key: st.parse(get_meta(s, PREFIX + key)) for key, st in SETTINGS.items()}

@@ -1,0 +1,1 @@
+"""PySide6 user interface: asks services (through ui.tasks.TaskRunner), shows results."""

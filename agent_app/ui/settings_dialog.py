@@ -1,0 +1,124 @@
+"""Settings: UI language (per user, applied live) and auto-lock minutes (app-wide).
+
+``SettingsPage`` is the "Pengaturan" page of the main window; ``SettingsDialog`` wraps the
+same widget for use outside the window.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtWidgets import (
+    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget,
+)
+
+from agent_app.settings import SETTINGS, get_setting, set_setting
+
+LANGUAGE_NAMES = (("id", "Bahasa Indonesia"), ("en", "English"))  # endonyms: never translated
+
+
+class SettingsPage(QWidget):
+    lock_minutes_changed = Signal(int)
+    saved = Signal(str)  # key
+
+    def __init__(self, core, runner, session, parent=None) -> None:
+        super().__init__(parent)
+        self.core = core
+        self.runner = runner
+        self.session = session
+        self.title = QLabel()
+        self.title.setProperty("role", "title")
+        self.language = QComboBox()
+        self.language.setObjectName("language")
+        for code, name in LANGUAGE_NAMES:
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex([c for c, _ in LANGUAGE_NAMES].index(session.lang))
+        self.language.currentIndexChanged.connect(self._language_chosen)
+        session.language_changed.connect(self._language_changed_elsewhere)
+        spec = SETTINGS["lock_minutes"]
+        self.lock_minutes = QSpinBox()
+        self.lock_minutes.setObjectName("lockMinutes")
+        self.lock_minutes.setRange(spec.minimum, spec.maximum)
+        self.lock_minutes.setValue(spec.default)
+        self.lock_minutes.setEnabled(False)  # until the stored value arrives
+        self.lock_minutes.valueChanged.connect(self._lock_minutes_chosen)
+        self.language_label = QLabel()
+        self.language_label.setBuddy(self.language)
+        self.lock_label = QLabel()
+        self.lock_label.setBuddy(self.lock_minutes)
+        self.note = QLabel()
+        self.note.setProperty("role", "muted")
+        self.note.setWordWrap(True)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        self.language.setMinimumWidth(220)
+        self.lock_minutes.setMinimumWidth(120)
+        form.addRow(self.language_label, self.language)
+        form.addRow(self.lock_label, self.lock_minutes)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(form)
+        layout.addWidget(self.note)
+        layout.addStretch(1)
+        self.retranslateUi()
+        runner.submit(get_setting, core.db, "lock_minutes", on_done=self._lock_loaded,
+                      on_error=lambda exc: self.lock_minutes.setEnabled(True))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        self.title.setText(self.tr("Settings"))
+        self.language_label.setText(self.tr("&Language"))
+        self.lock_label.setText(self.tr("&Auto-lock after (minutes idle)"))
+        self.lock_minutes.setSuffix(self.tr(" min"))
+        self.note.setText(self.tr(
+            "The language is remembered for the signed-in user; the auto-lock time is the "
+            "same for everyone on this laptop. Lock now with Ctrl+L."))
+
+    def _language_changed_elsewhere(self, lang: str) -> None:
+        self.language.blockSignals(True)
+        self.language.setCurrentIndex(self.language.findData(lang))
+        self.language.blockSignals(False)
+
+    def _lock_loaded(self, minutes: int) -> None:
+        self.lock_minutes.blockSignals(True)
+        self.lock_minutes.setValue(minutes)
+        self.lock_minutes.blockSignals(False)
+        self.lock_minutes.setEnabled(True)
+
+    def _language_chosen(self) -> None:
+        lang = self.language.currentData()
+        if lang == self.session.lang:
+            return
+        self.session.set_language(lang)
+        self.runner.submit(self.core.users.set_language, self.session.user, lang,
+                           on_done=lambda _r: self.saved.emit("language"),
+                           on_error=lambda exc: None)
+
+    def _lock_minutes_chosen(self, minutes: int) -> None:
+        self.lock_minutes_changed.emit(minutes)
+        self.runner.submit(set_setting, self.core.db, "lock_minutes", minutes,
+                           on_done=lambda _r: self.saved.emit("lock_minutes"),
+                           on_error=lambda exc: None)
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, core, runner, session, parent=None) -> None:
+        super().__init__(parent)
+        self.page = SettingsPage(core, runner, session, self)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.page)
+        layout.addWidget(buttons)
+        self.retranslateUi()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        self.setWindowTitle(self.tr("Settings"))

@@ -1,0 +1,213 @@
+"""Shared GUI fixtures: a real AgentCore on a SQLite file in tmp_path, a threaded
+TaskRunner, a signed-in UiSession (Bahasa Indonesia) and the main window.
+
+    core        AgentCore, FixedClock at 2026-11-24 10:00 WITA, users "spv" + "agen"
+    agent_user / supervisor_user   the User rows (passwords: AGENT_PASSWORD / SUPERVISOR_PASSWORD)
+    runner      TaskRunner (threaded; use qtbot.waitUntil); sync_runner: synchronous=True
+    session     UiSession(agent_user, "id") with the Indonesian translator installed
+    supervisor_session  UiSession(supervisor_user, "id"): what only supervisors may do
+    main_window MainWindow shown at 1366x768 (offscreen)
+    add_workers(core, actor, n, **overrides) -> list[str] ids: fast bulk insert for lists
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from agent_app.services.base import WITA, FixedClock, new_id
+from agent_app.services.core import AgentCore
+
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=WITA)
+SUPERVISOR_PASSWORD = "rahasia-spv-2026"
+AGENT_PASSWORD = "rahasia-agen-2026"
+# Kecamatan Mariso / kelurahan Bontorannu, Makassar
+KECAMATAN = "7371010"
+KELURAHAN = "73710101001"
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@pytest.fixture(scope="session")
+def _template_db(tmp_path_factory):
+    """One migrated database with the two users, copied for every test: migrations and
+    argon2 hashing cost seconds, a file copy costs milliseconds."""
+    path = tmp_path_factory.mktemp("template") / "p.db"
+    core = AgentCore.open(path, clock=FixedClock(NOW))
+    supervisor = core.users.create_user(
+        username="spv", full_name="Andi Supervisor", role="supervisor",
+        password=SUPERVISOR_PASSWORD,
+    )
+    core.users.create_user(
+        username="agen", full_name="Besse Agen", role="agent", password=AGENT_PASSWORD,
+        kecamatan_code=KECAMATAN, actor=supervisor,
+    )
+    core.close()
+    return path
+
+
+@pytest.fixture
+def core(tmp_path, clock, _template_db):
+    for suffix in ("", "-wal", "-shm"):
+        source = _template_db.with_name(_template_db.name + suffix)
+        if source.exists():
+            shutil.copyfile(source, tmp_path / ("p.db" + suffix))
+    core = AgentCore.open(tmp_path / "p.db", clock=clock)
+    yield core
+    core.close()
+
+
+def _user(core, username):
+    return next(u for u in core.users.list_users() if u.username == username)
+
+
+@pytest.fixture
+def supervisor_user(core):
+    return _user(core, "spv")
+
+
+@pytest.fixture
+def agent_user(core):
+    return _user(core, "agen")
+
+
+@pytest.fixture
+def runner(qapp):
+    from agent_app.ui.tasks import TaskRunner
+
+    runner = TaskRunner()
+    yield runner
+    runner.shutdown()
+
+
+@pytest.fixture
+def sync_runner(qapp):
+    from agent_app.ui.tasks import TaskRunner
+
+    return TaskRunner(synchronous=True)
+
+
+@pytest.fixture
+def session(qapp, agent_user):
+    from agent_app.ui.i18n import install_translator
+    from agent_app.ui.session import UiSession
+
+    install_translator(qapp, "id")
+    session = UiSession(agent_user, "id")
+    yield session
+
+
+@pytest.fixture
+def supervisor_session(qapp, supervisor_user, session):
+    """Signed in as the supervisor (import, full NIKs in lists, voiding any payment)."""
+    from agent_app.ui.session import UiSession
+
+    return UiSession(supervisor_user, "id")
+
+
+@pytest.fixture
+def main_window(qtbot, core, runner, session):
+    from agent_app.app import build_main_window
+
+    window = build_main_window(core, runner, session)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    show_active(qtbot, window)
+    yield window
+    window.shutdown()
+
+
+def _worker_nik(i: int) -> str:
+    # 7371 01 DDMMYY SSSS: Mariso, born 1980-1999, serial from i.
+    day = 1 + (i // 9999) % 28
+    year = 80 + (i // (9999 * 28)) % 20
+    return f"737101{day:02d}01{year:02d}{(i % 9999) + 1:04d}"
+
+
+def add_workers(core: AgentCore, actor, n: int, *, start: int = 0, **overrides) -> list[str]:
+    """Insert ``n`` plausible workers in one transaction (no outbox: list fixtures only)."""
+    from agent_app.domain.reference import search_key
+    from agent_app.store.models import Worker
+
+    now = core.clock.stamp()
+    ids = []
+    rows = []
+    for i in range(start, start + n):
+        name = overrides.get("full_name") or f"Pekerja Nomor {i:05d}"
+        values = dict(
+            id=new_id(), nik=_worker_nik(i), full_name=name, name_key=search_key(name),
+            birth_date="1990-01-01", sex="M", phone=f"+62812{i:08d}", address="Jl. Test",
+            kecamatan_code=KECAMATAN, kelurahan_code=KELURAHAN,
+            occupations=json.dumps(["Pedagang pasar"]), policy_sector="other",
+            declared_income=1_000_000, programmes=json.dumps({"jkk": "self", "jkm": "self"}),
+            consent_version="1", consent_at=now, consent_user_id=actor.id,
+            registered_at=now, registered_by=actor.id, registration_month="2026-11",
+            updated_at=now,
+        )
+        values.update({k: v for k, v in overrides.items() if k != "full_name"})
+        if "kelurahan_code" in overrides and "kecamatan_code" not in overrides:
+            values["kecamatan_code"] = overrides["kelurahan_code"][:7]
+        worker = Worker(**values)
+        rows.append(worker)
+        ids.append(worker.id)
+    with core.db.write() as s:
+        s.add_all(rows)
+    return ids
+
+
+@pytest.fixture
+def workers_factory(core, agent_user):
+    """``workers_factory(n, **overrides)`` -> ids, inserted as the agent."""
+    def make(n: int, **overrides):
+        return add_workers(core, agent_user, n, **overrides)
+    return make
+
+
+# The offscreen platform (no display here) warns about what it cannot do with top-level
+# windows and popups (size hints, raise, keyboard grabs for menus); real platforms don't.
+# Everything else Qt logs still fails a test.
+OFFSCREEN_NOISE = (
+    "This plugin does not support propagateSizeHints",
+    "This plugin does not support raise",
+    "This plugin does not support grabbing the keyboard",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/gui/" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.qt_log_ignore(*OFFSCREEN_NOISE))
+
+
+def show_active(qtbot, widget):
+    """Show a top-level widget and make it the active window (keyboard focus works)."""
+    widget.show()
+    widget.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is widget)
+    return widget
+
+
+@pytest.fixture(autouse=True)
+def _untranslated_unless_asked(qapp):
+    """Every test starts with no translator (English source strings), whatever ran before;
+    the ``session`` fixture (or install_translator) switches to Bahasa Indonesia."""
+    from agent_app.ui.i18n import install_translator
+
+    install_translator(qapp, "en")
+    yield
+    install_translator(qapp, "en")
+
+
+@pytest.fixture(autouse=True)
+def _close_stray_windows(qapp):
+    yield
+    for widget in QApplication.topLevelWidgets():
+        if widget.isVisible():
+            widget.close()

@@ -1,0 +1,197 @@
+"""Every page and dialog in Bahasa Indonesia and in English, switched live.
+
+Two checks:
+* the .ts has a finished Indonesian translation for every string marked in the code
+  (pyside6-lupdate scans agent_app/, so a string someone forgot to add shows up here);
+* on screen, the Indonesian UI shows no English source text that has a different
+  Indonesian translation, and the English UI shows no Indonesian translation: this catches
+  a widget that does not retranslate itself on LanguageChange.
+"""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+from datetime import date
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton, QComboBox, QGroupBox, QLabel, QLineEdit,
+    QListWidget, QTableView, QTabWidget, QWidget,
+)
+
+from agent_app.services.workers import RegistrationForm
+from agent_app.ui.i18n import translations_dir
+from tests.gui.conftest import KELURAHAN
+
+ROOT = Path(__file__).resolve().parents[2]
+TS = translations_dir() / "perisai_id.ts"
+
+
+def _clean(text: str) -> str:
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").strip()
+
+
+def ts_pairs(path: Path) -> list[tuple[str, str, str, str | None]]:
+    """(context, source, translation, type) of every message."""
+    pairs = []
+    for ctx in ET.parse(path).getroot().findall("context"):
+        name = ctx.findtext("name")
+        for m in ctx.findall("message"):
+            tr = m.find("translation")
+            pairs.append((name, m.findtext("source") or "", (tr.text or "") if tr is not None else "",
+                          tr.get("type") if tr is not None else "unfinished"))
+    return pairs
+
+
+def texts_of(root: QWidget) -> set[str]:
+    """What a person can read: labels, buttons, titles, placeholders, items, headers, menus."""
+    found: set[str] = set()
+
+    def add(text):
+        if text:
+            found.add(_clean(text))
+
+    widgets = [root, *root.findChildren(QWidget)]
+    for w in widgets:
+        if w.isWindow():
+            add(w.windowTitle())
+        if isinstance(w, QLabel):
+            add(w.text())
+        elif isinstance(w, QAbstractButton):
+            add(w.text())
+        elif isinstance(w, QGroupBox):
+            add(w.title())
+        elif isinstance(w, QLineEdit):
+            add(w.placeholderText())
+        elif isinstance(w, QComboBox):
+            for i in range(w.count()):
+                add(w.itemText(i))
+        elif isinstance(w, QListWidget):
+            for i in range(w.count()):
+                add(w.item(i).text())
+        elif isinstance(w, QTabWidget):
+            for i in range(w.count()):
+                add(w.tabText(i))
+        if isinstance(w, QTableView) and w.model() is not None:
+            model = w.model()
+            for c in range(w.horizontalHeader().count()):
+                add(model.headerData(c, Qt.Orientation.Horizontal))
+        for action in w.actions():
+            add(action.text())
+            if action.menu() is not None:
+                add(action.menu().title())
+                for sub in action.menu().actions():
+                    add(sub.text())
+    return {t for t in found if isinstance(t, str)}
+
+
+def test_every_marked_string_has_an_indonesian_translation(tmp_path):
+    scan = tmp_path / "scan.ts"
+    files = sorted(str(p) for p in (ROOT / "agent_app").rglob("*.py"))
+    lupdate = Path(sys.executable).parent / "pyside6-lupdate"
+    subprocess.run([str(lupdate), *files, "-ts", str(scan)], check=True, capture_output=True)
+    in_code = {(c, s) for c, s, _t, _k in ts_pairs(scan)}
+    committed = {(c, s): (t, kind) for c, s, t, kind in ts_pairs(TS)}
+    missing = sorted(key for key in in_code if key not in committed)
+    unfinished = sorted(key for key in in_code
+                        if key in committed and (committed[key][1] == "unfinished" or not committed[key][0]))
+    assert not missing, f"strings not in {TS.name} (run resources/translations/update_ts.py): {missing}"
+    assert not unfinished, f"strings without Indonesian in {TS.name}: {unfinished}"
+
+
+@pytest.fixture
+def vocabulary():
+    pairs = [(_clean(s), _clean(t)) for _c, s, t, kind in ts_pairs(TS) if t and kind != "unfinished"]
+    english = {s for s, t in pairs if s != t}
+    indonesian = {t for s, t in pairs if s != t}
+    both = english & indonesian  # a word that is a source in one place, a translation elsewhere
+    return english - both, indonesian - both
+
+
+def _dialogs(core, runner, session, window, worker_id, payment_id):
+    """Every dialog the app has (the forms engineer's only if their module exists)."""
+    from agent_app.ui.login import FirstUserDialog, SignInDialog
+    from agent_app.ui.settings_dialog import SettingsDialog
+
+    dialogs = [SignInDialog(core, runner, window, lang=session.lang),
+               FirstUserDialog(core, runner, window, lang=session.lang),
+               SettingsDialog(core, runner, session, window)]
+    for module, cls, args in (("payment_dialog", "PaymentDialog", (worker_id,)),
+                              ("payment_dialog", "ReprintDialog", (payment_id,)),
+                              ("void_dialog", "VoidDialog", (payment_id,)),
+                              ("import_dialog", "ImportDialog", ()),
+                              ("privacy_dialogs", "CorrectionDialog", (worker_id,)),
+                              ("privacy_dialogs", "DataCopyDialog", (worker_id,)),
+                              ("privacy_dialogs", "DeletionRequestDialog", (worker_id,))):
+        try:
+            klass = getattr(importlib.import_module(f"agent_app.ui.{module}"), cls)
+        except (ImportError, AttributeError):
+            continue
+        dialogs.append(klass(core, runner, session, *args, window))
+    return dialogs
+
+
+def test_every_page_and_dialog_in_both_languages(qtbot, main_window, core, runner, session,
+                                                 agent_user, vocabulary):
+    english, indonesian = vocabulary
+    worker = core.workers.register(agent_user, RegistrationForm(
+        nik="7371014501900001", full_name="Siti Aminah", birth_date=date(1990, 1, 5), sex="F",
+        phone="081355500001", address="Jl. Nuri 5", kelurahan_code=KELURAHAN,
+        occupations=["Pedagang pasar"], declared_income=1_000_000, consent_given=True))
+    payment = core.payments.collect(agent_user, worker.id, 1, "cash")
+
+    window = main_window
+    window.refresh()
+    with qtbot.waitSignal(window.worker_page.loaded, timeout=5000):
+        window.open_worker(worker.id)
+    from agent_app.ui.main_window import NAV
+
+    for key in NAV:  # every page of the window, built on this first visit
+        window.go(key)
+    window.lock.lock()
+    window.lock.unlock()
+    window.show_list()
+    dialogs = _dialogs(core, runner, session, window, worker.id, payment.id)
+    for dialog in dialogs:
+        dialog.show()
+    qtbot.wait(300)  # dialogs load their data through the runner
+
+    def screen_texts():
+        texts = texts_of(window) | texts_of(window.lock.page)
+        for dialog in dialogs:
+            texts |= texts_of(dialog)
+        return texts
+
+    def check(lang):
+        texts = screen_texts()
+        if lang == "id":
+            leftovers = sorted(texts & english)
+            assert not leftovers, f"English left in the Indonesian UI: {leftovers}"
+            for label in ("Cari Pekerja", "Daftar Baru", "Impor", "Pengaturan", "Masuk",
+                          "Buat pengguna pertama", "Terima iuran (Ctrl+P)", "Riwayat perubahan",
+                          "Belum pernah sinkron", "Terkunci"):
+                assert label in texts, label
+        else:
+            leftovers = sorted(texts & indonesian)
+            assert not leftovers, f"Indonesian left in the English UI: {leftovers}"
+            for label in ("Find worker", "New registration", "Import", "Settings", "Sign in",
+                          "Create the first user", "Collect contribution (Ctrl+P)",
+                          "History of changes", "Never synced", "Locked"):
+                assert label in texts, label
+
+    check("id")
+    session.set_language("en")
+    qtbot.waitUntil(lambda: window.nav.item(0).text() == "Find worker")
+    qtbot.wait(50)  # the rest of the posted LanguageChange events
+    check("en")
+    session.set_language("id")
+    qtbot.waitUntil(lambda: window.nav.item(0).text() == "Cari Pekerja")
+    qtbot.wait(50)
+    check("id")
+    for dialog in dialogs:
+        dialog.close()

@@ -1,0 +1,214 @@
+"""A worker's page: full NIK, paid months, payments with voids, history, processing log."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlmodel import select
+
+from agent_app.services.workers import RegistrationForm
+from agent_app.store.models import AuditEntry
+from agent_app.ui.worker_page import WorkerPage
+from tests.gui.conftest import KELURAHAN, show_active
+
+SITI_NIK = "7371014501900001"
+
+
+@pytest.fixture
+def siti(core, agent_user):
+    form = RegistrationForm(
+        nik=SITI_NIK, full_name="Siti Aminah", birth_date=date(1990, 1, 5), sex="F",
+        phone="0813-5550-0001", address="Jl. Nuri No. 5", kelurahan_code=KELURAHAN,
+        occupations=["Pedagang pasar"], declared_income=1_000_000, consent_given=True,
+    )
+    worker = core.workers.register(agent_user, form)
+    core.payments.collect(agent_user, worker.id, 3, "cash")  # Nov 2026 - Jan 2027
+    second = core.payments.collect(agent_user, worker.id, 1, "cash")  # Feb 2027
+    core.payments.void(agent_user, second.id, "salah bulan")
+    return worker.id
+
+
+def views(core, worker_id) -> int:
+    with core.db.read() as s:
+        return len(list(s.exec(select(AuditEntry.id).where(
+            AuditEntry.action == "worker.view", AuditEntry.entity_id == worker_id))))
+
+
+@pytest.fixture
+def page(qtbot, core, runner, session, siti):
+    page = WorkerPage(core, runner, session)
+    qtbot.addWidget(page)
+    page.resize(1100, 700)
+    show_active(qtbot, page)
+    with qtbot.waitSignal(page.loaded, timeout=5000):
+        page.load(siti)
+    return page
+
+
+def table_rows(table):
+    return [[table.item(r, c).text() for c in range(table.columnCount())]
+            for r in range(table.rowCount())]
+
+
+def test_profile_shows_the_full_nik_and_coverage(page, core, siti):
+    assert page.title.text() == "Siti Aminah"
+    assert page.fields["nik"].text() == SITI_NIK  # the agent needs the whole NIK here
+    assert page.fields["kpj"].text() == "belum ada (setelah sinkron)"
+    assert page.fields["sex"].text() == "Perempuan"
+    assert page.fields["phone"].text() == "081355500001"
+    assert page.fields["region"].text() == "Bontorannu, Mariso"
+    assert page.fields["income"].text() == "Rp 1.000.000"
+    assert page.fields["coverage"].text() == "Aktif · lunas s.d. Jan 2027"
+    assert views(core, siti) == 1  # UU PDP: the opening is logged
+
+
+def test_payments_newest_first_with_the_void_as_a_reversal_row(page):
+    rows = table_rows(page.payments)
+    assert len(rows) == 3
+    void, voided, first = rows
+    assert void[3] == "-Rp 16.800"
+    assert void[5].startswith("Pembatalan " + voided[1]) and void[5].endswith("salah bulan")
+    assert voided[2] == "Feb 2027" and voided[3] == "Rp 16.800" and voided[5] == "Dibatalkan"
+    assert first[2] == "Nov 2026 – Jan 2027"
+    assert first[1] != voided[1] != void[1]  # every row its own receipt number
+    assert all(row[4] == "Tunai" for row in rows)
+
+
+def test_paid_months_strip(page):
+    strip = page.strip
+    assert strip.state_of("2026-11") == "paid"
+    assert strip.state_of("2027-01") == "paid"
+    assert strip.state_of("2027-02") == "voided"
+    assert strip.state_of("2027-03") == "future"
+    assert strip.state_of("2026-10") == "before"  # registered in Nov 2026
+    assert page.legend["paid"].text() == "Lunas"
+
+
+def test_history_says_who_did_what(page):
+    rows = table_rows(page.history)
+    assert ["Besse Agen", "Didaftarkan di perangkat ini"] in [row[1:] for row in rows]
+
+
+def test_void_button_only_for_a_payment_not_yet_voided(qtbot, page):
+    assert not page.void_button.isEnabled()
+    page.payments.selectRow(0)  # the reversal row
+    assert not page.void_button.isEnabled()
+    assert page.reprint_button.isEnabled()
+    page.payments.selectRow(1)  # already voided
+    assert not page.void_button.isEnabled()
+    page.payments.selectRow(2)
+    assert page.void_button.isEnabled()
+
+
+def test_reprint_opens_the_receipt_copy_dialog(qtbot, page):
+    receipt = pytest.importorskip("agent_app.ui.receipt")
+    if not hasattr(receipt, "reprint"):
+        pytest.skip("agent_app.ui.receipt has no reprint() yet")
+    page.payments.selectRow(2)  # the first payment
+    qtbot.mouseClick(page.reprint_button, Qt.MouseButton.LeftButton)
+    dialog = page._dialog
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    qtbot.wait(100)  # the receipt loads through the runner
+    dialog.reject()
+
+
+def test_enter_in_the_list_opens_the_page_and_ctrl_p_collects(qtbot, main_window, siti, core):
+    window = main_window
+    window.focus_search()
+    qtbot.keyClicks(window.worker_list.search, "aminah")
+    model = window.worker_list.model
+    qtbot.waitUntil(lambda: model.total == 1 and not model.loading
+                    and model.data(model.index(0, 0)) == "Siti Aminah")
+    qtbot.keyClick(window.worker_list.search, Qt.Key.Key_Down)
+    with qtbot.waitSignal(window.worker_page.loaded, timeout=5000):
+        qtbot.keyClick(window.worker_list.table, Qt.Key.Key_Return)
+    assert window.pages.currentWidget() is window.worker_page
+    assert window.worker_page.fields["nik"].text() == SITI_NIK
+    qtbot.waitUntil(lambda: views(core, siti) == 1)
+
+    qtbot.keyClick(window.worker_page, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.worker_page._dialog
+    if dialog is None:
+        assert window.worker_page.notice.text() == "Fungsi ini belum tersedia di versi ini."
+    else:
+        qtbot.waitUntil(dialog.isVisible)
+        assert type(dialog).__name__ == "PaymentDialog"
+        dialog.reject()
+
+    window.worker_page.back_button.click()
+    assert window.pages.currentWidget() is window.worker_list
+
+
+@pytest.mark.parametrize("button, cls", [
+    ("correct_button", "CorrectionDialog"),
+    ("copy_button", "DataCopyDialog"),
+    ("delete_button", "DeletionRequestDialog"),
+])
+def test_participant_rights_buttons_open_their_dialogs(qtbot, page, button, cls):
+    pytest.importorskip("agent_app.ui.privacy_dialogs")
+    qtbot.mouseClick(getattr(page, button), Qt.MouseButton.LeftButton)
+    dialog = page._dialog
+    assert type(dialog).__name__ == cls
+    qtbot.waitUntil(dialog.isVisible)
+    qtbot.wait(100)  # its data arrives through the runner
+    dialog.reject()
+
+
+def test_an_agent_cannot_void_someone_elses_payment(qtbot, core, runner, session, siti,
+                                                     supervisor_user):
+    core.payments.collect(supervisor_user, siti, 1, "cash")  # the supervisor's own
+    page = WorkerPage(core, runner, session)  # signed in as the agent
+    qtbot.addWidget(page)
+    show_active(qtbot, page)
+    with qtbot.waitSignal(page.loaded, timeout=5000):
+        page.load(siti)
+    page.payments.selectRow(0)  # newest: the supervisor's payment
+    assert not page.void_button.isEnabled()
+    assert page.void_button.toolTip().startswith("Hanya supervisor")
+    page.payments.selectRow(3)  # the agent's own payment of today
+    assert page.void_button.isEnabled()
+
+
+def test_voiding_through_the_dialog_updates_the_page_and_the_status_bar(qtbot, main_window, siti):
+    pytest.importorskip("agent_app.ui.void_dialog")
+    window = main_window
+    with qtbot.waitSignal(window.worker_page.loaded, timeout=5000):
+        window.open_worker(siti)
+    page = window.worker_page
+    page.payments.selectRow(2)  # Nov 2026 - Jan 2027, not voided yet
+    qtbot.mouseClick(page.void_button, Qt.MouseButton.LeftButton)
+    dialog = page._dialog
+    assert type(dialog).__name__ == "VoidDialog"
+    qtbot.waitUntil(dialog.isVisible)
+    qtbot.keyClicks(dialog.reason_edit, "uang dikembalikan")
+    qtbot.waitUntil(dialog.confirm_button.isEnabled)  # once the payment has loaded
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
+    rows = table_rows(page.payments)
+    assert len(rows) == 4  # the new reversal row on top
+    assert rows[0][3] == "-" + rows[3][3]
+    assert rows[3][5] == "Dibatalkan"
+    assert page.strip.state_of("2026-11") == "voided"
+    qtbot.waitUntil(lambda: window.status.pending_label.text() == "Menunggu dikirim: 5")
+    dialog.reject()
+
+
+def test_ctrl_p_in_the_list_opens_the_selected_worker_and_the_payment(qtbot, main_window, siti):
+    pytest.importorskip("agent_app.ui.payment_dialog")
+    window = main_window
+    window.focus_search()
+    qtbot.keyClicks(window.worker_list.search, "aminah")
+    model = window.worker_list.model
+    qtbot.waitUntil(lambda: model.total == 1 and not model.loading
+                    and model.data(model.index(0, 0)) == "Siti Aminah")
+    qtbot.keyClick(window.worker_list.search, Qt.Key.Key_Down)
+    with qtbot.waitSignal(window.worker_page.loaded, timeout=5000):
+        qtbot.keyClick(window.worker_list.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.worker_page._dialog
+    assert type(dialog).__name__ == "PaymentDialog"
+    qtbot.waitUntil(dialog.isVisible)
+    qtbot.wait(100)
+    dialog.reject()
