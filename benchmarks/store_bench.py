@@ -64,11 +64,13 @@ def bare_query_ms(db, query: WorkerQuery, core) -> float:
     literal SQL: the floor that the app's layers are compared with."""
     from sqlmodel import func, select
 
-    from agent_app.services.workers import ROW_COLUMNS, _text_search
+    from agent_app.services.workers import ROW_COLUMNS
     from agent_app.store.models import Worker
 
-    page = core.workers._filtered(select(*ROW_COLUMNS), query).order_by(*_text_search(query.text)[1]).limit(100)
-    count = core.workers._filtered(select(func.count()).select_from(Worker), query)
+    with db.read() as s:
+        text_filter, order = core.workers._text_terms(s, query)
+    page = core.workers._filtered(select(*ROW_COLUMNS), query, text_filter).order_by(*order).limit(100)
+    count = core.workers._filtered(select(func.count()).select_from(Worker), query, text_filter)
     sqls = [str(stmt.compile(db.engine, compile_kwargs={"literal_binds": True})) for stmt in (page, count)]
     raw = db.engine.raw_connection()
     try:

@@ -108,14 +108,20 @@ def _prefix(column, prefix: str):
 LIST_ORDER = (Worker.deleted, Worker.name_key, Worker.id)  # matches ix_worker_list
 
 
-def _text_search(typed: str) -> tuple[list, tuple]:
+def _fts(expression: str):
+    return text("worker.rowid IN (SELECT rowid FROM worker_search "
+                "WHERE worker_search MATCH :fts)").bindparams(fts=expression)
+
+
+def _text_search(typed: str, *, number_inside: bool = False) -> tuple[list, tuple]:
     """The search box's filter and the order that serves it from an index.
 
     NIKs never start with 0 and local phones always do, so "08..." (or "+62...") is a
     phone and other digits are a NIK: each is one range on its own index, listed in that
-    index's order, so the first page comes without sorting the whole table. A name
-    fragment of 3+ characters is a substring match in the trigram index; a shorter one is
-    a name prefix on the list index.
+    index's order, so the first page comes without sorting the whole table. When no NIK or
+    phone starts with the number, ``number_inside`` looks for it anywhere in them (the
+    last digits that masked lists and receipts show). A name fragment of 3+ characters is
+    a substring match in the trigram index; a shorter one a name prefix on the list index.
     """
     needle = typed.strip()
     if not needle:
@@ -123,15 +129,15 @@ def _text_search(typed: str) -> tuple[list, tuple]:
     compact = needle.replace(" ", "").replace("-", "").replace(".", "")
     digits = compact.lstrip("+")
     if digits.isdigit():
+        if number_inside:
+            return [_fts(f'nik : "{digits}" OR phone : "{digits}"')], (Worker.nik, Worker.id)
         if compact.startswith("+") or digits.startswith("0"):
             phone = "+62" + digits[1:] if digits.startswith("0") else "+" + digits
             return [_prefix(Worker.phone, phone)], (Worker.phone, Worker.id)
         return [_prefix(Worker.nik, digits)], (Worker.nik, Worker.id)
     key = search_key(needle)
     if len(key) >= 3:
-        match = text("worker.rowid IN (SELECT rowid FROM worker_search "
-                      "WHERE worker_search MATCH :fts)").bindparams(fts=f'name_key : "{key}"')
-        return [match], LIST_ORDER
+        return [_fts(f'name_key : "{key}"')], LIST_ORDER
     return ([_prefix(Worker.name_key, key)] if key else []), LIST_ORDER
 
 
@@ -249,7 +255,16 @@ class WorkerService:
 
     # --- finding ------------------------------------------------------------------------
 
-    def _filtered(self, stmt, query: WorkerQuery):
+    def _text_terms(self, s: Session, query: WorkerQuery) -> tuple[list, tuple]:
+        terms = _text_search(query.text)
+        digits = query.text.strip().replace(" ", "").replace("-", "").replace(".", "").lstrip("+")
+        if len(digits) >= 3 and digits.isdigit():
+            starts = s.exec(select(Worker.id).where(Worker.deleted == False, *terms[0]).limit(1)).first()  # noqa: E712
+            if starts is None:
+                terms = _text_search(query.text, number_inside=True)
+        return terms
+
+    def _filtered(self, stmt, query: WorkerQuery, text_filter: list):
         stmt = stmt.where(Worker.deleted == False)  # noqa: E712
         if query.kelurahan_code:
             stmt = stmt.where(Worker.kelurahan_code == query.kelurahan_code)
@@ -269,22 +284,23 @@ class WorkerService:
                     "never": paid.is_(None),
                 }[query.status]
             )
-        return stmt.where(*_text_search(query.text)[0])
+        return stmt.where(*text_filter)
 
     def search(self, query: WorkerQuery, offset: int = 0, limit: int = 100) -> list[WorkerRow]:
-        stmt = (
-            self._filtered(select(*ROW_COLUMNS), query)
-            .order_by(*_text_search(query.text)[1])
-            .offset(offset)
-            .limit(limit)
-        )
         with self.db.read() as s:
+            text_filter, order = self._text_terms(s, query)
+            stmt = (
+                self._filtered(select(*ROW_COLUMNS), query, text_filter)
+                .order_by(*order)
+                .offset(offset)
+                .limit(limit)
+            )
             return [WorkerRow(*row) for row in s.exec(stmt)]
 
     def count(self, query: WorkerQuery) -> int:
-        stmt = self._filtered(select(func.count()).select_from(Worker), query)
         with self.db.read() as s:
-            return s.exec(stmt).one()
+            text_filter, _ = self._text_terms(s, query)
+            return s.exec(self._filtered(select(func.count()).select_from(Worker), query, text_filter)).one()
 
     def detail(self, worker_id: str) -> WorkerDetail | None:
         with self.db.read() as s:

@@ -1,0 +1,70 @@
+"""Finding workers: NIK, phone, any part of the name, filters; what the search box promises."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from agent_app.services.workers import WorkerQuery
+from tests.unit.conftest import make_form
+
+PEOPLE = [
+    # nik, name, birth date, sex, phone, kelurahan (Bontorannu/Mariso; Barombong/Tamalate)
+    ("7371014107900001", "Sitti Rahmawati", date(1990, 7, 1), "F", "0812-3456-7890", "73710101001"),
+    ("7371100505850002", "Baso Daeng Nai", date(1985, 5, 5), "M", "0853 1111 2222", "73711001001"),
+    ("7371101212800003", "Andi Barrang Lompo", date(1980, 12, 12), "M", "", "73711001001"),
+]
+
+
+@pytest.fixture
+def people(core, user):
+    ids = {}
+    for nik, name, born, sex, phone, kel in PEOPLE:
+        ids[name] = core.workers.register(user, make_form(
+            nik=nik, full_name=name, birth_date=born, sex=sex, phone=phone, kelurahan_code=kel)).id
+    return ids
+
+
+def names(core, **query) -> list[str]:
+    rows = core.workers.search(WorkerQuery(**query))
+    assert core.workers.count(WorkerQuery(**query)) == len(rows)
+    return sorted(r.full_name for r in rows)
+
+
+def test_search_by_nik_start_and_by_its_last_digits(core, people):
+    assert names(core, text="737110") == ["Andi Barrang Lompo", "Baso Daeng Nai"]
+    assert names(core, text="7371 0141") == ["Sitti Rahmawati"]
+    # Lists and receipts show "7371********0002": the last digits find the person too.
+    assert names(core, text="0002") == ["Baso Daeng Nai"]
+    assert names(core, text="999999") == []
+
+
+def test_search_by_phone_as_people_type_it(core, people):
+    assert names(core, text="0853-1111") == ["Baso Daeng Nai"]
+    assert names(core, text="+62812") == ["Sitti Rahmawati"]
+
+
+def test_search_any_part_of_the_name_case_and_spelling_insensitive(core, people):
+    assert names(core, text="RAHMA") == ["Sitti Rahmawati"]
+    assert names(core, text="daeng") == ["Baso Daeng Nai"]
+    assert names(core, text="barang lompo") == ["Andi Barrang Lompo"]  # Barang/Barrang
+    assert names(core, text="an") == ["Andi Barrang Lompo"]  # short: name prefix
+    assert names(core, text="zzz") == []
+
+
+def test_filters_by_area_coverage_and_sync_state(core, user, people):
+    assert names(core, kecamatan_code="7371100") == ["Andi Barrang Lompo", "Baso Daeng Nai"]
+    assert names(core, kelurahan_code="73710101001") == ["Sitti Rahmawati"]
+    core.payments.collect(user, people["Baso Daeng Nai"], 1, "cash")
+    assert names(core, status="active") == ["Baso Daeng Nai"]
+    assert names(core, status="never") == ["Andi Barrang Lompo", "Sitti Rahmawati"]
+    assert names(core, status="active", text="sitti") == []
+    assert len(names(core, sync_state="pending")) == 3
+    assert names(core, sync_state="synced") == []
+
+
+def test_paging_is_stable_and_complete(core, people):
+    everyone = [r.id for r in core.workers.search(WorkerQuery(), 0, 100)]
+    paged = [r.id for offset in range(3) for r in core.workers.search(WorkerQuery(), offset, 1)]
+    assert paged == everyone and len(set(everyone)) == 3
