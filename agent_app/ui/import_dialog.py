@@ -15,14 +15,14 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
+    QFileDialog, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
     QTableView, QVBoxLayout, QWidget,
 )
 
 from agent_app.services.access import require
 from agent_app.services.base import ServiceError
 from agent_app.services.importer import ImportReport, describe
-from agent_app.ui.widgets import ERROR_COLOR, OK_COLOR, WARNING_COLOR, IssueLabel
+from agent_app.ui.widgets import ERROR_COLOR, OK_COLOR, WARNING_COLOR, IssueLabel, TaskDialog
 
 STATUS_COLORS = {"valid": OK_COLOR, "invalid": ERROR_COLOR,
                  "duplicate_file": WARNING_COLOR, "duplicate_store": WARNING_COLOR}
@@ -93,7 +93,7 @@ class ImportReportModel(QAbstractTableModel):
         return None
 
 
-class ImportDialog(QDialog):
+class ImportDialog(TaskDialog):
     imported = Signal(int)  # how many workers were registered
 
     def __init__(self, core, runner, session, parent: QWidget | None = None) -> None:
@@ -102,12 +102,10 @@ class ImportDialog(QDialog):
         self.runner = runner
         self.session = session
         self.report: ImportReport | None = None
-        self.busy = False
         self.imported_count: int | None = None
         # Injectable: (parent) -> path or None; (parent, suggested name) -> path or None
         self.file_chooser: Callable[[QWidget], str | None] | None = None
         self.report_path_chooser: Callable[[QWidget, str], str | None] | None = None
-        self._tasks: list = []
         self._progress = _Progress(self)
         self._progress.changed.connect(self._progressed)
         self.setObjectName("importDialog")
@@ -309,19 +307,6 @@ class ImportDialog(QDialog):
             return
         self.summary.set_message(self.tr("Report saved: %1").replace("%1", str(path)), "ok")
 
-    def reject(self) -> None:
-        if self.busy:
-            return  # the import is one transaction: let it finish
-        super().reject()
-
-    def done(self, result: int) -> None:
-        for task in self._tasks:
-            task.cancel()
-        try:
-            self.session.language_changed.disconnect(self._language_changed)
-        except (RuntimeError, TypeError):
-            pass
-        super().done(result)
 
 
 def _ask_open_path(parent: QWidget) -> str | None:

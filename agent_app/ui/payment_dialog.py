@@ -23,7 +23,7 @@ from agent_app.domain.messages import render
 from agent_app.services.base import ServiceError
 from agent_app.ui import receipt as receipts
 from agent_app.ui.receipt import ReceiptData, load_receipt, months_label
-from agent_app.ui.widgets import IssueLabel, MoneyLabel, mask_nik
+from agent_app.ui.widgets import IssueLabel, MoneyLabel, TaskDialog, mask_nik
 
 PERIODS = (1, 3, 6, 12)
 METHODS = ("cash", "qris", "transfer")
@@ -147,7 +147,7 @@ class _ReceiptOutput:
         self.output_status.set_message(_t("Saved: %1").replace("%1", str(path)), "ok")
 
 
-class PaymentDialog(_ReceiptOutput, QDialog):
+class PaymentDialog(_ReceiptOutput, TaskDialog):
     payment_saved = Signal(str)  # payment id
     # Class-wide defaults for the injectable outputs (tests, kiosk set-ups) are
     # ``default_print_handler`` / ``default_pdf_path_chooser``, used when the instance
@@ -162,8 +162,6 @@ class PaymentDialog(_ReceiptOutput, QDialog):
         self.view: dict | None = None
         self.payment_id: str | None = None
         self.receipt: ReceiptData | None = None
-        self.saving = False
-        self._tasks: list = []
         self.setObjectName("paymentDialog")
         self.setModal(True)
         self._build()
@@ -355,7 +353,7 @@ class PaymentDialog(_ReceiptOutput, QDialog):
         self.period_group.checkedButton().setFocus()
 
     def _failed(self, exc: BaseException) -> None:
-        self.saving = False
+        self.busy = False
         self.save_button.setEnabled(self.view is not None)
         self.error.set_message(self._error_text(exc))
 
@@ -420,9 +418,9 @@ class PaymentDialog(_ReceiptOutput, QDialog):
 
     # --- saving -------------------------------------------------------------------------
     def save(self) -> None:
-        if self.saving or self.view is None or self.payment_id is not None:
+        if self.busy or self.view is None or self.payment_id is not None:
             return  # a second Enter must never collect twice
-        self.saving = True
+        self.busy = True
         self.save_button.setEnabled(False)
         self.error.set_message("")
         self._submit(self.core.payments.collect, self.session.user, self.worker_id,
@@ -431,7 +429,7 @@ class PaymentDialog(_ReceiptOutput, QDialog):
 
     def _saved(self, payment) -> None:
         self.payment_id = payment.id
-        self.saving = False
+        self.busy = False
         self.payment_saved.emit(payment.id)
         self._submit(load_receipt, self.core, payment.id,
                      on_done=self._receipt_loaded, on_error=self._receipt_failed)
@@ -459,19 +457,6 @@ class PaymentDialog(_ReceiptOutput, QDialog):
 
     # --- output -------------------------------------------------------------------------
     # --- closing ------------------------------------------------------------------------
-    def reject(self) -> None:
-        if self.saving:
-            return  # the payment is being written: closing now would hide its outcome
-        super().reject()
-
-    def done(self, result: int) -> None:
-        for task in self._tasks:
-            task.cancel()
-        try:
-            self.session.language_changed.disconnect(self._language_changed)
-        except (RuntimeError, TypeError):
-            pass
-        super().done(result)
 
 
 class ReprintDialog(_ReceiptOutput, QDialog):

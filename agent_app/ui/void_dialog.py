@@ -10,13 +10,13 @@ from typing import Callable
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
+    QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
 from agent_app.services.base import ServiceError
 from agent_app.ui import receipt as receipts
 from agent_app.ui.receipt import ReceiptData, load_receipt, months_label
-from agent_app.ui.widgets import IssueLabel, mask_nik
+from agent_app.ui.widgets import IssueLabel, TaskDialog, mask_nik
 
 MIN_REASON = 5
 
@@ -37,7 +37,7 @@ def load_void_view(core, user, payment_id: str) -> tuple[ReceiptData, ServiceErr
     return data, refusal
 
 
-class VoidDialog(QDialog):
+class VoidDialog(TaskDialog):
     payment_voided = Signal(str)  # id of the new void (reversal) entry
     default_print_handler: Callable | None = None  # class-wide, like PaymentDialog's
 
@@ -49,10 +49,8 @@ class VoidDialog(QDialog):
         self.payment_id = payment_id
         self.original: ReceiptData | None = None
         self.void_receipt: ReceiptData | None = None
-        self.busy = False
         # Injectable like PaymentDialog.print_handler: (parent, data, layout, lang, copy) -> bool
         self.print_handler: Callable | None = None
-        self._tasks: list = []
         self.setObjectName("voidDialog")
         self.setModal(True)
 
@@ -212,16 +210,3 @@ class VoidDialog(QDialog):
             self.close_button.setDefault(True)
             self.close_button.setFocus()
 
-    def reject(self) -> None:
-        if self.busy:
-            return
-        super().reject()
-
-    def done(self, result: int) -> None:
-        for task in self._tasks:
-            task.cancel()
-        try:
-            self.session.language_changed.disconnect(self._language_changed)
-        except (RuntimeError, TypeError):
-            pass
-        super().done(result)

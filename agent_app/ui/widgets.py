@@ -12,7 +12,7 @@ from typing import Iterable
 from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
-    QCalendarWidget, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget,
+    QCalendarWidget, QDialog, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget,
 )
 
 from agent_app.domain.messages import Issue
@@ -33,6 +33,35 @@ OK_COLOR = "#0b6e4f"
 def group_thousands(value: int) -> str:
     """1000000 -> "1.000.000" (Indonesian grouping, the way people write rupiah)."""
     return f"{value:,}".replace(",", ".")
+
+
+class TaskDialog(QDialog):
+    """A dialog whose work runs on the TaskRunner.
+
+    While ``busy`` (a write under way) it cannot be closed: that would hide the outcome
+    of what is being saved. Closing forgets the callbacks of work still queued and stops
+    following language changes (subclasses connect ``session.language_changed`` to their
+    ``_language_changed``).
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.busy = False
+        self._tasks: list = []
+
+    def reject(self) -> None:
+        if self.busy:
+            return
+        super().reject()
+
+    def done(self, result: int) -> None:
+        for task in self._tasks:
+            task.cancel()
+        try:
+            self.session.language_changed.disconnect(self._language_changed)
+        except (RuntimeError, TypeError):
+            pass
+        super().done(result)
 
 
 class MoneyLabel(QLabel):
