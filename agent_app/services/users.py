@@ -9,11 +9,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func
 from sqlmodel import select
 
+from agent_app.services.access import ROLES
 from agent_app.services.base import Clock, ServiceError, audit, new_id
 from agent_app.store.db import Database
 from agent_app.store.models import User
 
-ROLES = ("agent", "clerk", "supervisor")
 MIN_PASSWORD_LENGTH = 8
 FREE_ATTEMPTS = 3  # failures before the delays start
 MAX_DELAY_SECONDS = 15 * 60

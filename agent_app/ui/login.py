@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 import agent_app.services  # noqa: F401  (registers the use cases' messages)
+from agent_app.services.access import ROLES
 from agent_app.ui.i18n import current_language
 
 
@@ -105,8 +106,6 @@ class SignInDialog(_BusyMixin, QDialog):
         self.password.clear()
         self.password.setFocus()
 
-
-ROLES = ("agent", "clerk", "supervisor")
 
 
 class FirstUserDialog(_BusyMixin, QDialog):
