@@ -1,0 +1,331 @@
+"""Sync benchmarks (a script, not a test). Everything on 127.0.0.1, seeded.
+
+    .venv/bin/python benchmarks/sync_bench.py                      # the full run
+    .venv/bin/python benchmarks/sync_bench.py --ops 1000 --slow-ops 500 --devices 20
+
+1. push N operations to a loopback server with the engine (gzip batches, adaptive size)
+   beside a one-operation-per-request baseline (plain JSON, same keep-alive session) in the
+   same run: time, ops/s, requests, bytes/op raw and gzip;
+2. drain time of --slow-ops operations through the fault proxy at 384 kbit/s + 400 ms RTT
+   and 100 kbit/s + 700 ms RTT, with 5 % of requests' connections reset;
+3. a load run of --devices simulated devices pushing and pulling at once (SQLite server,
+   or PostgreSQL when PERISAI_BENCH_PG_URL is set).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import urlparse
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+PASSWORD = "rahasia-bench-2026"
+KECAMATAN, KELURAHAN = "7371010", "73710101001"
+
+
+def _cheap_hashing() -> None:
+    """The benchmark measures sync, not argon2 (hashes carry their own parameters)."""
+    from argon2 import PasswordHasher
+
+    import agent_app.services.users as users
+    import sync.server.auth as server_auth
+
+    users._hasher = server_auth._hasher = PasswordHasher(time_cost=1, memory_cost=1024,
+                                                         parallelism=1)
+
+
+def _keyring() -> None:
+    import keyring
+
+    from sync.credentials import MemoryKeyring
+
+    keyring.set_keyring(MemoryKeyring())
+
+
+def _device(tmp: Path, name: str, base_url: str, username: str):
+    import io
+
+    from agent_app.services.core import AgentCore
+    from sync import headless
+
+    core = AgentCore.open(tmp / name / "p.db")
+    rc = headless.login(core, base_url, username, PASSWORD, out=io.StringIO())
+    if rc != 0:
+        raise SystemExit(f"login failed for {username}: {rc}")
+    user = core.users.authenticate(username, PASSWORD)
+    return core, user
+
+
+def fill_outbox(core, user, n: int, *, serial0: int = 0) -> None:
+    """n worker.register operations (valid for the server), written like the service does."""
+    from agent_app.domain.reference import search_key
+    from agent_app.services.base import enqueue
+    from agent_app.services.workers import worker_payload
+    from agent_app.store.models import Worker
+
+    now = core.clock.stamp()
+    start = date(1970, 1, 1)
+    done = 0
+    while done < n:
+        with core.db.write() as s:
+            for _ in range(min(1000, n - done)):
+                i = serial0 + done
+                birth = start + timedelta(days=i // 9000)
+                sex = "M" if i % 2 else "F"
+                day = birth.day + (40 if sex == "F" else 0)
+                nik = f"737101{day:02d}{birth.month:02d}{birth.year % 100:02d}{i % 9000 + 1:04d}"
+                name = "Peserta " + "".join("abcdefghij"[int(c)] for c in str(i)).capitalize()
+                w = Worker(
+                    id=str(uuid.uuid4()), nik=nik, full_name=name, name_key=search_key(name),
+                    birth_date=birth.isoformat(), sex=sex, phone="+6281234567890",
+                    address="Jl. Nuri No. 7, Makassar", kecamatan_code=KECAMATAN,
+                    kelurahan_code=KELURAHAN, occupations=json.dumps(["Pedagang pasar"]),
+                    policy_sector="other", declared_income=1_500_000,
+                    programmes=json.dumps({"jkk": "self", "jkm": "self"}, sort_keys=True),
+                    consent_version=core.ref.consent.version, consent_at=now,
+                    consent_user_id=user.id, registered_at=now, registered_by=user.id,
+                    registration_month=now[:7], updated_at=now,
+                )
+                s.add(w)
+                enqueue(s, user_id=user.id, kind="worker.register", entity_id=w.id,
+                        payload=worker_payload(w), now=now)
+                done += 1
+
+
+def _engine(core, base_url, username, client=None, **kw):
+    from sync.client import SyncClient
+    from sync.headless import make_engine
+
+    return make_engine(core, base_url, username, client=client or SyncClient(base_url),
+                       rng=random.Random(1), **kw)
+
+
+def bench_batched_vs_single(tmp: Path, base_url: str, n: int) -> dict:
+    import gzip
+
+    import requests
+
+    from sync import protocol
+    from sync.credentials import TokenStore
+
+    # Batched: the engine as the app runs it.
+    core, user = _device(tmp, "batched", base_url, "bench1")
+    fill_outbox(core, user, n, serial0=0)
+    engine = _engine(core, base_url, "bench1")
+    from sync.engine import RoundReport
+
+    engine.startup_recovery()
+    t0 = time.perf_counter()
+    engine._push_all(RoundReport(), None)  # push until drained (what the baseline does)
+    batched_s = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    report = engine.sync_round()  # then the pull of everything just pushed
+    pull_s = time.perf_counter() - t1
+    batched = {
+        "state": report.state, "ops": n, "seconds": round(batched_s, 2),
+        "then_pull_seconds": round(pull_s, 2), "pulled": report.pulled,
+        "ops_per_s": round(n / batched_s, 1), "requests": engine.client.requests_sent,
+        "bytes_per_op_gzip": round(engine.client.bytes_sent / n, 1),
+    }
+    # Raw (uncompressed) size of the same batches, for the bytes/op comparison.
+    from sqlmodel import select
+
+    from agent_app.store.models import OutboxOp
+
+    with core.db.read() as s:
+        ops = list(s.exec(select(OutboxOp).order_by(OutboxOp.seq)))
+    raw_total = gz_total = 0
+    for i in range(0, len(ops), 100):
+        chunk = ops[i:i + 100]
+        body = json.dumps({"batch_id": uuid.uuid4().hex, "device_id": core.device_id,
+                           "ops": [dict(op_id=o.op_id, seq=o.seq, kind=o.kind,
+                                        entity_id=o.entity_id, schema_version=1,
+                                        payload=json.loads(o.payload),
+                                        payload_hash=o.payload_hash) for o in chunk]},
+                          separators=(",", ":")).encode()
+        raw_total += len(body)
+        gz_total += len(gzip.compress(body, 6))
+    batched["bytes_per_op_raw_batch100"] = round(raw_total / n, 1)
+    batched["bytes_per_op_gzip_batch100"] = round(gz_total / n, 1)
+    core.close()
+
+    # Baseline: one op per request, plain JSON, same keep-alive session.
+    core, user = _device(tmp, "single", base_url, "bench2")
+    fill_outbox(core, user, n, serial0=n)
+    token = TokenStore(base_url).get("bench2").access_token
+    with core.db.read() as s:
+        ops = list(s.exec(select(OutboxOp).order_by(OutboxOp.seq)))
+    session = requests.Session()
+    sent = 0
+    t0 = time.perf_counter()
+    for o in ops:
+        body = json.dumps({"batch_id": uuid.uuid4().hex, "device_id": core.device_id,
+                           "ops": [dict(op_id=o.op_id, seq=o.seq, kind=o.kind,
+                                        entity_id=o.entity_id, schema_version=1,
+                                        payload=json.loads(o.payload),
+                                        payload_hash=o.payload_hash)]},
+                          separators=(",", ":")).encode()
+        sent += len(body)
+        r = session.post(base_url + protocol.API_PREFIX + "/push", data=body, timeout=30,
+                         headers={"Authorization": f"Bearer {token}",
+                                  "Content-Type": "application/json"})
+        r.raise_for_status()
+    single_s = time.perf_counter() - t0
+    core.close()
+    single = {"ops": n, "seconds": round(single_s, 2), "ops_per_s": round(n / single_s, 1),
+              "requests": n, "bytes_per_op_raw": round(sent / n, 1)}
+    return {
+        "batched": batched, "one_per_request": single,
+        "speedup": round(single_s / batched_s, 2),
+        "bytes_ratio": round(single["bytes_per_op_raw"] / batched["bytes_per_op_gzip"], 2),
+    }
+
+
+def bench_slow_link(tmp: Path, base_url: str, n: int, *, bytes_per_s: int, rtt_ms: int,
+                    reset_p: float, name: str, username: str, seed: int = 7) -> dict:
+    from sync.client import SyncClient
+    from sync.faultproxy import FaultProxy
+
+    u = urlparse(base_url)
+    with FaultProxy(u.hostname, u.port, seed=seed) as proxy:
+        core, user = _device(tmp, name, proxy.url, username)
+        fill_outbox(core, user, n, serial0=hash(name) % 50 * 10_000 + 300_000)
+        proxy.latency_ms = rtt_ms / 2
+        proxy.bandwidth = bytes_per_s
+        proxy.reset_probability = reset_p
+        engine = _engine(core, proxy.url, username,
+                         client=SyncClient(proxy.url, connect_timeout=10, read_timeout=30,
+                                           deadline=120),
+                         backoff_base=0.5, backoff_cap=5)
+        from sync.engine import RoundReport, _Stop
+
+        engine.startup_recovery()
+        t0 = time.perf_counter()
+        rounds = 0
+        while engine.pending_count() and rounds < 500:  # push until drained, with backoff
+            rounds += 1
+            try:
+                engine._push_all(RoundReport(), None)
+            except _Stop as stop:
+                engine.failures += 1
+                time.sleep(engine.backoff_delay(stop.retry_after))
+        seconds = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        report = engine.drain(max_rounds=50)  # the pull (this scope's whole history)
+        pull_seconds = time.perf_counter() - t1
+        from sqlmodel import func, select
+
+        from agent_app.store.models import OutboxOp
+
+        with core.db.read() as s:
+            attempts = s.exec(select(func.sum(OutboxOp.attempts))).one() or 0
+            acked = s.exec(select(func.count()).select_from(OutboxOp)
+                           .where(OutboxOp.state == "acked")).one()
+        core.close()
+        return {"ops": n, "acked": acked, "state": report.state, "push_seconds": round(seconds, 1),
+                "then_pull_seconds": round(pull_seconds, 1), "pulled": report.pulled,
+                "per_10000_ops_s": round(seconds * 10_000 / n, 1),
+                "requests": engine.client.requests_sent,
+                "requests_per_1000_ops": round(engine.client.requests_sent * 1000 / n, 1),
+                "resets": proxy.stats["resets"], "retries_per_op": round(attempts / n, 3),
+                "seed": seed}
+
+
+def bench_load(tmp: Path, base_url: str, devices: int, ops_each: int) -> dict:
+    from sync.server.testing import seed_user
+
+    cores = []
+    for i in range(devices):
+        core, user = _device(tmp, f"load{i}", base_url, f"load{i}")
+        fill_outbox(core, user, ops_each, serial0=500_000 + i * ops_each)
+        cores.append(core)
+    times: list[float] = []
+    states: list[str] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(devices)
+
+    def run(i: int) -> None:
+        engine = _engine(cores[i], base_url, f"load{i}", backoff_base=0.2, backoff_cap=2)
+        barrier.wait()
+        t0 = time.perf_counter()
+        report = engine.drain(max_rounds=30)
+        dt = time.perf_counter() - t0
+        with lock:
+            times.append(dt)
+            states.append(report.state)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(devices)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    total = time.perf_counter() - t0
+    for core in cores:
+        core.close()
+    times.sort()
+    return {"devices": devices, "ops_each": ops_each, "seconds": round(total, 1),
+            "ops_per_s": round(devices * ops_each / total, 1),
+            "round_p50_s": round(statistics.median(times), 2),
+            "round_p95_s": round(times[int(0.95 * (len(times) - 1))], 2),
+            "up_to_date": states.count("up_to_date"), "other_states": sorted(set(states) - {"up_to_date"})}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--ops", type=int, default=10_000)
+    ap.add_argument("--slow-ops", type=int, default=10_000)
+    ap.add_argument("--devices", type=int, default=200)
+    ap.add_argument("--ops-per-device", type=int, default=20)
+    ap.add_argument("--skip", action="append", default=[], choices=["batch", "slow", "load"])
+    args = ap.parse_args(argv)
+
+    from sync.server.testing import run_server, seed_user
+
+    _cheap_hashing()
+    _keyring()
+    results: dict = {}
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        pg = os.environ.get("PERISAI_BENCH_PG_URL")
+        with run_server(tmp, db_url=pg or None) as url:
+            names = ["bench1", "bench2", "slow1", "slow2"] + [f"load{i}" for i in range(args.devices)]
+            for name in names:
+                try:
+                    seed_user(url.db_url, name, PASSWORD, kecamatan=KECAMATAN)
+                except Exception:
+                    pass
+            if "batch" not in args.skip:
+                results["push"] = bench_batched_vs_single(tmp, url, args.ops)
+                print(json.dumps({"push": results["push"]}, indent=1), flush=True)
+            if "slow" not in args.skip:
+                results["link_384k_400ms_5pct_resets"] = bench_slow_link(
+                    tmp, url, args.slow_ops, bytes_per_s=48_000, rtt_ms=400, reset_p=0.05,
+                    name="slow1", username="slow1")
+                print(json.dumps({"384k": results["link_384k_400ms_5pct_resets"]}), flush=True)
+                results["link_100k_700ms_5pct_resets"] = bench_slow_link(
+                    tmp, url, args.slow_ops, bytes_per_s=12_500, rtt_ms=700, reset_p=0.05,
+                    name="slow2", username="slow2")
+                print(json.dumps({"100k": results["link_100k_700ms_5pct_resets"]}), flush=True)
+            if "load" not in args.skip:
+                results["load"] = bench_load(tmp, url, args.devices, args.ops_per_device)
+                results["load"]["database"] = "postgresql" if pg else "sqlite"
+                print(json.dumps({"load": results["load"]}), flush=True)
+    print(json.dumps(results, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

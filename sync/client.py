@@ -1,0 +1,450 @@
+"""HTTP client of the sync protocol (v1): one keep-alive session, strict timeouts, and every
+transport failure mapped to one of this module's exceptions.
+
+No Qt. The engine (``sync.engine``) decides what to do with each exception:
+
+=====================  =====================================================================
+``Offline``            connection refused / reset / DNS / connect or read timeout / deadline
+``RetryLater``         408, 425, 429, 5xx (``retry_after`` seconds from ``Retry-After``)
+``NotAcknowledged``    anything that is not a well-formed answer: HTML 200 (captive portal),
+                       a redirect, truncated or invalid JSON, a schema mismatch, a wrong
+                       ``batch_id`` echo, an unexpected status (404 ...)
+``AuthExpired``        401 (``InvalidCredentials`` for a failed sign-in)
+``Forbidden``          403 (``DeviceRevoked`` when the server says ``device_revoked``)
+``BatchRejected``      400 / 413 / 422 on the whole request (``status``)
+``UpgradeRequired``    426
+``CursorExpired``      410 on pull
+=====================  =====================================================================
+
+Redirects are never followed. TLS is always verified (``ca_bundle`` for a private CA).
+Every request has a (connect, read) timeout and an overall deadline: the body is streamed
+and the request abandoned once the deadline passes, so a link that trickles one byte
+every few seconds cannot hang a sync.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import gzip
+import json
+import socket
+import time
+from datetime import datetime, timezone
+from typing import Any, Callable, TypeVar
+
+import threading
+
+import requests
+import urllib3.connection
+import urllib3.connectionpool
+from requests.adapters import HTTPAdapter
+from pydantic import BaseModel, ValidationError
+
+from sync import protocol
+from sync.protocol import (
+    API_PREFIX, BilingualText, ErrorBody, Health, PullResponse, PushRequest, PushResponse,
+    ReferenceBundle, TokenPair,
+)
+
+__all__ = [
+    "SyncError", "Offline", "RetryLater", "NotAcknowledged", "AuthExpired",
+    "InvalidCredentials", "Forbidden", "DeviceRevoked", "BatchRejected", "UpgradeRequired",
+    "CursorExpired", "SyncClient", "PATHS", "parse_retry_after",
+]
+
+# Endpoint paths under the server's base URL (see docs/PROTOCOL.md).
+PATHS = {
+    "health": f"{API_PREFIX}/health",
+    "login": f"{API_PREFIX}/auth/login",
+    "refresh": f"{API_PREFIX}/auth/refresh",
+    "push": f"{API_PREFIX}/push",
+    "pull": f"{API_PREFIX}/pull",
+    "reference": f"{API_PREFIX}/reference",
+}
+
+USER_AGENT = "perisai-agent-sync/1"
+_CHUNK = 64 * 1024
+_M = TypeVar("_M", bound=BaseModel)
+
+
+# --- exceptions ------------------------------------------------------------------------
+
+
+class SyncError(Exception):
+    """Base of every failure of a sync request. ``code`` is a machine code (the server's
+    when it sent one), ``message`` the server's bilingual text when there was one."""
+
+    default_code = "sync_error"
+
+    def __init__(self, detail: str = "", *, code: str | None = None,
+                 message: BilingualText | None = None, status: int | None = None) -> None:
+        super().__init__(detail or code or self.default_code)
+        self.detail = detail
+        self.code = code or self.default_code
+        self.message = message
+        self.status = status
+
+    def text(self, lang: str = "id") -> str:
+        """A line for a person: the server's message in ``lang`` or the detail."""
+        if self.message is not None:
+            return self.message.id if lang == "id" else self.message.en
+        return self.detail or self.code
+
+
+class Offline(SyncError):
+    default_code = "offline"
+
+
+class RetryLater(SyncError):
+    default_code = "retry_later"
+
+    def __init__(self, detail: str = "", *, retry_after: float | None = None, **kw: Any) -> None:
+        super().__init__(detail, **kw)
+        self.retry_after = retry_after
+
+
+class NotAcknowledged(SyncError):
+    default_code = "not_acknowledged"
+
+
+class AuthExpired(SyncError):
+    default_code = "auth_expired"
+
+
+class InvalidCredentials(AuthExpired):
+    default_code = "invalid_credentials"
+
+
+class Forbidden(SyncError):
+    default_code = "forbidden"
+
+
+class DeviceRevoked(Forbidden):
+    default_code = "device_revoked"
+
+
+class BatchRejected(SyncError):
+    default_code = "batch_rejected"
+
+
+class UpgradeRequired(SyncError):
+    default_code = "upgrade_required"
+
+
+class CursorExpired(SyncError):
+    default_code = "cursor_expired"
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    now = now or datetime.now(timezone.utc)
+    return max(0.0, (when - now).total_seconds())
+
+
+# --- deadline enforcement ----------------------------------------------------------------
+
+
+class _DeadlineAdapter(HTTPAdapter):
+    """Pools whose connections report themselves when a request starts, so a watchdog can
+    shut the socket down when the overall deadline passes (even while headers trickle in
+    or the upload stalls: requests' read timeout is only the gap between bytes)."""
+
+    def __init__(self, tracker: Callable[[Any], None], **kw: Any) -> None:
+        self._tracker = tracker
+        super().__init__(**kw)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        tracker = self._tracker
+
+        def report(conn: Any) -> None:
+            tracker(conn)
+
+        http_conn = type("TrackedHTTPConnection", (urllib3.connection.HTTPConnection,), {
+            "request": lambda self, *a, **k: (report(self),
+                                              urllib3.connection.HTTPConnection.request(self, *a, **k))[1]})
+        https_conn = type("TrackedHTTPSConnection", (urllib3.connection.HTTPSConnection,), {
+            "request": lambda self, *a, **k: (report(self),
+                                              urllib3.connection.HTTPSConnection.request(self, *a, **k))[1]})
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": type("TrackedHTTPPool", (urllib3.connectionpool.HTTPConnectionPool,),
+                         {"ConnectionCls": http_conn}),
+            "https": type("TrackedHTTPSPool", (urllib3.connectionpool.HTTPSConnectionPool,),
+                          {"ConnectionCls": https_conn}),
+        }
+
+
+# --- client ----------------------------------------------------------------------------
+
+
+class SyncClient:
+    """The protocol's HTTP calls. Thread-compatible (one caller at a time)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        session: requests.Session | None = None,
+        connect_timeout: float = 10,
+        read_timeout: float = 30,
+        deadline: float = 120,
+        ca_bundle: str | None = None,
+        app_version: str = "",
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.session = session or requests.Session()
+        self.session.headers.setdefault("User-Agent", USER_AGENT)
+        self.session.trust_env = False  # never a proxy from the environment
+        self.connect_timeout = connect_timeout
+        self.read_timeout = read_timeout
+        self.deadline = deadline
+        self.verify: bool | str = ca_bundle or True
+        if not app_version:
+            try:
+                from agent_app.version import __version__ as app_version  # type: ignore
+            except Exception:  # pragma: no cover - version module optional
+                app_version = ""
+        self.app_version = app_version
+        self._monotonic = monotonic
+        self._conn_lock = threading.Lock()
+        self._active_conn: Any = None
+        self._aborted = False
+        adapter = _DeadlineAdapter(self._track, pool_connections=1, pool_maxsize=1, max_retries=0)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        # Counters for the status bar / benchmarks.
+        self.requests_sent = 0
+        self.bytes_sent = 0
+        self.bytes_received = 0
+
+    def close(self) -> None:
+        self.session.close()
+
+    def _track(self, conn: Any) -> None:
+        with self._conn_lock:
+            self._active_conn = conn
+
+    def _abort(self) -> None:
+        """Watchdog: the deadline passed; cut the connection under the waiting request."""
+        with self._conn_lock:
+            conn = self._active_conn
+            self._aborted = True
+        sock = getattr(conn, "sock", None)
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    # --- the protocol ---------------------------------------------------------------
+
+    def health(self) -> Health:
+        return self._call("GET", PATHS["health"], Health)
+
+    def login(self, username: str, password: str, device_id: str, device_name: str = "") -> TokenPair:
+        body = protocol.LoginRequest(
+            username=username, password=password, device_id=device_id,
+            device_name=device_name[:128], app_version=self.app_version[:32],
+        )
+        return self._call("POST", PATHS["login"], TokenPair, json_body=body.model_dump(),
+                          login=True)
+
+    def refresh(self, refresh_token: str, device_id: str) -> TokenPair:
+        body = protocol.RefreshRequest(refresh_token=refresh_token, device_id=device_id)
+        return self._call("POST", PATHS["refresh"], TokenPair, json_body=body.model_dump())
+
+    def push(self, batch: PushRequest, access_token: str) -> PushResponse:
+        raw = json.dumps(batch.model_dump(mode="json"), separators=(",", ":"),
+                         ensure_ascii=False).encode("utf-8")
+        response = self._call(
+            "POST", PATHS["push"], PushResponse, body=gzip.compress(raw, 6),
+            headers={"Content-Encoding": "gzip"}, token=access_token,
+        )
+        if response.batch_id != batch.batch_id:
+            raise NotAcknowledged(f"batch id echo {response.batch_id!r} != {batch.batch_id!r}",
+                                  code="batch_mismatch")
+        sent = {op.op_id for op in batch.ops}
+        got = [r.op_id for r in response.results]
+        if set(got) != sent or len(got) != len(sent):
+            raise NotAcknowledged("the results do not match the operations sent",
+                                  code="results_mismatch")
+        return response
+
+    def pull(self, cursor: int, limit: int, access_token: str) -> PullResponse:
+        return self._call("GET", PATHS["pull"], PullResponse, token=access_token,
+                          params={"cursor": int(cursor), "limit": int(limit)})
+
+    def reference(self, access_token: str) -> ReferenceBundle:
+        return self._call("GET", PATHS["reference"], ReferenceBundle, token=access_token)
+
+    # --- transport ------------------------------------------------------------------
+
+    def _call(self, method: str, path: str, model: type[_M], *, json_body: Any = None,
+              body: bytes | None = None, headers: dict[str, str] | None = None,
+              token: str | None = None, params: dict | None = None, login: bool = False) -> _M:
+        hdrs = {"Accept": "application/json", "Accept-Encoding": "gzip"}
+        if headers:
+            hdrs.update(headers)
+        if json_body is not None:
+            body = json.dumps(json_body, separators=(",", ":")).encode("utf-8")
+        if body is not None:
+            hdrs["Content-Type"] = "application/json"
+        if token:
+            hdrs["Authorization"] = f"Bearer {token}"
+        if self.app_version:
+            hdrs["X-Perisai-App-Version"] = self.app_version
+        status, resp_headers, content = self._send(method, path, hdrs, body, params)
+        if status == 200 or status == 201:
+            return self._parse_ok(resp_headers, content, model)
+        raise self._map_error(status, resp_headers, content, login=login)
+
+    def _send(self, method: str, path: str, headers: dict, body: bytes | None,
+              params: dict | None) -> tuple[int, Any, bytes]:
+        url = self.base_url + path
+        self.requests_sent += 1
+        self.bytes_sent += len(body or b"")
+        with self._conn_lock:
+            self._active_conn = None
+            self._aborted = False
+        watchdog = threading.Timer(self.deadline, self._abort)
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            return self._exchange(method, url, headers, body, params)
+        except SyncError as exc:
+            if self._aborted and not isinstance(exc, Offline):
+                raise Offline(f"no complete answer within {self.deadline:g} s",
+                              code="deadline") from exc
+            raise
+        finally:
+            watchdog.cancel()
+
+    def _exchange(self, method: str, url: str, headers: dict, body: bytes | None,
+                  params: dict | None) -> tuple[int, Any, bytes]:
+        start = self._monotonic()
+
+        def deadline_error() -> Offline:
+            return Offline(f"no complete answer within {self.deadline:g} s", code="deadline")
+
+        try:
+            resp = self.session.request(
+                method, url, data=body, headers=headers, params=params,
+                timeout=(self.connect_timeout, self.read_timeout), stream=True,
+                allow_redirects=False, verify=self.verify,
+            )
+        except requests.exceptions.SSLError as exc:
+            if self._aborted:
+                raise deadline_error() from exc
+            # A certificate that does not verify is not "offline": someone is in between.
+            raise NotAcknowledged(f"TLS verification failed: {exc}", code="tls") from exc
+        except (requests.exceptions.RequestException, OSError) as exc:
+            if self._aborted:
+                raise deadline_error() from exc
+            raise Offline(f"{type(exc).__name__}: {exc}") from exc
+        try:
+            chunks: list[bytes] = []
+            raw = resp.raw
+            reader = getattr(raw, "read1", None)
+            while True:
+                if self._aborted or self._monotonic() - start > self.deadline:
+                    raise deadline_error()
+                if reader is not None:
+                    chunk = reader(_CHUNK, decode_content=True)
+                else:  # pragma: no cover - urllib3 < 2.3
+                    chunk = raw.read(_CHUNK, decode_content=True)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                self.bytes_received += len(chunk)
+            content = b"".join(chunks)
+        except SyncError:
+            resp.close()
+            raise
+        except Exception as exc:  # urllib3 ProtocolError / ReadTimeout / IncompleteRead / decode
+            resp.close()
+            if self._aborted:
+                raise deadline_error() from exc
+            text = f"{type(exc).__name__}: {exc}"
+            lowered = text.lower()
+            if isinstance(exc, (socket.timeout, TimeoutError)) or "timed out" in lowered \
+                    or "reset" in lowered or "broken" in lowered or "aborted" in lowered:
+                raise Offline(text) from exc
+            raise NotAcknowledged(f"answer cut short: {text}", code="truncated") from exc
+        if self._aborted:
+            resp.close()
+            raise deadline_error()
+        expected = resp.headers.get("Content-Length")
+        if expected is not None and resp.headers.get("Content-Encoding", "identity") == "identity":
+            try:
+                short = int(expected) != len(content)
+            except ValueError:
+                short = False
+            if short:
+                resp.close()
+                raise NotAcknowledged("answer cut short", code="truncated")
+        resp.close()
+        return resp.status_code, resp.headers, content
+
+    @staticmethod
+    def _parse_ok(headers: Any, content: bytes, model: type[_M]) -> _M:
+        ctype = (headers.get("Content-Type") or "").lower()
+        if "application/json" not in ctype:
+            raise NotAcknowledged(f"answer is {ctype or 'untyped'}, not JSON "
+                                  "(captive portal?)", code="not_json")
+        try:
+            data = json.loads(content.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise NotAcknowledged(f"invalid or truncated JSON: {exc}", code="bad_json") from exc
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            raise NotAcknowledged(f"answer does not match {model.__name__}: "
+                                  f"{exc.error_count()} errors", code="schema") from exc
+
+    @staticmethod
+    def _map_error(status: int, headers: Any, content: bytes, *, login: bool) -> SyncError:
+        code: str | None = None
+        message: BilingualText | None = None
+        try:
+            err = ErrorBody.model_validate(json.loads(content.decode("utf-8")))
+            code, message = err.code, err.message
+        except Exception:
+            pass
+        detail = f"HTTP {status}" + (f" {code}" if code else "")
+        kw = {"code": code, "message": message, "status": status}
+        if 300 <= status < 400:
+            return NotAcknowledged(f"redirect to {headers.get('Location', '?')} (captive portal?)",
+                                   code="redirect", status=status)
+        if status == 401:
+            if login or code == "invalid_credentials":
+                return InvalidCredentials(detail, **kw)
+            return AuthExpired(detail, **kw)
+        if status == 403:
+            if code == "device_revoked":
+                return DeviceRevoked(detail, **kw)
+            return Forbidden(detail, **kw)
+        if status == 410:
+            return CursorExpired(detail, **kw)
+        if status == 426:
+            return UpgradeRequired(detail, **kw)
+        if status in (408, 425, 429) or 500 <= status < 600:
+            return RetryLater(detail, retry_after=parse_retry_after(headers.get("Retry-After")), **kw)
+        if status in (400, 413, 422):
+            return BatchRejected(detail, **kw)
+        return NotAcknowledged(detail, **kw)

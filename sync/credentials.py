@@ -1,0 +1,138 @@
+"""Sync tokens in the OS keyring (Windows Credential Manager, Secret Service, Keychain).
+
+Never in a file, never in a log. One keyring entry per (server, user): service
+``perisai-agent``, user name ``<username>@<server base URL>``, value a small JSON object
+with the access and refresh tokens.
+
+When the platform offers no usable backend (``keyring.backends.fail.Keyring``, or a
+"null" backend) we refuse with :class:`CredentialStoreUnavailable` (message code
+``sync.keyring_unavailable``) instead of silently writing tokens to disk. Tests choose a
+backend with ``PYTHON_KEYRING_BACKEND`` or ``keyring.set_keyring(...)``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Optional
+
+import keyring
+import keyring.backend
+import keyring.errors
+
+SERVICE = "perisai-agent"
+
+MESSAGES = {
+    "sync.keyring_unavailable": (
+        "Tempat penyimpanan kata sandi sistem (keyring) tidak tersedia; token sinkronisasi "
+        "tidak dapat disimpan dengan aman. Hubungi admin TI.",
+        "The system password store (keyring) is not available; sync tokens cannot be kept "
+        "safely. Contact IT support.",
+    ),
+    "sync.keyring_error": (
+        "Gagal membaca atau menulis keyring sistem: {detail}",
+        "Could not read or write the system keyring: {detail}",
+    ),
+}
+
+
+class CredentialStoreUnavailable(RuntimeError):
+    """No usable OS keyring: refuse rather than fall back to a plaintext file."""
+
+    def __init__(self, code: str = "sync.keyring_unavailable", detail: str = "") -> None:
+        self.code = code
+        self.detail = detail
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str = "id") -> str:
+        id_text, en_text = MESSAGES[self.code]
+        return (id_text if lang == "id" else en_text).format(detail=self.detail)
+
+
+@dataclass(frozen=True)
+class Tokens:
+    access_token: str
+    refresh_token: str
+    server_user_id: str = ""
+
+    def __repr__(self) -> str:  # never print a token
+        return f"Tokens(server_user_id={self.server_user_id!r}, access=***, refresh=***)"
+
+
+def _usable(backend: object) -> bool:
+    name = f"{type(backend).__module__}.{type(backend).__name__}"
+    return not (name.startswith("keyring.backends.fail") or name.startswith("keyring.backends.null"))
+
+
+class TokenStore:
+    """get/set/clear the tokens of one user on one server."""
+
+    def __init__(self, base_url: str, *, backend: object | None = None) -> None:
+        self.server = base_url.rstrip("/")
+        self._backend = backend
+
+    def _kr(self):
+        backend = self._backend or keyring.get_keyring()
+        if not _usable(backend):
+            raise CredentialStoreUnavailable()
+        return backend
+
+    def _key(self, username: str) -> str:
+        return f"{username.strip().lower()}@{self.server}"
+
+    def check(self) -> None:
+        """Raise CredentialStoreUnavailable when tokens cannot be stored safely."""
+        self._kr()
+
+    def get(self, username: str) -> Optional[Tokens]:
+        try:
+            raw = self._kr().get_password(SERVICE, self._key(username))
+        except keyring.errors.KeyringError as exc:
+            raise CredentialStoreUnavailable("sync.keyring_error", type(exc).__name__) from exc
+        if not raw:
+            return None
+        try:
+            data = json.loads(raw)
+            return Tokens(data["access_token"], data["refresh_token"], data.get("server_user_id", ""))
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def set(self, username: str, tokens: Tokens) -> None:
+        value = json.dumps({
+            "access_token": tokens.access_token,
+            "refresh_token": tokens.refresh_token,
+            "server_user_id": tokens.server_user_id,
+        })
+        try:
+            self._kr().set_password(SERVICE, self._key(username), value)
+        except keyring.errors.KeyringError as exc:
+            raise CredentialStoreUnavailable("sync.keyring_error", type(exc).__name__) from exc
+
+    def clear(self, username: str) -> None:
+        try:
+            self._kr().delete_password(SERVICE, self._key(username))
+        except keyring.errors.PasswordDeleteError:
+            pass
+        except keyring.errors.KeyringError as exc:
+            raise CredentialStoreUnavailable("sync.keyring_error", type(exc).__name__) from exc
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A process-local keyring for tests and benchmarks (never used by the app)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._data: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> Optional[str]:
+        return self._data.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self._data[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if (service, username) not in self._data:
+            raise keyring.errors.PasswordDeleteError(username)
+        del self._data[(service, username)]

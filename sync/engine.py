@@ -1,0 +1,982 @@
+"""The sync engine: drain one user's outbox to the central server, then pull their area.
+
+No Qt. One ``SyncEngine`` per (user, server); the GUI runs it on a network thread of its
+own and the headless CLI calls it directly. The engine opens its own short database
+transactions (``Database.write()`` is ``BEGIN IMMEDIATE``, so it queues behind the GUI's
+database thread instead of failing).
+
+Push (one batch in flight, sequence order)::
+
+    choose pending ops -> mark in_flight (commit) -> POST gzip batch ->
+    well-formed answer echoing the batch id -> apply every result in ONE transaction
+
+Anything else (offline, timeout, HTML 200, redirect, truncated JSON, 5xx/429) puts the
+batch back to pending (attempts + 1, last_error) and the round ends with a full-jitter
+exponential backoff (honouring ``Retry-After``). The server deduplicates by ``op_id``, so
+re-sending after a lost answer is safe. A batch-level 400/413 halves the batch until the
+poison operation is alone; it alone becomes ``rejected``. 401 refreshes the token once;
+a failed refresh ends with ``signin_required`` and the queue untouched.
+
+Pull: pages from the stored cursor, each page and the new cursor in ONE transaction;
+records with pending local operations are never overwritten; 410 resets the cursor.
+
+``_checkpoint(name)`` is a no-op hook at each step of the cycle (tests kill the process
+there); the names are listed in ``CHECKPOINTS``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from pydantic import ValidationError
+from sqlalchemy import func, update
+from sqlmodel import Session, select
+
+from sync import protocol
+from sync.client import (
+    AuthExpired, BatchRejected, CursorExpired, DeviceRevoked, Forbidden, NotAcknowledged,
+    Offline, RetryLater, SyncClient, SyncError, UpgradeRequired,
+)
+from sync.credentials import CredentialStoreUnavailable, TokenStore, Tokens
+
+log = logging.getLogger(__name__)
+
+CHECKPOINTS = (
+    "batch_chosen",       # ops chosen, nothing written yet
+    "marked_in_flight",   # in_flight committed, request not sent
+    "server_committed",   # answer headers received (server committed), body not read
+    "answer_received",    # a well-formed answer in hand, nothing applied locally
+    "local_commit",       # inside the result transaction, before COMMIT
+    "pull_page",          # a pull page applied inside its transaction, cursor not saved
+)
+
+SLOW_BATCH_FRACTION = 0.5  # a batch slower than half the read timeout halves the size
+FAST_BATCH_SECONDS = 10.0  # a full batch answered faster than this doubles it
+REFERENCE_MAX_AGE = 24 * 3600  # re-check the reference bundle (and app version) daily
+
+STATES = ("up_to_date", "offline", "retry_later", "signin_required", "upgrade_required",
+          "problem")
+
+# Worker columns a pulled record may set (the rest are device bookkeeping).
+_PULL_WORKER_FIELDS = (
+    "nik", "full_name", "birth_date", "sex", "phone", "address", "kecamatan_code",
+    "kelurahan_code", "occupations", "policy_sector", "is_employer", "declared_income",
+    "programmes", "desil", "desil_source", "desil_date", "disability", "disability_kind",
+    "heir_name", "heir_relation", "consent_version", "consent_at", "consent_user_id",
+    "registered_at", "registered_by", "registration_month", "paid_through", "kpj",
+    "canonical_id", "updated_at",
+)
+_WORKER_REQUIRED = ("nik", "full_name", "birth_date", "sex", "kecamatan_code",
+                    "kelurahan_code", "occupations", "policy_sector", "declared_income",
+                    "programmes", "consent_version", "consent_at", "consent_user_id",
+                    "registered_at", "registered_by", "registration_month")
+
+# Messages of the engine's own codes (server codes come with their own bilingual text).
+MESSAGES = {
+    "sync.poison_batch": ("Server menolak operasi ini: {detail}",
+                          "The server refused this operation: {detail}"),
+    "sync.signin_required": ("Sesi sinkronisasi berakhir; masuk lagi saat online. "
+                             "Data tetap tersimpan di perangkat.",
+                             "The sync session ended; sign in again while online. "
+                             "Your data stays on the device."),
+}
+
+
+def _bilingual(code: str, **params: Any) -> dict[str, str]:
+    id_tpl, en_tpl = MESSAGES[code]
+    return {"id": id_tpl.format(**params), "en": en_tpl.format(**params)}
+
+
+@dataclass
+class RoundReport:
+    pushed: int = 0
+    acked: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    needs_review: int = 0
+    pulled: int = 0
+    errors: list[str] = field(default_factory=list)
+    state: str = "up_to_date"
+    next_retry_in: Optional[float] = None
+    batches: int = 0
+    requests: int = 0
+    pending: int = 0  # still queued for this user at the end of the round
+    attention: int = 0  # unresolved rejected / needs-review operations of this user
+    message: Optional[dict] = None  # {"id": ..., "en": ...} for the status bar
+    latest_app_version: Optional[str] = None
+    download_url: Optional[str] = None
+
+    def summary(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if k not in ("message",)}
+
+
+class _Stop(Exception):
+    """End the round with this state."""
+
+    def __init__(self, state: str, error: SyncError | None = None, retry_after: float | None = None):
+        super().__init__(state)
+        self.state = state
+        self.error = error
+        self.retry_after = retry_after
+
+
+def cursor_key(user_id: str) -> str:
+    return f"pull_cursor:{user_id}"
+
+
+def _get_meta(s: Session, key: str, default: str | None = None) -> str | None:
+    from agent_app.store.models import Meta
+
+    row = s.get(Meta, key)
+    return row.value if row is not None else default
+
+
+def _set_meta(s: Session, key: str, value: str) -> None:
+    from agent_app.store.models import Meta
+
+    row = s.get(Meta, key) or Meta(key=key, value=value)
+    row.value = value
+    s.add(row)
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        db,
+        client: SyncClient,
+        tokens: TokenStore,
+        *,
+        user_id: str,
+        device_id: str,
+        clock=None,
+        rng: random.Random | None = None,
+        username: str | None = None,
+        backoff_base: float = 2.0,
+        backoff_cap: float = 600.0,
+        retry_after_cap: float = 900.0,
+        batch_start: int = 100,
+        batch_min: int = 1,
+        batch_max: int = protocol.MAX_BATCH_OPS,
+        pull_limit: int = 500,
+        data_dir: Path | None = None,
+    ) -> None:
+        from agent_app.services.base import Clock
+        from agent_app.store.models import User
+
+        self.db = db
+        self.client = client
+        self.tokens = tokens
+        self.user_id = user_id
+        self.device_id = device_id
+        self.clock = clock or Clock()
+        self.rng = rng or random.Random()
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.retry_after_cap = retry_after_cap
+        self.batch_min = max(1, batch_min)
+        self.batch_max = min(batch_max, protocol.MAX_BATCH_OPS)
+        self.batch_size = max(self.batch_min, min(batch_start, self.batch_max))
+        self.pull_limit = pull_limit
+        self.failures = 0  # consecutive failed rounds (drives the backoff)
+        self.data_dir = Path(data_dir) if data_dir else Path(db.path).parent
+        self._recovered = False
+        if username is None:
+            with db.read() as s:
+                user = s.get(User, user_id)
+                if user is None:
+                    raise ValueError(f"unknown local user {user_id}")
+                username = user.username
+        self.username = username
+        self.stats = {"retries": 0, "batch_rejections": 0, "refreshes": 0}
+
+    # --- hooks -----------------------------------------------------------------------
+
+    def _checkpoint(self, name: str) -> None:
+        """A named step of the cycle (no-op; crash tests patch it)."""
+
+    # --- public --------------------------------------------------------------------
+
+    def startup_recovery(self) -> int:
+        """In-flight operations of this user go back to pending (the server deduplicates)."""
+        from agent_app.store.models import OutboxOp
+
+        with self.db.write() as s:
+            result = s.exec(
+                update(OutboxOp)
+                .where(OutboxOp.user_id == self.user_id, OutboxOp.state == "in_flight")
+                .values(state="pending")
+            )
+            count = result.rowcount or 0
+        self._recovered = True
+        return count
+
+    def reset_backoff(self) -> None:
+        """Connectivity returned or the person pressed "Sync now"."""
+        self.failures = 0
+
+    def backoff_delay(self, retry_after: float | None = None) -> float:
+        """Full-jitter exponential backoff after ``self.failures`` failed rounds."""
+        exp = min(self.backoff_cap, self.backoff_base * (2 ** max(0, self.failures - 1)))
+        delay = self.rng.uniform(0, exp)
+        if retry_after is not None:
+            delay = max(delay, min(retry_after, self.retry_after_cap))
+        return delay
+
+    def pending_count(self) -> int:
+        from agent_app.store.models import OutboxOp
+
+        with self.db.read() as s:
+            return s.exec(
+                select(func.count()).select_from(OutboxOp).where(
+                    OutboxOp.user_id == self.user_id,
+                    OutboxOp.state.in_(("pending", "in_flight")),
+                )
+            ).one()
+
+    def sync_round(self, progress: Callable[[int, int], None] | None = None) -> RoundReport:
+        """Push until drained, then pull. Never raises for network/server conditions."""
+        report = RoundReport()
+        requests_before = self.client.requests_sent
+        if not self._recovered:
+            self.startup_recovery()
+        try:
+            self._tokens()
+            self._push_all(report, progress)
+            self._pull_all(report)
+            self._reference(report)
+            report.state = "up_to_date"
+            self.failures = 0
+        except _Stop as stop:
+            report.state = stop.state
+            if stop.error is not None:
+                report.errors.append(f"{stop.error.code}: {stop.error.detail}"[:300])
+                if stop.error.message is not None:
+                    report.message = stop.error.message.model_dump()
+            if stop.state == "signin_required" and report.message is None:
+                report.message = _bilingual("sync.signin_required")
+            if stop.state in ("offline", "retry_later", "problem"):
+                self.failures += 1
+                report.next_retry_in = self.backoff_delay(stop.retry_after)
+        except CredentialStoreUnavailable as exc:
+            report.state = "problem"
+            report.errors.append(exc.code)
+            report.message = {"id": exc.text("id"), "en": exc.text("en")}
+        except Exception as exc:  # a bug: logged with its traceback; the queue stays intact
+            log.exception("sync round failed")
+            report.state = "problem"
+            report.errors.append(f"bug: {type(exc).__name__}: {exc}"[:300])
+            self.failures += 1
+            report.next_retry_in = self.backoff_delay()
+        if report.state != "up_to_date":
+            self.startup_recovery()  # nothing of ours stays in flight between rounds
+        report.requests = self.client.requests_sent - requests_before
+        report.pending = self.pending_count()
+        report.attention = len(attention_items(self.db, self.user_id))
+        self._meta_out(report)
+        self._audit(report)
+        return report
+
+    def drain(self, *, max_rounds: int = 50, sleep: Callable[[float], None] = time.sleep,
+              progress: Callable[[int, int], None] | None = None) -> RoundReport:
+        """Rounds until up to date or a state a person must resolve; sleeps the backoff."""
+        report = RoundReport(state="problem")
+        for _ in range(max_rounds):
+            report = self.sync_round(progress)
+            if report.state not in ("offline", "retry_later", "problem") or \
+                    report.next_retry_in is None:
+                return report
+            sleep(report.next_retry_in)
+        return report
+
+    # --- tokens --------------------------------------------------------------------
+
+    def _tokens(self) -> Tokens:
+        tokens = self.tokens.get(self.username)
+        if tokens is None:
+            raise _Stop("signin_required")
+        return tokens
+
+    def _authorised(self, call: Callable[[str], Any]) -> Any:
+        """Run ``call(access_token)``; on 401 refresh once and retry."""
+        tokens = self._tokens()
+        try:
+            return self._guard(call, tokens.access_token)
+        except _AuthNeeded:
+            pass
+        try:
+            pair = self.client.refresh(tokens.refresh_token, self.device_id)
+        except (AuthExpired, Forbidden) as exc:
+            raise _Stop("signin_required", exc) from None
+        except (Offline, NotAcknowledged) as exc:
+            raise _Stop("offline" if isinstance(exc, Offline) else "problem", exc) from None
+        except RetryLater as exc:
+            raise _Stop("retry_later", exc, exc.retry_after) from None
+        except BatchRejected as exc:
+            raise _Stop("signin_required", exc) from None
+        except UpgradeRequired as exc:
+            raise _Stop("upgrade_required", exc) from None
+        self.stats["refreshes"] += 1
+        fresh = Tokens(pair.access_token, pair.refresh_token, pair.user.id)
+        self.tokens.set(self.username, fresh)
+        try:
+            return self._guard(call, fresh.access_token)
+        except _AuthNeeded as exc:
+            raise _Stop("signin_required", exc.error) from None
+
+    @staticmethod
+    def _guard(call: Callable[[str], Any], token: str) -> Any:
+        try:
+            return call(token)
+        except AuthExpired as exc:
+            raise _AuthNeeded(exc) from None
+
+    # --- push ----------------------------------------------------------------------
+
+    def _choose(self, limit: int) -> list:
+        from agent_app.store.models import OutboxOp
+
+        with self.db.read() as s:
+            return list(
+                s.exec(
+                    select(OutboxOp)
+                    .where(OutboxOp.user_id == self.user_id, OutboxOp.state == "pending")
+                    .order_by(OutboxOp.seq)
+                    .limit(limit)
+                )
+            )
+
+    def _push_all(self, report: RoundReport, progress) -> None:
+        total = self.pending_count()
+        done = 0
+        restore_size: int | None = None
+        if progress:
+            progress(0, total)
+        while True:
+            ops = self._choose(self.batch_size)
+            if not ops:
+                return
+            self._checkpoint("batch_chosen")
+            ids = [op.op_id for op in ops]
+            self._set_state(ids, "in_flight", only_from="pending")
+            self._checkpoint("marked_in_flight")
+            wire, invalid = [], []
+            for op in ops:
+                try:
+                    wire.append(protocol.Operation(
+                        op_id=op.op_id, seq=op.seq, kind=op.kind, entity_id=op.entity_id,
+                        schema_version=op.schema_version, payload=json.loads(op.payload),
+                        payload_hash=op.payload_hash,
+                    ))
+                except (ValidationError, ValueError) as exc:
+                    invalid.append((op.op_id, exc))
+            for op_id, exc in invalid:  # cannot even be sent: rejected here, with the reason
+                self._reject_locally(op_id, BatchRejected(
+                    str(exc)[:300], code="invalid_operation", status=None))
+                report.rejected += 1
+                ids.remove(op_id)
+            if not wire:
+                continue
+            batch = protocol.PushRequest(
+                batch_id=uuid.uuid4().hex,
+                device_id=self.device_id,
+                app_version=self.client.app_version[:32],
+                ops=wire,
+            )
+            report.batches += 1
+            started = time.monotonic()
+            try:
+                response = self._authorised(lambda token: self.client.push(batch, token))
+            except _Stop as stop:
+                self._release(ids, stop.error, count_attempt=stop.state != "upgrade_required")
+                if isinstance(stop.error, (Offline, NotAcknowledged)) and len(ids) > 1:
+                    self.batch_size = max(self.batch_min, len(ids) // 2)
+                raise
+            except BatchRejected as exc:
+                self.stats["batch_rejections"] += 1
+                if len(ids) == 1:
+                    self._reject_locally(ids[0], exc)
+                    report.rejected += 1
+                    done += 1
+                    if restore_size is not None:
+                        self.batch_size, restore_size = restore_size, None
+                else:
+                    self._release(ids, exc, count_attempt=True)
+                    if restore_size is None:
+                        restore_size = self.batch_size
+                    self.batch_size = max(1, len(ids) // 2)
+                continue
+            except (DeviceRevoked, Forbidden) as exc:
+                self._release(ids, exc, count_attempt=False)
+                raise _Stop("signin_required" if isinstance(exc, DeviceRevoked) else "problem",
+                            exc) from None
+            except UpgradeRequired as exc:
+                self._release(ids, exc, count_attempt=False)
+                raise _Stop("upgrade_required", exc) from None
+            except Offline as exc:
+                self._release(ids, exc, count_attempt=True)
+                if len(ids) > 1:
+                    self.batch_size = max(self.batch_min, len(ids) // 2)
+                raise _Stop("offline", exc) from None
+            except RetryLater as exc:
+                self._release(ids, exc, count_attempt=True)
+                raise _Stop("retry_later", exc, exc.retry_after) from None
+            except (NotAcknowledged, CursorExpired, SyncError) as exc:
+                self._release(ids, exc, count_attempt=True)
+                if len(ids) > 1:
+                    self.batch_size = max(self.batch_min, len(ids) // 2)
+                raise _Stop("problem", exc) from None
+            self._checkpoint("answer_received")
+            counts = self._apply_results(ids, response)
+            report.pushed += len(ids)
+            report.acked += counts["acked"]
+            report.duplicates += counts["duplicate"]
+            report.rejected += counts["rejected"]
+            report.needs_review += counts["needs_review"]
+            done += len(ids)
+            elapsed = time.monotonic() - started
+            if restore_size is None:
+                slow = elapsed > SLOW_BATCH_FRACTION * self.client.read_timeout
+                if slow and len(ids) > self.batch_min:
+                    # Close to the read timeout (slow server or link): smaller batches.
+                    self.batch_size = max(self.batch_min, len(ids) // 2)
+                elif len(ids) >= self.batch_size and elapsed < FAST_BATCH_SECONDS:
+                    self.batch_size = min(self.batch_max, self.batch_size * 2)
+            if progress:
+                progress(min(done, total), max(total, done))
+
+    def _set_state(self, ids: list[str], state: str, *, only_from: str | None = None) -> None:
+        from agent_app.store.models import OutboxOp
+
+        with self.db.write() as s:
+            stmt = update(OutboxOp).where(OutboxOp.op_id.in_(ids))
+            if only_from:
+                stmt = stmt.where(OutboxOp.state == only_from)
+            s.exec(stmt.values(state=state))
+
+    def _release(self, ids: list[str], exc: SyncError | None, *, count_attempt: bool) -> None:
+        """A batch that was not acknowledged goes back to pending."""
+        from agent_app.store.models import OutboxOp
+
+        error = (f"{exc.code}: {exc.detail}"[:500]) if exc is not None else "interrupted"
+        self.stats["retries"] += len(ids) if count_attempt else 0
+        with self.db.write() as s:
+            values: dict[str, Any] = {"state": "pending", "last_error": error}
+            if count_attempt:
+                values["attempts"] = OutboxOp.attempts + 1
+            s.exec(
+                update(OutboxOp)
+                .where(OutboxOp.op_id.in_(ids), OutboxOp.state == "in_flight")
+                .values(**values)
+            )
+
+    def _reject_locally(self, op_id: str, exc: BatchRejected) -> None:
+        """The one operation a batch-level 400/413 was about: rejected, with the reason."""
+        from agent_app.store.models import OutboxOp
+
+        message = exc.message.model_dump() if exc.message is not None else \
+            _bilingual("sync.poison_batch", detail=exc.detail or exc.code)
+        now = self.clock.stamp()
+        with self.db.write() as s:
+            op = s.get(OutboxOp, op_id)
+            op.state = "rejected"
+            op.attempts += 1
+            op.last_error = exc.code
+            op.result = protocol.canonical_json({
+                "op_id": op_id, "status": "rejected", "code": exc.code, "message": message,
+                "assigned": {}, "batch_level": True, "http_status": exc.status,
+            })
+            op.acked_at = now
+            s.add(op)
+            self._entity_state(s, op.kind, op.entity_id, "rejected", {})
+
+    def _apply_results(self, ids: list[str], response: protocol.PushResponse) -> dict[str, int]:
+        from agent_app.store.models import OutboxOp
+
+        counts = {"acked": 0, "duplicate": 0, "rejected": 0, "needs_review": 0}
+        now = self.clock.stamp()
+        with self.db.write() as s:
+            ops = {op.op_id: op for op in s.exec(select(OutboxOp).where(OutboxOp.op_id.in_(ids)))}
+            cache = self._prefetch(s, list(ops.values()))
+            for result in response.results:
+                op = ops.get(result.op_id)
+                if op is None or op.state != "in_flight":
+                    continue
+                status = result.status
+                if status == "duplicate":
+                    counts["duplicate"] += 1
+                    effective = result.original_status or "applied"
+                else:
+                    effective = status
+                if effective == "applied" or effective == "duplicate":
+                    op.state = "acked"
+                    counts["acked"] += 1
+                    entity_state = "synced"
+                elif effective == "needs_review":
+                    op.state = "needs_review"
+                    counts["needs_review"] += 1
+                    entity_state = "review"
+                else:
+                    op.state = "rejected"
+                    counts["rejected"] += 1
+                    entity_state = "rejected"
+                op.result = protocol.canonical_json(result.model_dump(mode="json"))
+                op.last_error = result.code if effective == "rejected" else None
+                op.acked_at = now
+                s.add(op)
+                self._entity_state(s, op.kind, op.entity_id, entity_state, result.assigned,
+                                   cache)
+            self._checkpoint("local_commit")
+        return counts
+
+    @staticmethod
+    def _prefetch(s: Session, ops: list) -> dict:
+        """The batch's workers and payments, loaded in two queries."""
+        from agent_app.store.models import Payment, Worker
+
+        cache: dict = {}
+        worker_ids = [o.entity_id for o in ops if o.kind.startswith("worker.")]
+        payment_ids = [o.entity_id for o in ops if o.kind.startswith("payment.")]
+        if worker_ids:
+            cache.update({("w", w.id): w for w in s.exec(
+                select(Worker).where(Worker.id.in_(worker_ids)))})
+        if payment_ids:
+            cache.update({("p", p.id): p for p in s.exec(
+                select(Payment).where(Payment.id.in_(payment_ids)))})
+        return cache
+
+    @staticmethod
+    def _entity_state(s: Session, kind: str, entity_id: str, state: str, assigned: dict,
+                      cache: dict | None = None) -> None:
+        from agent_app.store.models import Payment, Worker
+
+        cache = cache or {}
+        if kind.startswith("worker."):
+            worker = cache.get(("w", entity_id)) or s.get(Worker, entity_id)
+            if worker is None:
+                return
+            if kind == "worker.deletion_request":
+                return
+            if kind == "worker.update" and state == "synced" and worker.sync_state == "rejected":
+                state = "synced"
+            worker.sync_state = state
+            if assigned.get("kpj"):
+                worker.kpj = str(assigned["kpj"])
+            canonical = assigned.get("canonical_id")
+            if canonical and canonical != worker.id:
+                worker.canonical_id = str(canonical)
+            s.add(worker)
+        elif kind.startswith("payment."):
+            payment = cache.get(("p", entity_id)) or s.get(Payment, entity_id)
+            if payment is None:
+                return
+            payment.sync_state = state
+            if assigned.get("flag"):
+                payment.server_flag = str(assigned["flag"])
+            s.add(payment)
+
+    # --- pull ----------------------------------------------------------------------
+
+    def _pull_all(self, report: RoundReport) -> None:
+        resets = 0
+        while True:
+            with self.db.read() as s:
+                cursor = int(_get_meta(s, cursor_key(self.user_id), "0") or 0)
+            try:
+                page = self._authorised(
+                    lambda token: self.client.pull(cursor, self.pull_limit, token))
+            except CursorExpired:
+                if resets:
+                    raise _Stop("problem", CursorExpired("cursor expired twice")) from None
+                resets += 1
+                with self.db.write() as s:
+                    _set_meta(s, cursor_key(self.user_id), "0")
+                continue
+            except _Stop:
+                raise
+            except Offline as exc:
+                raise _Stop("offline", exc) from None
+            except RetryLater as exc:
+                raise _Stop("retry_later", exc, exc.retry_after) from None
+            except UpgradeRequired as exc:
+                raise _Stop("upgrade_required", exc) from None
+            except DeviceRevoked as exc:
+                raise _Stop("signin_required", exc) from None
+            except SyncError as exc:
+                raise _Stop("problem", exc) from None
+            with self.db.write() as s:
+                report.pulled += self._apply_page(s, page)
+                self._checkpoint("pull_page")
+                if page.cursor < cursor and not page.changes:
+                    pass
+                _set_meta(s, cursor_key(self.user_id), str(page.cursor))
+            if not page.has_more or page.cursor == cursor:
+                return
+
+    def _apply_page(self, s: Session, page: protocol.PullResponse) -> int:
+        from agent_app.store.models import OutboxOp, Payment, Worker
+
+        applied = 0
+        ids = [c.id for c in page.changes]
+        busy = self._busy_entities(s, ids)
+        worker_ids = [c.id for c in page.changes if c.entity == "worker"]
+        payment_ids = [c.id for c in page.changes if c.entity == "payment"]
+        workers = {w.id: w for w in s.exec(select(Worker).where(Worker.id.in_(worker_ids)))} \
+            if worker_ids else {}
+        payments = {p.id: p for p in s.exec(select(Payment).where(Payment.id.in_(payment_ids)))} \
+            if payment_ids else {}
+        for change in page.changes:
+            if change.entity == "worker":
+                worker = workers.get(change.id)
+                if change.op == "delete":
+                    if worker is not None:
+                        worker.deleted = True
+                        worker.server_version = change.seq
+                        s.add(worker)
+                        applied += 1
+                    continue
+                if worker is not None and worker.id in busy:
+                    continue  # local changes still queued: never overwritten
+                if self._upsert_worker(s, worker, change):
+                    applied += 1
+            elif change.entity == "payment":
+                payment = payments.get(change.id)
+                data = change.data or {}
+                if payment is None or change.op != "upsert" or payment.id in busy:
+                    continue
+                payment.sync_state = "synced"
+                flag = data.get("flag") or data.get("server_flag")
+                if flag:
+                    payment.server_flag = str(flag)
+                s.add(payment)
+                applied += 1
+            elif change.entity == "reference":
+                _set_meta(s, "reference_stale", "1")
+        return applied
+
+    @staticmethod
+    def _busy_entities(s: Session, ids: list[str]) -> set[str]:
+        """Of ``ids``, the records with local operations still queued (any user of this
+        device), and workers with payments still queued."""
+        from agent_app.store.models import OutboxOp, Payment
+
+        if not ids:
+            return set()
+        busy: set[str] = set()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            busy.update(s.exec(select(OutboxOp.entity_id).where(
+                OutboxOp.entity_id.in_(chunk), OutboxOp.state.in_(("pending", "in_flight")))).all())
+            busy.update(s.exec(select(Payment.worker_id).where(
+                Payment.worker_id.in_(chunk), Payment.sync_state == "pending")).all())
+        return busy
+
+    def _upsert_worker(self, s: Session, worker, change: protocol.Change) -> bool:
+        from agent_app.domain.reference import search_key
+        from agent_app.store.models import Worker
+
+        data = dict(change.data or {})
+        values: dict[str, Any] = {}
+        for name in _PULL_WORKER_FIELDS:
+            if name in data:
+                value = data[name]
+                if name == "canonical_id" and value == change.id:
+                    value = None
+                if name in ("occupations", "programmes") and not isinstance(value, str):
+                    value = json.dumps(value, ensure_ascii=False, sort_keys=name == "programmes")
+                values[name] = value
+        if worker is None:
+            if any(values.get(k) in (None, "") for k in _WORKER_REQUIRED):
+                log.warning("pulled worker %s lacks required fields; skipped", change.id)
+                return False
+            worker = Worker(
+                id=change.id, name_key=search_key(values["full_name"]),
+                updated_at=values.get("updated_at") or self.clock.stamp(),
+                origin="pulled", sync_state="synced",
+                **{k: v for k, v in values.items() if k != "updated_at"},
+            )
+        else:
+            for name, value in values.items():
+                if name in ("kpj", "canonical_id", "paid_through") and value is None:
+                    continue
+                setattr(worker, name, value)
+            if "full_name" in values:
+                worker.name_key = search_key(worker.full_name)
+            if worker.sync_state in ("pending", "rejected"):
+                worker.sync_state = "synced"
+        worker.server_version = change.seq
+        worker.deleted = False
+        s.add(worker)
+        return True
+
+    # --- reference bundle ----------------------------------------------------------
+
+    def _reference(self, report: RoundReport) -> None:
+        with self.db.read() as s:
+            have = _get_meta(s, "reference_version")
+            stale = _get_meta(s, "reference_stale") == "1"
+            checked = _get_meta(s, "reference_checked_at")
+        if have and not stale and checked and not self._older_than(checked, REFERENCE_MAX_AGE):
+            return
+        try:
+            bundle = self._authorised(lambda token: self.client.reference(token))
+        except _Stop:
+            raise
+        except SyncError as exc:  # reference data is not worth failing the round for
+            report.errors.append(f"reference: {exc.code}")
+            return
+        if bundle.version != have:
+            target = self.data_dir / "reference" / _safe(bundle.version)
+            target.mkdir(parents=True, exist_ok=True)
+            for name, content in bundle.files.items():
+                path = target / _safe(name)
+                text = content if isinstance(content, str) else json.dumps(
+                    content, ensure_ascii=False, indent=1)
+                tmp = path.with_suffix(path.suffix + ".tmp")
+                tmp.write_text(text, encoding="utf-8")
+                os.replace(tmp, path)
+        with self.db.write() as s:
+            _set_meta(s, "reference_version", bundle.version)
+            _set_meta(s, "reference_dir", str(self.data_dir / "reference" / _safe(bundle.version)))
+            _set_meta(s, "reference_stale", "0")
+            _set_meta(s, "reference_checked_at", self.clock.stamp())
+            _set_meta(s, "latest_app_version", bundle.latest_app_version or "")
+            _set_meta(s, "download_url", bundle.download_url or "")
+
+    def _older_than(self, stamp: str, seconds: float) -> bool:
+        from datetime import datetime
+
+        try:
+            then = datetime.fromisoformat(stamp)
+            return abs((self.clock.now() - then).total_seconds()) > seconds
+        except (TypeError, ValueError):
+            return True
+
+    def last_success(self) -> str | None:
+        """When this user's last complete round ended (device clock, information only)."""
+        with self.db.read() as s:
+            return _get_meta(s, f"last_sync:{self.user_id}")
+
+    def _meta_out(self, report: RoundReport) -> None:
+        with self.db.read() as s:
+            report.latest_app_version = _get_meta(s, "latest_app_version") or None
+            report.download_url = _get_meta(s, "download_url") or None
+
+    def _audit(self, report: RoundReport) -> None:
+        from agent_app.services.base import audit
+
+        now = self.clock.stamp()
+        with self.db.write() as s:
+            if report.state == "up_to_date":
+                _set_meta(s, f"last_sync:{self.user_id}", now)
+            audit(s, user_id=self.user_id, action="sync", entity="outbox", entity_id=None,
+                  now=now, new=report.summary())
+
+
+class _AuthNeeded(Exception):
+    def __init__(self, error: AuthExpired) -> None:
+        super().__init__(error.code)
+        self.error = error
+
+
+def _safe(name: str) -> str:
+    keep = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name)
+    return keep.strip(".") or "_"
+
+
+# --- attention: rejected and needs-review operations ---------------------------------
+
+
+@dataclass(frozen=True)
+class AttentionItem:
+    op_id: str
+    kind: str
+    state: str  # "rejected" | "needs_review"
+    entity_id: str
+    worker_id: Optional[str]
+    title: str  # the person's name (and receipt for money)
+    code: Optional[str]
+    message: dict  # {"id": ..., "en": ...}
+    created_at: str
+    receipt_no: Optional[str] = None
+    amount: Optional[int] = None
+
+    def reason(self, lang: str = "id") -> str:
+        return self.message.get(lang) or self.message.get("id") or self.code or ""
+
+
+def attention_items(db, user_id: str) -> list[AttentionItem]:
+    """This user's operations the server refused or put in review, still unresolved."""
+    from agent_app.store.models import OutboxOp, Payment, Worker
+
+    items: list[AttentionItem] = []
+    with db.read() as s:
+        ops = s.exec(
+            select(OutboxOp)
+            .where(OutboxOp.user_id == user_id,
+                   OutboxOp.state.in_(("rejected", "needs_review")))
+            .order_by(OutboxOp.seq)
+        ).all()
+        for op in ops:
+            result = json.loads(op.result) if op.result else {}
+            if result.get("resolved_by"):
+                continue
+            worker_id = None
+            title = op.entity_id
+            receipt = amount = None
+            if op.kind.startswith("payment."):
+                payment = s.get(Payment, op.entity_id)
+                if payment is not None:
+                    worker_id = payment.worker_id
+                    receipt, amount = payment.receipt_no, payment.amount
+                    if op.kind == "payment.collect":
+                        voided = s.exec(select(Payment.id).where(
+                            Payment.voids_payment_id == payment.id)).first()
+                        if voided:
+                            continue  # the agent already reversed it
+                    elif op.kind == "payment.void" and payment.voids_payment_id and \
+                            result.get("code") == "unknown_payment":
+                        original = s.exec(select(OutboxOp.state).where(
+                            OutboxOp.entity_id == payment.voids_payment_id,
+                            OutboxOp.kind == "payment.collect")).all()
+                        if original and all(state == "rejected" for state in original):
+                            continue  # voiding a payment the server never took: settled
+            elif op.kind.startswith("worker."):
+                worker_id = op.entity_id
+            if worker_id:
+                worker = s.get(Worker, worker_id)
+                if worker is not None:
+                    title = f"{worker.full_name} ({worker.nik})"
+            message = result.get("message") or {}
+            if not message:
+                message = {"id": op.last_error or "", "en": op.last_error or ""}
+            items.append(AttentionItem(
+                op_id=op.op_id, kind=op.kind, state=op.state, entity_id=op.entity_id,
+                worker_id=worker_id, title=title, code=result.get("code") or op.last_error,
+                message=message, created_at=op.created_at, receipt_no=receipt, amount=amount,
+            ))
+    return items
+
+
+def resubmit_worker(db, clock, *, user_id: str, worker_id: str, changes: dict[str, Any],
+                    op_id: str | None = None) -> str:
+    """Correct a worker after a rejection or review: a NEW operation, never a rewrite.
+
+    When the server never accepted the registration (rejected), the corrected record is
+    sent as a new ``worker.register`` (same worker id, new op id) and the payments the
+    server refused because it did not know the worker are queued again as new operations
+    with their unchanged payloads. Otherwise a ``worker.update`` carries the changed fields.
+    Returns the new operation's id.
+    """
+    from agent_app.domain.reference import search_key
+    from agent_app.services.base import audit, enqueue
+    from agent_app.services.workers import worker_payload
+    from agent_app.store.models import OutboxOp, Worker
+
+    updatable = protocol.WORKER_UPDATABLE
+    bad = set(changes) - set(updatable)
+    if bad:
+        raise ValueError(f"fields that cannot be corrected: {sorted(bad)}")
+    now = clock.stamp()
+    with db.write() as s:
+        worker = s.get(Worker, worker_id)
+        if worker is None:
+            raise ValueError(f"unknown worker {worker_id}")
+        old = worker_payload(worker)
+        for name, value in changes.items():
+            if name in ("occupations", "programmes") and not isinstance(value, str):
+                value = json.dumps(value, ensure_ascii=False, sort_keys=name == "programmes")
+            setattr(worker, name, value)
+        if "full_name" in changes:
+            worker.name_key = search_key(worker.full_name)
+        worker.updated_at = now
+        worker.sync_state = "pending"
+        s.add(worker)
+        ops = s.exec(select(OutboxOp).where(OutboxOp.entity_id == worker_id)
+                     .order_by(OutboxOp.seq)).all()
+        registered = any(o.kind == "worker.register" and o.state in ("acked", "needs_review",
+                                                                     "pending", "in_flight")
+                         for o in ops)
+        if registered:
+            payload = {"id": worker_id, "updated_at": now, "updated_by": user_id}
+            for name in changes:
+                payload[name] = worker_payload(worker).get(name, getattr(worker, name))
+            kind = "worker.update"
+        else:
+            payload = worker_payload(worker)
+            kind = "worker.register"
+        new_op = enqueue(s, user_id=user_id, kind=kind, entity_id=worker_id,
+                         payload=payload, now=now)
+        resolved = [o for o in ops if o.state in ("rejected", "needs_review")
+                    and (op_id is None or o.op_id == op_id or kind == "worker.register")]
+        for o in resolved:
+            _mark_resolved(o, new_op.op_id)
+            s.add(o)
+        if kind == "worker.register":
+            _requeue_payments(s, worker_id, user_id, now)
+        audit(s, user_id=user_id, action="worker.correct", entity="worker",
+              entity_id=worker_id, now=now, old=old, new=payload)
+        return new_op.op_id
+
+
+def _mark_resolved(op, new_op_id: str) -> None:
+    result = json.loads(op.result) if op.result else {}
+    result["resolved_by"] = new_op_id
+    op.result = protocol.canonical_json(result)
+
+
+def _requeue_payments(s: Session, worker_id: str, user_id: str, now: str) -> None:
+    """Payments refused because the worker was unknown are sent again (new op ids)."""
+    from agent_app.services.base import enqueue
+    from agent_app.store.models import OutboxOp, Payment
+
+    payment_ids = [p for p in s.exec(select(Payment.id).where(Payment.worker_id == worker_id))]
+    if not payment_ids:
+        return
+    rejected = s.exec(
+        select(OutboxOp).where(OutboxOp.entity_id.in_(payment_ids),
+                               OutboxOp.state == "rejected").order_by(OutboxOp.seq)
+    ).all()
+    for op in rejected:
+        result = json.loads(op.result) if op.result else {}
+        if result.get("resolved_by") or result.get("code") not in ("unknown_worker", None):
+            continue
+        new_op = enqueue(s, user_id=user_id, kind=op.kind, entity_id=op.entity_id,
+                         payload=json.loads(op.payload), now=now)
+        _mark_resolved(op, new_op.op_id)
+        s.add(op)
+        payment = s.get(Payment, op.entity_id)
+        if payment is not None:
+            payment.sync_state = "pending"
+            s.add(payment)
+
+
+def dismiss(db, *, op_id: str, user_id: str, clock) -> None:
+    """A needs-review item the agent has read (the supervisor settles it on the server)."""
+    from agent_app.services.base import audit
+    from agent_app.store.models import OutboxOp
+
+    with db.write() as s:
+        op = s.get(OutboxOp, op_id)
+        if op is None or op.user_id != user_id:
+            raise ValueError("unknown operation")
+        _mark_resolved(op, "dismissed")
+        s.add(op)
+        audit(s, user_id=user_id, action="sync.dismiss", entity="outbox", entity_id=op_id,
+              now=clock.stamp())
+
+
+resubmit = resubmit_worker  # the name the design notes use
+
+
+def void_payment(core, actor, payment_id: str, reason: str):
+    """Money refused by the server is never deleted: it is voided (a new negative entry)
+    through the payments service, which queues a ``payment.void`` operation."""
+    return core.payments.void(actor, payment_id, reason)

@@ -1,0 +1,135 @@
+"""What the ``perisai-agent login`` / ``sync --once`` commands call. No Qt.
+
+Exit codes of ``sync_once``: 0 drained and pulled, 2 offline (or the server asked to retry
+later), 3 sign-in required, 4 rejected / needs-review operations present, 5 upgrade
+required, 1 any other problem. ``login``: 0 signed in, 2 offline, 3 wrong credentials,
+5 upgrade required, 1 other.
+
+Several users can share a counter laptop: every call works on one user's stream only.
+"""
+
+from __future__ import annotations
+
+import random
+import socket
+import sys
+from typing import Callable, Optional, TextIO
+
+from sqlmodel import select
+
+from sync.client import (
+    AuthExpired, Forbidden, InvalidCredentials, Offline, RetryLater, SyncClient, SyncError,
+    UpgradeRequired,
+)
+from sync.credentials import CredentialStoreUnavailable, Tokens, TokenStore
+from sync.engine import SyncEngine, attention_items
+
+EXIT_OK, EXIT_PROBLEM, EXIT_OFFLINE, EXIT_SIGNIN, EXIT_REJECTED, EXIT_UPGRADE = 0, 1, 2, 3, 4, 5
+
+_STATE_EXIT = {
+    "up_to_date": EXIT_OK,
+    "offline": EXIT_OFFLINE,
+    "retry_later": EXIT_OFFLINE,
+    "signin_required": EXIT_SIGNIN,
+    "upgrade_required": EXIT_UPGRADE,
+    "problem": EXIT_PROBLEM,
+}
+
+
+def _say(out: TextIO, id_text: str, en_text: str) -> None:
+    print(f"{id_text} / {en_text}", file=out)
+
+
+def login(core, base_url: str, username: str, password: str, *,
+          client: SyncClient | None = None, tokens: TokenStore | None = None,
+          out: TextIO | None = None) -> int:
+    """Online sign-in: tokens to the keyring, the local user created or refreshed so that
+    offline sign-in works afterwards."""
+    out = out or sys.stdout
+    tokens = tokens or TokenStore(base_url)
+    try:
+        tokens.check()
+    except CredentialStoreUnavailable as exc:
+        _say(out, exc.text("id"), exc.text("en"))
+        return EXIT_PROBLEM
+    own = client is None
+    client = client or SyncClient(base_url)
+    try:
+        pair = client.login(username, password, core.device_id, device_name=socket.gethostname())
+    except InvalidCredentials as exc:
+        _say(out, exc.text("id"), exc.text("en"))
+        return EXIT_SIGNIN
+    except Offline as exc:
+        _say(out, "Server tidak dapat dihubungi", f"Server unreachable ({exc.code})")
+        return EXIT_OFFLINE
+    except RetryLater as exc:
+        _say(out, exc.text("id"), exc.text("en"))
+        return EXIT_OFFLINE
+    except UpgradeRequired as exc:
+        _say(out, exc.text("id"), exc.text("en"))
+        return EXIT_UPGRADE
+    except (AuthExpired, Forbidden, SyncError) as exc:
+        _say(out, exc.text("id"), exc.text("en"))
+        return EXIT_PROBLEM
+    finally:
+        if own:
+            client.close()
+    user = core.users.upsert_from_server(pair.user.model_dump(), password)
+    tokens.set(user.username, Tokens(pair.access_token, pair.refresh_token, pair.user.id))
+    _say(out, f"Masuk sebagai {user.full_name} ({user.username})",
+         f"Signed in as {user.full_name} ({user.username})")
+    return EXIT_OK
+
+
+def make_engine(core, base_url: str, username: str, *, client: SyncClient | None = None,
+                tokens: TokenStore | None = None, rng: random.Random | None = None,
+                **engine_kw) -> SyncEngine:
+    from agent_app.store.models import User
+
+    with core.db.read() as s:
+        user = s.exec(select(User).where(User.username == username.strip().lower())).first()
+    if user is None:
+        raise LookupError(username)
+    return SyncEngine(
+        core.db, client or SyncClient(base_url), tokens or TokenStore(base_url),
+        user_id=user.id, username=user.username, device_id=core.device_id,
+        clock=core.clock, rng=rng or random.Random(), **engine_kw,
+    )
+
+
+def sync_once(core, base_url: str, username: str, *, client: SyncClient | None = None,
+              tokens: TokenStore | None = None, out: TextIO | None = None,
+              engine_factory: Optional[Callable[..., SyncEngine]] = None) -> int:
+    """One sync round for one user; prints a short summary; returns the exit code."""
+    out = out or sys.stdout
+    try:
+        engine = (engine_factory or make_engine)(core, base_url, username, client=client,
+                                                 tokens=tokens)
+    except LookupError:
+        _say(out, f"Pengguna {username} belum pernah masuk online di perangkat ini",
+             f"User {username} has never signed in online on this device")
+        return EXIT_SIGNIN
+    try:
+        engine.startup_recovery()
+        report = engine.sync_round()
+    finally:
+        if client is None:
+            engine.client.close()
+    _say(out,
+         f"Terkirim {report.pushed}, diterima {report.acked} (duplikat {report.duplicates}), "
+         f"ditolak {report.rejected}, perlu diperiksa {report.needs_review}, "
+         f"diunduh {report.pulled}, antrean {report.pending}",
+         f"pushed {report.pushed}, acked {report.acked} (duplicates {report.duplicates}), "
+         f"rejected {report.rejected}, needs review {report.needs_review}, "
+         f"pulled {report.pulled}, queued {report.pending}")
+    if report.message:
+        _say(out, report.message.get("id", ""), report.message.get("en", ""))
+    if report.state != "up_to_date":
+        _say(out, f"Status: {report.state}", f"State: {report.state}")
+        return _STATE_EXIT.get(report.state, EXIT_PROBLEM)
+    attention = attention_items(core.db, engine.user_id)
+    if attention:
+        _say(out, f"{len(attention)} data perlu perhatian (lihat halaman Perlu perhatian)",
+             f"{len(attention)} records need attention (see the Needs attention page)")
+        return EXIT_REJECTED
+    return EXIT_OK

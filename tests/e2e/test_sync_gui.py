@@ -1,0 +1,161 @@
+"""The GUI side of sync against the real server: the controller on its network thread
+drives the status bar; the "Perlu perhatian" page lists refusals with the server's reason
+and lets the agent correct (a new operation) or void."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlparse
+
+import pytest
+from sqlmodel import select
+
+from agent_app.store.models import OutboxOp, Payment
+from sync.faultproxy import FaultProxy
+from sync.protocol import canonical_json, payload_hash
+
+from .conftest import pay, register
+
+pytestmark = pytest.mark.usefixtures("qapp")
+
+
+def _session(dev):
+    from agent_app.ui.session import UiSession
+
+    return UiSession(dev.user, "id")
+
+
+def _controller(dev, url, **kw):
+    from agent_app.ui.sync_controller import SyncController
+    from sync.client import SyncClient
+
+    return SyncController(dev.core, _session(dev), url,
+                          engine_factory=lambda: dev.engine(client=SyncClient(
+                              url, connect_timeout=1, read_timeout=2, deadline=5)), **kw)
+
+
+def test_controller_syncs_on_start_and_reports_to_the_status_bar(qtbot, central, device):
+    dev = device("gui1")
+    register(dev)
+    controller = _controller(dev, central.base_url)
+    seen = []
+    controller.status_changed.connect(lambda state, detail: seen.append((state, detail)))
+    pending = []
+    controller.pending_changed.connect(pending.append)
+    try:
+        controller.start()
+        qtbot.waitUntil(lambda: controller.state == "up_to_date", timeout=20000)
+        assert seen[0][0] == "syncing" and seen[-1][0] == "up_to_date"
+        assert pending[-1] == 0 and controller.last_success
+    finally:
+        controller.shutdown()
+
+
+def test_offline_then_probe_brings_it_back(qtbot, central, device):
+    u = urlparse(central.base_url)
+    with FaultProxy(u.hostname, u.port, seed=3) as proxy:
+        dev = device("gui2", base_url=proxy.url)
+        register(dev)
+        proxy.inject("reset_before", path="/v1/push")
+        controller = _controller(dev, proxy.url, probe_ms=50)
+        states = []
+        controller.state_changed.connect(states.append)
+        try:
+            controller.start()
+            qtbot.waitUntil(lambda: controller.state == "up_to_date", timeout=20000)
+            assert "offline" in states
+        finally:
+            controller.shutdown()
+
+
+def test_attention_page_lists_reason_and_fixes_with_a_new_operation(qtbot, central, device):
+    from agent_app.ui.attention import AttentionPage
+    from agent_app.ui.tasks import TaskRunner
+
+    dev = device("gui3")
+    bad = register(dev)
+    with dev.db.write() as s:
+        op = s.exec(select(OutboxOp).where(OutboxOp.entity_id == bad.id)).one()
+        payload = json.loads(op.payload)
+        payload["kelurahan_code"] = "73719999999"
+        op.payload, op.payload_hash = canonical_json(payload), payload_hash(payload)
+        s.add(op)
+    p = pay(dev, bad.id, 1)
+    assert dev.engine().sync_round().rejected == 2
+    page = AttentionPage(dev.core, TaskRunner(synchronous=True), _session(dev))
+    qtbot.addWidget(page)
+    page.refresh()
+    assert page.model.rowCount() == 2
+    reason = page.model.item(0, 3).text()
+    assert "Kelurahan" in reason  # the server's reason, in Bahasa Indonesia
+    page.select_row(0)
+    assert page.fix_button.isEnabled() and not page.void_button.isEnabled()
+
+    class FakeDialog:  # what CorrectionDialog offers the page: finished, open(), changes()
+        def __init__(self, worker, reason, parent):
+            self.worker = worker
+            self.callbacks = []
+            self.finished = self
+
+        def connect(self, callback):
+            self.callbacks.append(callback)
+
+        def open(self):
+            from PySide6.QtWidgets import QDialog
+            for callback in self.callbacks:
+                callback(int(QDialog.DialogCode.Accepted.value))
+
+        def changes(self):
+            return {"address": "Jl. Nuri 2"}
+
+    # The real dialog, cancelled: nothing is queued.
+    page.fix_selected()
+    real = page._dialog
+    assert real.full_name.text() == bad.full_name and real.isVisible()
+    real.address.setText("Jl. Batal")
+    real.reject()
+    with dev.db.read() as s:
+        assert not s.exec(select(OutboxOp).where(OutboxOp.state == "pending")).all()
+    page.select_row(0)
+    page.fix_selected(dialog_factory=FakeDialog)
+    assert page.model.rowCount() == 0  # the payment was re-queued with the registration
+    with dev.db.read() as s:
+        kinds = [o.kind for o in s.exec(select(OutboxOp).where(OutboxOp.state == "pending")
+                                        .order_by(OutboxOp.seq))]
+        assert kinds == ["worker.register", "payment.collect"]
+        assert json.loads(s.exec(select(OutboxOp).where(OutboxOp.state == "rejected")
+                                 .order_by(OutboxOp.seq)).first().payload)["kelurahan_code"] \
+            == "73719999999"  # the queued payload was never rewritten
+    assert dev.engine().sync_round().state == "up_to_date"
+    with dev.db.read() as s:
+        assert s.get(Payment, p.id).sync_state == "synced"
+
+
+def test_attention_page_voids_a_refused_payment(qtbot, central, device):
+    from agent_app.ui.attention import AttentionPage
+    from agent_app.ui.tasks import TaskRunner
+
+    dev = device("gui4")
+    w = register(dev)
+    p = pay(dev, w.id, 1)
+    with dev.db.write() as s:
+        op = s.exec(select(OutboxOp).where(OutboxOp.entity_id == p.id)).one()
+        payload = json.loads(op.payload)
+        payload["amount"] = payload["amount"] + 1000  # the server's arithmetic disagrees
+        op.payload, op.payload_hash = canonical_json(payload), payload_hash(payload)
+        s.add(op)
+    assert dev.engine().sync_round().rejected == 1
+    page = AttentionPage(dev.core, TaskRunner(synchronous=True), _session(dev))
+    qtbot.addWidget(page)
+    page.refresh()
+    assert page.model.rowCount() == 1
+    page.select_row(0)
+    assert page.void_button.isEnabled()
+    page.void_selected(reason="salah hitung nominal")
+    assert page.model.rowCount() == 0
+    with dev.db.read() as s:
+        assert s.exec(select(Payment).where(Payment.voids_payment_id == p.id)).one()
+    # The void reaches the server, which never took the payment: nothing left to do.
+    assert dev.engine().sync_round().state == "up_to_date"
+    page.refresh()
+    assert page.model.rowCount() == 0
