@@ -105,12 +105,12 @@ class DemoGenerator:
             paid: list[str] = []
         else:
             last = coverage.add_months(current, rng.choice((0, 0, 0, 1, -1, -2, -5)))
-            count = rng.randint(1, 8)
+            count = rng.randint(1, 9)  # with 10 % never paid: about 4 payments a worker
             paid = coverage.month_range(coverage.add_months(last, -(count - 1)), count)
         return DemoWorker(form, paid)
 
 
-def bulk_load(core, *, workers: int, payments_per_worker: float = 4.0, seed: int = 2026,
+def bulk_load(core, *, workers: int, seed: int = 2026,
               batch: int = 5000, user_id: str | None = None) -> int:
     """Insert generated workers and payments directly, as already-synced records.
 
@@ -143,12 +143,13 @@ def bulk_load(core, *, workers: int, payments_per_worker: float = 4.0, seed: int
             w.registration_month = demo.paid_months[0] if demo.paid_months else coverage.month_of(today)
             w.paid_through = demo.paid_months[-1] if demo.paid_months else None
             worker_rows.append(w.model_dump())
-            # Spread the history over several payments (about payments_per_worker each).
+            # Most BPU workers pay month by month; some pay a quarter ahead.
             months = demo.paid_months
-            chunks = max(1, min(len(months), round(gen.rng.uniform(0.5, 1.5) * payments_per_worker)))
-            step = max(1, -(-len(months) // chunks)) if months else 1
-            for start in range(0, len(months), step):
+            start = 0
+            while start < len(months):
+                step = 3 if gen.rng.random() < 0.05 else 1
                 part = months[start:start + step]
+                start += step
                 quote = tariffs.quote(core.ref, income=w.declared_income, months=part,
                                       sector=w.policy_sector, programmes=json.loads(w.programmes))
                 receipt_seq += 1

@@ -90,6 +90,16 @@ class WorkerRow:
     kpj: str | None
 
 
+@dataclass(frozen=True)
+class FirstPage:
+    total: int  # rows the list can show (SEARCH_COUNT_CAP when capped)
+    capped: bool  # more matched than SEARCH_COUNT_CAP
+    rows: list[WorkerRow]
+
+
+SEARCH_COUNT_CAP = 10_000
+
+
 @dataclass
 class WorkerDetail:
     worker: Worker
@@ -288,19 +298,36 @@ class WorkerService:
 
     def search(self, query: WorkerQuery, offset: int = 0, limit: int = 100) -> list[WorkerRow]:
         with self.db.read() as s:
-            text_filter, order = self._text_terms(s, query)
-            stmt = (
-                self._filtered(select(*ROW_COLUMNS), query, text_filter)
-                .order_by(*order)
-                .offset(offset)
-                .limit(limit)
-            )
-            return [WorkerRow(*row) for row in s.exec(stmt)]
+            return self._page(s, query, self._text_terms(s, query), offset, limit)
 
-    def count(self, query: WorkerQuery) -> int:
+    def count(self, query: WorkerQuery, cap: int | None = None) -> int:
+        """How many workers match; with ``cap``, counting stops at cap + 1."""
         with self.db.read() as s:
-            text_filter, _ = self._text_terms(s, query)
-            return s.exec(self._filtered(select(func.count()).select_from(Worker), query, text_filter)).one()
+            return self._count(s, query, self._text_terms(s, query), cap)
+
+    def first_page(self, query: WorkerQuery, limit: int = 200) -> FirstPage:
+        """What the list shows after a keystroke, in one snapshot: the first rows and the
+        count. A typed search counts to SEARCH_COUNT_CAP at most: past it the person
+        narrows the search rather than scrolls, and counting every match of "a" in
+        150,000 names would be the slowest part of a keystroke."""
+        cap = SEARCH_COUNT_CAP if query.text.strip() else None
+        with self.db.read() as s:
+            terms = self._text_terms(s, query)
+            rows = self._page(s, query, terms, 0, limit)
+            total = len(rows) if len(rows) < limit else self._count(s, query, terms, cap)
+        capped = cap is not None and total > cap
+        return FirstPage(min(total, cap) if capped else total, capped, rows)
+
+    def _page(self, s: Session, query: WorkerQuery, terms, offset: int, limit: int) -> list[WorkerRow]:
+        text_filter, order = terms
+        stmt = self._filtered(select(*ROW_COLUMNS), query, text_filter).order_by(*order)
+        return [WorkerRow(*row) for row in s.exec(stmt.offset(offset).limit(limit))]
+
+    def _count(self, s: Session, query: WorkerQuery, terms, cap: int | None) -> int:
+        if cap is None:
+            return s.exec(self._filtered(select(func.count()).select_from(Worker), query, terms[0])).one()
+        matches = self._filtered(select(Worker.id), query, terms[0]).limit(cap + 1).subquery()
+        return s.exec(select(func.count()).select_from(matches)).one()
 
     def detail(self, worker_id: str) -> WorkerDetail | None:
         with self.db.read() as s:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from agent_app.domain.coverage import coverage_status, unpaid_months
 from agent_app.domain.messages import render
-from agent_app.services.workers import WorkerQuery, WorkerRow
+from agent_app.services.workers import FirstPage, WorkerQuery, WorkerRow
 
 BLOCK = 200
 MAX_CACHED_BLOCKS = 30  # ~6,000 rows kept; older blocks are dropped (LRU)
@@ -82,6 +82,7 @@ class WorkerListModel(QAbstractTableModel):
         self.generation = 0
         self.total = 0
         self.counted = False
+        self.capped = False  # a typed search matched more than the list counts
         self.loading = False  # a query's count is on its way
         self.blocks: OrderedDict[int, list[WorkerRow]] = OrderedDict()
         self.in_flight: set[int] = set()
@@ -94,32 +95,35 @@ class WorkerListModel(QAbstractTableModel):
     # --- queries -------------------------------------------------------------------------
 
     def set_query(self, query: WorkerQuery) -> None:
-        """Show the rows of ``query``: count first, blocks as they are painted."""
+        """Show the rows of ``query``: the count and the first block in one database call
+        (a keystroke's whole answer), the other blocks as they are painted."""
         self.generation += 1
         generation = self.generation
         self.query = replace(query, today=query.today or self.core.clock.today())
         self.count_requests += 1
         self.loading = True
         self.runner.submit(
-            self.core.workers.count, self.query,
-            on_done=lambda n: self._counted(generation, n),
-            on_error=lambda exc: self._counted(generation, 0),
+            self.core.workers.first_page, self.query, BLOCK,
+            on_done=lambda page: self._counted(generation, page),
+            on_error=lambda exc: self._counted(generation, FirstPage(0, False, [])),
         )
 
     def refresh(self) -> None:
         self.set_query(self.query)
 
-    def _counted(self, generation: int, total: int) -> None:
+    def _counted(self, generation: int, page: FirstPage) -> None:
         if generation != self.generation:
             return  # an older query: its answer is stale
         self.loading = False
         self.beginResetModel()
-        self.total = total
+        self.total = page.total
+        self.capped = page.capped
         self.counted = True
         self.blocks.clear()
+        self.blocks[0] = page.rows
         self.in_flight.clear()
         self.endResetModel()
-        self.count_changed.emit(total)
+        self.count_changed.emit(page.total)
 
     def _request_block(self, block: int) -> None:
         if block in self.in_flight:
@@ -415,9 +419,12 @@ class WorkerListPage(QWidget):
         if not self.model.counted:
             self.count_label.setText("")
             return
-        self.count_label.setText(
-            self.tr("%1 workers").replace("%1", group_number(self.model.total, self.session.lang))
-        )
+        number = group_number(self.model.total, self.session.lang)
+        if self.model.capped:
+            self.count_label.setText(
+                self.tr("More than %1 workers: type more to narrow the search").replace("%1", number))
+        else:
+            self.count_label.setText(self.tr("%1 workers").replace("%1", number))
 
     # --- keyboard and opening ------------------------------------------------------------
 

@@ -386,6 +386,10 @@
             <translation>%1 pekerja</translation>
         </message>
         <message>
+            <source>More than %1 workers: type more to narrow the search</source>
+            <translation>Lebih dari %1 pekerja: ketik lebih banyak untuk mempersempit pencarian</translation>
+        </message>
+        <message>
             <source>Active</source>
             <translation>Aktif</translation>
         </message>

@@ -162,16 +162,31 @@ def test_thousands_of_workers_load_one_block_at_a_time(qtbot, core, runner, sess
     page.apply_query()
     qtbot.waitUntil(lambda: page.count_label.text() == "3.000 pekerja")
     qtbot.waitUntil(lambda: PLACEHOLDER not in page.model.data(page.model.index(0, 0)))
-    assert calls == [(0, BLOCK)]  # only what is on screen
+    assert calls == []  # the first block came with the count, in the same call
 
     target = page.model.index(2_900, 0)
     page.table.scrollTo(target)
     qtbot.waitUntil(lambda: page.model.data(target) != PLACEHOLDER)
     assert page.model.data(target).startswith("Pekerja Nomor")
-    assert len(calls) <= 3, calls  # the jump cost the block(s) on screen, not 14 blocks
+    assert len(calls) <= 2, calls  # the jump cost the block(s) on screen, not 14 blocks
     assert all(limit == BLOCK for _offset, limit in calls)
     assert (2_900 // BLOCK * BLOCK, BLOCK) in calls
     assert len(page.model.blocks) <= 3
+
+
+def test_a_search_matching_too_many_asks_to_type_more(qtbot, core, runner, session, agent_user,
+                                                       monkeypatch):
+    import agent_app.services.workers as workers_module
+
+    add_workers(core, agent_user, 30)
+    monkeypatch.setattr(workers_module, "SEARCH_COUNT_CAP", 10)
+    page = WorkerListPage(core, runner, session)
+    qtbot.addWidget(page)
+    show_active(qtbot, page)
+    qtbot.keyClicks(page.search, "pekerja")
+    qtbot.waitUntil(lambda: "ketik" in page.count_label.text(), timeout=5000)
+    assert page.count_label.text() == "Lebih dari 10 pekerja: ketik lebih banyak untuk mempersempit pencarian"
+    assert page.model.rowCount() == 10
 
 
 def test_a_supervisor_sees_full_niks_in_the_list(qtbot, core, runner, supervisor_user, people):
