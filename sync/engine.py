@@ -40,6 +40,8 @@ from pydantic import ValidationError
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
+from agent_app.services.base import get_meta, set_meta
+from agent_app.services.privacy import ship_audit_log
 from sync import protocol
 from sync.client import (
     AuthExpired, BatchRejected, CursorExpired, DeviceRevoked, Forbidden, NotAcknowledged,
@@ -130,21 +132,6 @@ class _Stop(Exception):
 
 def cursor_key(user_id: str) -> str:
     return f"pull_cursor:{user_id}"
-
-
-def _get_meta(s: Session, key: str, default: str | None = None) -> str | None:
-    from agent_app.store.models import Meta
-
-    row = s.get(Meta, key)
-    return row.value if row is not None else default
-
-
-def _set_meta(s: Session, key: str, value: str) -> None:
-    from agent_app.store.models import Meta
-
-    row = s.get(Meta, key) or Meta(key=key, value=value)
-    row.value = value
-    s.add(row)
 
 
 class SyncEngine:
@@ -249,6 +236,8 @@ class SyncEngine:
             self.startup_recovery()
         try:
             self._tokens()
+            # The processing log (views, changes, exports, syncs) goes to the centre too.
+            ship_audit_log(self.db, self.clock, self.user_id)
             self._push_all(report, progress)
             self._pull_all(report)
             self._reference(report)
@@ -588,7 +577,7 @@ class SyncEngine:
         resets = 0
         while True:
             with self.db.read() as s:
-                cursor = int(_get_meta(s, cursor_key(self.user_id), "0") or 0)
+                cursor = int(get_meta(s, cursor_key(self.user_id), "0") or 0)
             try:
                 page = self._authorised(
                     lambda token: self.client.pull(cursor, self.pull_limit, token))
@@ -597,7 +586,7 @@ class SyncEngine:
                     raise _Stop("problem", CursorExpired("cursor expired twice")) from None
                 resets += 1
                 with self.db.write() as s:
-                    _set_meta(s, cursor_key(self.user_id), "0")
+                    set_meta(s, cursor_key(self.user_id), "0")
                 continue
             except _Stop:
                 raise
@@ -616,7 +605,7 @@ class SyncEngine:
                 self._checkpoint("pull_page")
                 if page.cursor < cursor and not page.changes:
                     pass
-                _set_meta(s, cursor_key(self.user_id), str(page.cursor))
+                set_meta(s, cursor_key(self.user_id), str(page.cursor))
             if not page.has_more or page.cursor == cursor:
                 return
 
@@ -658,7 +647,7 @@ class SyncEngine:
                 s.add(payment)
                 applied += 1
             elif change.entity == "reference":
-                _set_meta(s, "reference_stale", "1")
+                set_meta(s, "reference_stale", "1")
         return applied
 
     @staticmethod
@@ -720,9 +709,9 @@ class SyncEngine:
 
     def _reference(self, report: RoundReport) -> None:
         with self.db.read() as s:
-            have = _get_meta(s, "reference_version")
-            stale = _get_meta(s, "reference_stale") == "1"
-            checked = _get_meta(s, "reference_checked_at")
+            have = get_meta(s, "reference_version")
+            stale = get_meta(s, "reference_stale") == "1"
+            checked = get_meta(s, "reference_checked_at")
         if have and not stale and checked and not self._older_than(checked, REFERENCE_MAX_AGE):
             return
         try:
@@ -743,12 +732,12 @@ class SyncEngine:
                 tmp.write_text(text, encoding="utf-8")
                 os.replace(tmp, path)
         with self.db.write() as s:
-            _set_meta(s, "reference_version", bundle.version)
-            _set_meta(s, "reference_dir", str(self.data_dir / "reference" / _safe(bundle.version)))
-            _set_meta(s, "reference_stale", "0")
-            _set_meta(s, "reference_checked_at", self.clock.stamp())
-            _set_meta(s, "latest_app_version", bundle.latest_app_version or "")
-            _set_meta(s, "download_url", bundle.download_url or "")
+            set_meta(s, "reference_version", bundle.version)
+            set_meta(s, "reference_dir", str(self.data_dir / "reference" / _safe(bundle.version)))
+            set_meta(s, "reference_stale", "0")
+            set_meta(s, "reference_checked_at", self.clock.stamp())
+            set_meta(s, "latest_app_version", bundle.latest_app_version or "")
+            set_meta(s, "download_url", bundle.download_url or "")
 
     def _older_than(self, stamp: str, seconds: float) -> bool:
         from datetime import datetime
@@ -762,12 +751,12 @@ class SyncEngine:
     def last_success(self) -> str | None:
         """When this user's last complete round ended (device clock, information only)."""
         with self.db.read() as s:
-            return _get_meta(s, f"last_sync:{self.user_id}")
+            return get_meta(s, f"last_sync:{self.user_id}")
 
     def _meta_out(self, report: RoundReport) -> None:
         with self.db.read() as s:
-            report.latest_app_version = _get_meta(s, "latest_app_version") or None
-            report.download_url = _get_meta(s, "download_url") or None
+            report.latest_app_version = get_meta(s, "latest_app_version") or None
+            report.download_url = get_meta(s, "download_url") or None
 
     def _audit(self, report: RoundReport) -> None:
         from agent_app.services.base import audit
@@ -775,7 +764,7 @@ class SyncEngine:
         now = self.clock.stamp()
         with self.db.write() as s:
             if report.state == "up_to_date":
-                _set_meta(s, f"last_sync:{self.user_id}", now)
+                set_meta(s, f"last_sync:{self.user_id}", now)
             audit(s, user_id=self.user_id, action="sync", entity="outbox", entity_id=None,
                   now=now, new=report.summary())
 

@@ -17,10 +17,10 @@ row per participant (``deletion_request:<worker id>``) that the UI reads.
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from agent_app.domain.messages import register
@@ -370,6 +370,25 @@ def queue_audit_batch(core, user: User, *, batch_size: int = AUDIT_BATCH_SIZE) -
     """
     return queue_audit_entries(core.db, core.clock, user.id, device_id=core.device_id,
                                batch_size=batch_size)
+
+
+AUDIT_SHIP_AFTER = timedelta(hours=1)
+
+
+def ship_audit_log(db, clock, user_id: str) -> int:
+    """Queue the processing log for the centre when it is worth a request: a full batch,
+    or an entry older than AUDIT_SHIP_AFTER. A 2G link should not carry one small batch
+    per sync round (every round itself adds a "sync" entry)."""
+    unsynced = (AuditEntry.synced == False,  # noqa: E712
+                or_(AuditEntry.user_id == user_id, col(AuditEntry.user_id).is_(None)))
+    with db.read() as s:
+        oldest, count = s.exec(select(func.min(AuditEntry.at), func.count()).where(*unsynced)).one()
+    if not count:
+        return 0
+    age = clock.now() - datetime.fromisoformat(oldest)
+    if count < AUDIT_BATCH_SIZE and age < AUDIT_SHIP_AFTER:
+        return 0
+    return queue_audit_entries(db, clock, user_id)
 
 
 def queue_audit_entries(db, clock, user_id: str, *, device_id: str | None = None,

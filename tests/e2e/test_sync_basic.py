@@ -36,6 +36,21 @@ def test_round_pushes_then_pulls_and_is_audited(central, device):
     assert again.state == "up_to_date" and again.pushed == 0
 
 
+def test_the_processing_log_reaches_the_centre_in_batches(central, device):
+    dev = device("audit")
+    register(dev)
+    assert dev.engine().sync_round().acked == 1  # a fresh log waits for more entries
+    dev.clock.advance(hours=2)
+    report = dev.engine().sync_round()
+    assert report.state == "up_to_date" and report.acked == 1
+    [(kind, data)] = central.query("SELECT kind, data FROM documents")
+    actions = {entry["action"] for entry in json.loads(data)["entries"]}
+    assert kind == "audit.batch" and {"worker.register", "sync"} <= actions
+    with dev.db.read() as s:
+        assert s.exec(select(AuditEntry).where(AuditEntry.synced == False)).first() is not None  # noqa: E712
+    assert dev.engine().sync_round().pushed == 0  # this round's own entry waits again
+
+
 def test_same_nik_on_two_devices_in_both_orders_gives_one_participant(central, device):
     for order in ((0, 1), (1, 0)):
         a, b = device(f"x{order[0]}", "agen2"), device(f"y{order[0]}", "agen3")
