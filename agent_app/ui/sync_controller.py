@@ -26,6 +26,8 @@ from typing import Callable, Optional
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from agent_app.services.retention import purge_expired
+
 log = logging.getLogger(__name__)
 
 # Engine state -> StatusBar state (agent_app.ui.status.SYNC_STATES).
@@ -162,6 +164,10 @@ class SyncController(QObject):
                 elif kind == "round":
                     engine = self._engine_or_none()
                     report = engine.sync_round(progress=self._progress_raw.emit)
+                    if report.state == "up_to_date":
+                        # Only now is it known what the server holds: apply the retention
+                        # rules (never touching anything unsynced).
+                        purge_expired(self.core, self.session.user)
                     self._report_ready.emit(report)
                 elif kind == "probe":
                     engine = self._engine_or_none()

@@ -159,3 +159,31 @@ def test_attention_page_voids_a_refused_payment(qtbot, central, device):
     assert dev.engine().sync_round().state == "up_to_date"
     page.refresh()
     assert page.model.rowCount() == 0
+
+
+def test_after_an_up_to_date_round_old_records_from_other_areas_are_purged(qtbot, central, device):
+    """Retention runs once the server is known to hold everything (never before)."""
+    from datetime import timedelta
+
+    from agent_app.store.models import Worker
+
+    dev = device("gui-retention")
+    old = (dev.clock.now() - timedelta(days=40)).isoformat(timespec="seconds")
+    away = Worker(
+        id="pulled-away-1", nik="7371024107900001", full_name="Daeng Jauh", name_key="daengjauh",
+        birth_date="1990-07-01", sex="F", address="Jl. Jauh", kecamatan_code="7371020",
+        kelurahan_code="73710201001", occupations=json.dumps(["Pedagang pasar"]),
+        policy_sector="other", declared_income=1_000_000,
+        programmes=json.dumps({"jkk": "self", "jkm": "self"}), consent_version="1",
+        consent_at=old, consent_user_id="server", registered_at=old, registered_by="server",
+        registration_month="2026-10", updated_at=old, origin="pulled", sync_state="synced")
+    with dev.db.write() as s:
+        s.add(away)
+    controller = _controller(dev, central.base_url)
+    try:
+        controller.start()
+        qtbot.waitUntil(lambda: controller.state == "up_to_date", timeout=20000)
+    finally:
+        controller.shutdown()
+    with dev.db.read() as s:
+        assert s.get(Worker, "pulled-away-1") is None
