@@ -391,6 +391,10 @@ class MainWindow(QMainWindow):
             controller.attention_changed.connect(self.set_attention_count)
         if hasattr(controller, "pending_changed"):
             controller.pending_changed.connect(self.status.set_pending)
+        if hasattr(controller, "last_sync_changed"):
+            controller.last_sync_changed.connect(self.status.set_last_sync)
+            controller.progress.connect(self.status.set_progress)
+            controller.update_available.connect(self.status.set_update)
         self.act_sync.setEnabled(not self.lock.locked)
 
     def sync_now(self) -> None:

@@ -1,12 +1,19 @@
-"""Status bar: who is signed in, how many changes wait for the server, sync state.
+"""Status bar: who is signed in, how many changes wait for the server, the sync state
+(with progress, the last successful sync and what is wrong), the app's version and a
+notice when the server announces a newer one.
 
-The sync engine drives ``set_sync_state(state, detail)`` with one of ``SYNC_STATES``.
+The sync controller drives ``set_sync_state(state, detail)`` with one of ``SYNC_STATES``,
+``set_progress``, ``set_last_sync`` and ``set_update``.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QLabel, QStatusBar
+
+from agent_app.version import __version__, windows_file_version
 
 SYNC_STATES = ("never", "offline", "syncing", "up_to_date", "problem")
 
@@ -20,11 +27,20 @@ class StatusBar(QStatusBar):
         self.pending: int | None = None
         self.sync_state = "never"
         self.sync_detail = ""
+        self.progress: tuple[int, int] | None = None
+        self.last_sync: str | None = None
+        self.update: tuple[str, str] | None = None  # newer version announced, its link
         self._task = None
         self.user_label = QLabel()
         self.pending_label = QLabel()
         self.sync_label = QLabel()
-        for label in (self.user_label, self.pending_label, self.sync_label):
+        self.last_sync_label = QLabel()
+        self.update_label = QLabel()
+        self.update_label.setOpenExternalLinks(True)
+        self.update_label.hide()
+        self.version_label = QLabel(f"v{__version__}")
+        for label in (self.user_label, self.pending_label, self.sync_label, self.last_sync_label,
+                      self.update_label, self.version_label):
             label.setContentsMargins(8, 0, 8, 0)
             self.addPermanentWidget(label)
         self.retranslateUi()
@@ -47,6 +63,16 @@ class StatusBar(QStatusBar):
             )
         self.sync_label.setText(self._sync_text())
         self.sync_label.setToolTip(self.sync_detail)
+        if self.last_sync:
+            when = datetime.fromisoformat(self.last_sync).astimezone()
+            self.last_sync_label.setText(
+                self.tr("Last sync: %1").replace("%1", when.strftime("%d/%m %H:%M")))
+        else:
+            self.last_sync_label.setText("")
+        if self.update:
+            version, url = self.update
+            self.update_label.setText('<a href="{0}">{1}</a>'.format(
+                url, self.tr("Version %1 is available").replace("%1", version)))
 
     def _sync_text(self) -> str:
         texts = {
@@ -56,13 +82,38 @@ class StatusBar(QStatusBar):
             "up_to_date": self.tr("Up to date"),
             "problem": self.tr("Sync problem"),
         }
-        return texts.get(self.sync_state, self.sync_state)
+        text = texts.get(self.sync_state, self.sync_state)
+        if self.sync_state == "syncing" and self.progress and self.progress[1]:
+            text += f" {self.progress[0]}/{self.progress[1]}"
+        elif self.sync_state == "problem" and self.sync_detail:
+            # The person must see what to do (sign in again, update...), not just "problem".
+            detail = self.sync_detail if len(self.sync_detail) <= 70 else self.sync_detail[:69] + "…"
+            text += f": {detail}"
+        return text
 
     def set_sync_state(self, state: str, detail: str = "") -> None:
         self.sync_state = state
         self.sync_detail = detail
+        if state != "syncing":
+            self.progress = None
         self.sync_label.setText(self._sync_text())
         self.sync_label.setToolTip(detail)
+
+    def set_progress(self, done: int, total: int) -> None:
+        self.progress = (done, total)
+        self.sync_label.setText(self._sync_text())
+
+    def set_last_sync(self, stamp: str) -> None:
+        self.last_sync = stamp
+        self.retranslateUi()
+
+    def set_update(self, version: str, url: str) -> None:
+        """Show the server's announcement only when it names a newer version than this one."""
+        if windows_file_version(version) <= windows_file_version(__version__):
+            return
+        self.update = (version, url)
+        self.update_label.show()
+        self.retranslateUi()
 
     def refresh_pending(self) -> None:
         if self._task is not None:

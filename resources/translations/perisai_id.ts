@@ -291,6 +291,14 @@
             <source>Sync problem</source>
             <translation>Masalah sinkron</translation>
         </message>
+        <message>
+            <source>Last sync: %1</source>
+            <translation>Sinkron terakhir: %1</translation>
+        </message>
+        <message>
+            <source>Version %1 is available</source>
+            <translation>Versi %1 tersedia</translation>
+        </message>
     </context>
     <context>
         <name>WorkerListModel</name>

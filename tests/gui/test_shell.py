@@ -327,7 +327,7 @@ def test_sync_controller_drives_the_status_bar_and_attention_badge(qtbot, main_w
     stub.status_changed.emit("syncing", "Mengirim…")
     assert main_window.status.sync_label.text() == "Sedang sinkron…"
     stub.status_changed.emit("problem", "Server menolak 2 data")
-    assert main_window.status.sync_label.text() == "Masalah sinkron"
+    assert main_window.status.sync_label.text() == "Masalah sinkron: Server menolak 2 data"
     assert main_window.status.sync_label.toolTip() == "Server menolak 2 data"
     stub.attention_changed.emit(2)
     assert main_window.nav.item(NAV_ATTENTION()).text() == "Perlu Perhatian (2)"

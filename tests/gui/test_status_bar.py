@@ -1,0 +1,39 @@
+"""The status bar tells the truth about sync: progress, the last success, what is wrong,
+the app's version, and a newer version when the server announces one."""
+
+from __future__ import annotations
+
+from agent_app.ui.status import StatusBar
+from agent_app.version import __version__
+
+
+def bar(qtbot, core, runner, session) -> StatusBar:
+    widget = StatusBar(core, runner, session)
+    qtbot.addWidget(widget)
+    return widget
+
+
+def test_progress_last_sync_and_problem_in_indonesian(qtbot, core, runner, session):
+    status = bar(qtbot, core, runner, session)
+    assert status.version_label.text() == f"v{__version__}"
+    status.set_sync_state("syncing")
+    status.set_progress(40, 120)
+    assert status.sync_label.text() == "Sedang sinkron… 40/120"
+    status.set_sync_state("up_to_date", "Terkirim 120, diterima 3.")
+    status.set_last_sync("2026-11-24T02:05:00+00:00")
+    assert status.sync_label.text() == "Sudah sinkron"
+    assert status.last_sync_label.text().startswith("Sinkron terakhir: 24/11")
+    status.set_sync_state("problem", "Masuk lagi saat online untuk melanjutkan sinkronisasi.")
+    assert status.sync_label.text() == (
+        "Masalah sinkron: Masuk lagi saat online untuk melanjutkan sinkronisasi.")
+
+
+def test_update_notice_only_for_a_newer_version(qtbot, core, runner, session):
+    status = bar(qtbot, core, runner, session)
+    status.show()
+    status.set_update(__version__, "https://example.invalid/old")
+    assert status.update_label.isHidden()
+    status.set_update("99.0.0", "https://example.invalid/perisai-99.exe")
+    assert not status.update_label.isHidden()
+    assert "Versi 99.0.0 tersedia" in status.update_label.text()
+    assert "https://example.invalid/perisai-99.exe" in status.update_label.text()
