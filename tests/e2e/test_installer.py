@@ -128,7 +128,10 @@ def test_bundle_carries_what_the_app_needs_and_not_more(bundle: Path) -> None:
     assert (internal / "resources" / "icons" / "perisai.png").is_file()
     assert (internal / "resources" / "reference" / "tariffs.json").is_file()
     assert not any(n.endswith(".ts") for n in names if n.startswith("resources/"))
-    assert any(re.fullmatch(r"perisai_agent-[^/]+\.dist-info/METADATA", n) for n in names)
+    # The package's metadata (the frozen app reads its version from it): a dist-info, or an
+    # egg-info that an editable install leaves in the source tree (what CI builds from).
+    assert any(re.fullmatch(r"perisai_agent(-[^/]+\.dist-info/METADATA|\.egg-info/PKG-INFO)", n)
+               for n in names)
     unwanted = ("QtQml", "QtQuick", "QtWebEngine", "Qt3D", "QtMultimedia", "QtPdf", "QtNetwork",
                 "fastapi", "uvicorn", "pytest", "tkinter")
     offenders = sorted(n for n in names if any(u in n for u in unwanted))
