@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import random
 import time
 import uuid
@@ -40,14 +39,24 @@ from pydantic import ValidationError
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
+from agent_app.files import atomic_write_text
 from agent_app.services.base import get_meta, set_meta
 from agent_app.services.privacy import ship_audit_log
 from sync import protocol
 from sync.client import (
-    AuthExpired, BatchRejected, CursorExpired, DeviceRevoked, Forbidden, NotAcknowledged,
-    Offline, RetryLater, SyncClient, SyncError, UpgradeRequired,
+    AuthExpired,
+    BatchRejected,
+    CursorExpired,
+    DeviceRevoked,
+    Forbidden,
+    NotAcknowledged,
+    Offline,
+    RetryLater,
+    SyncClient,
+    SyncError,
+    UpgradeRequired,
 )
-from sync.credentials import CredentialStoreUnavailable, TokenStore, Tokens
+from sync.credentials import CredentialStoreUnavailable, Tokens, TokenStore
 
 log = logging.getLogger(__name__)
 
@@ -610,7 +619,7 @@ class SyncEngine:
                 return
 
     def _apply_page(self, s: Session, page: protocol.PullResponse) -> int:
-        from agent_app.store.models import OutboxOp, Payment, Worker
+        from agent_app.store.models import Payment, Worker
 
         applied = 0
         ids = [c.id for c in page.changes]
@@ -728,9 +737,7 @@ class SyncEngine:
                 path = target / _safe(name)
                 text = content if isinstance(content, str) else json.dumps(
                     content, ensure_ascii=False, indent=1)
-                tmp = path.with_suffix(path.suffix + ".tmp")
-                tmp.write_text(text, encoding="utf-8")
-                os.replace(tmp, path)
+                atomic_write_text(path, text)
         with self.db.write() as s:
             set_meta(s, "reference_version", bundle.version)
             set_meta(s, "reference_dir", str(self.data_dir / "reference" / _safe(bundle.version)))

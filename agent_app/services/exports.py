@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from agent_app.services.importer import atomic_write_text
+from agent_app.files import atomic_path, atomic_write_text
 from agent_app.services.reports import CancelLike, ProgressFn, checkpoint
 
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -93,16 +91,8 @@ def write_xlsx(path: Path, tables: list[Table], *, progress: ProgressFn | None =
             ws.append(cells)
             done += 1
     checkpoint(cancel, progress, total, total)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         wb.save(tmp)
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return done
 
 

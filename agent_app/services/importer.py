@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 from sqlmodel import select
 
 from agent_app.domain.messages import Issue, error, has_errors, render
 from agent_app.domain.nik import clean_number
+from agent_app.files import atomic_write_text
 from agent_app.services.access import require
 from agent_app.services.base import Clock, ServiceError
 from agent_app.services.workers import RegistrationForm, WorkerService
@@ -93,21 +92,6 @@ class ImportReport:
             writer.writerow([row.number, row.raw.get("nik", ""), row.raw.get("nama", ""),
                              labels[row.status], row.messages(lang)])
         atomic_write_text(target, buffer.getvalue(), encoding="utf-8-sig")
-
-
-def atomic_write_text(target: Path, content: str, encoding: str = "utf-8") -> None:
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _header_key(text: Any) -> str:

@@ -13,22 +13,32 @@ app's data directory: it is the participant's document, in plain text by design.
 from __future__ import annotations
 
 import html
-import os
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QStandardPaths, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-    QPlainTextEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
 )
 
 from agent_app.domain.messages import render
+from agent_app.domain.phone import format_phone_local
+from agent_app.files import atomic_path
 from agent_app.services import privacy
 from agent_app.services.access import can, mask_nik
-from agent_app.domain.phone import format_phone_local
 from agent_app.services.base import WITA, ServiceError
 from agent_app.ui.receipt import month_label
 from agent_app.ui.widgets import DateEdit, IssueLabel, NikLineEdit, RupiahLineEdit
@@ -192,11 +202,8 @@ def save_copy_pdf(path: str | Path, data: dict[str, Any], lang: str = "id") -> P
     from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".data-copy-", suffix=".pdf", dir=path.parent)
-    os.close(fd)
-    try:
-        writer = QPdfWriter(tmp_name)
+    with atomic_path(path) as tmp:
+        writer = QPdfWriter(str(tmp))
         writer.setResolution(300)
         writer.setTitle(_t("Copy of personal data"))
         writer.setCreator("Perisai Agent")
@@ -207,10 +214,6 @@ def save_copy_pdf(path: str | Path, data: dict[str, Any], lang: str = "id") -> P
         doc.setHtml(render_copy_html(data, lang))
         doc.print_(writer)  # paginates
         del writer  # flushes and closes the file
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
     return path
 
 

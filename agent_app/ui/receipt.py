@@ -17,14 +17,13 @@ import base64
 import html
 import io
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Mapping
 
 from agent_app.domain.messages import format_rupiah
+from agent_app.files import atomic_path
 
 LAYOUTS = ("a4", "80mm", "58mm")
 TITLE = "KUITANSI IURAN BPJS KETENAGAKERJAAN — Program Makassar Berjasa"
@@ -400,22 +399,15 @@ def save_receipt_pdf(
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}")
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".receipt-", suffix=".pdf", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         doc = _document(data, layout, lang, copy)
-        writer = QPdfWriter(tmp_name)
+        writer = QPdfWriter(str(tmp))
         writer.setResolution(300)
         writer.setTitle(f"{TITLE} {data.receipt_no}")
         writer.setCreator("Perisai Agent")
         _prepare_page(writer, doc, layout)
         _paint(writer, doc)
         del writer  # flushes and closes the file
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
     return path
 
 

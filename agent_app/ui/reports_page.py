@@ -9,19 +9,28 @@ the person saw is what the file holds.
 from __future__ import annotations
 
 import html
-import os
-import tempfile
 from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QEvent, QMarginsF, Qt, Signal
 from PySide6.QtGui import QKeySequence, QPageLayout, QPageSize, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
-    QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from agent_app.domain import coverage
+from agent_app.files import atomic_path
 from agent_app.services import exports
 from agent_app.services.access import can
 from agent_app.services.exports import Table
@@ -44,12 +53,8 @@ def write_pdf(document_html: str, path: Path, *, landscape: bool = False) -> Non
     """Render HTML to an A4 PDF atomically (temp file in the same folder, then rename)."""
     from PySide6.QtGui import QPdfWriter, QTextDocument
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".pdf", dir=path.parent)
-    os.close(fd)
-    try:
-        writer = QPdfWriter(tmp)
+    with atomic_path(path) as tmp:
+        writer = QPdfWriter(str(tmp))
         writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
         writer.setPageOrientation(QPageLayout.Orientation.Landscape if landscape
                                   else QPageLayout.Orientation.Portrait)
@@ -59,12 +64,6 @@ def write_pdf(document_html: str, path: Path, *, landscape: bool = False) -> Non
         doc.setHtml(document_html)
         doc.print_(writer)
         del writer  # the PDF is finished when the writer goes away
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def table_html(title: str, subtitle: str, tables: list[Table], lang: str) -> str:

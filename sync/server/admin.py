@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import logging
-import os
-import tempfile
 import uuid
 from pathlib import Path
 from typing import Iterable, Optional
@@ -13,6 +11,7 @@ from typing import Iterable, Optional
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from agent_app.files import atomic_path
 from sync.server.auth import hash_password
 from sync.server.db import init_db, iso, loads, make_engine
 from sync.server.models import (
@@ -114,22 +113,14 @@ def set_app_version(session: Session, version: str, url: Optional[str]) -> None:
 
 def atomic_write_csv(path: Path, header: list[str], rows: Iterable[list[object]]) -> int:
     """Write a CSV next to its destination and move it into place (never a half file)."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     count = 0
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
+    with atomic_path(path) as tmp:
+        with open(tmp, "w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
             writer.writerow(header)
             for row in rows:
                 writer.writerow(row)
                 count += 1
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return count
 
 
