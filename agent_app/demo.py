@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from agent_app.domain import coverage, tariffs
-from agent_app.domain.reference import ReferenceData, search_key
+from agent_app.domain.reference import ReferenceData
 from agent_app.services.workers import RegistrationForm
 
 MALE = ("Andi", "Muhammad", "Syamsul", "Baso", "Ridwan", "Arifin", "Rahmat", "Hasanuddin",

@@ -244,7 +244,6 @@ def bench_slow_link(tmp: Path, base_url: str, n: int, *, bytes_per_s: int, rtt_m
 
 
 def bench_load(tmp: Path, base_url: str, devices: int, ops_each: int) -> dict:
-    from sync.server.testing import seed_user
 
     cores = []
     for i in range(devices):

@@ -14,7 +14,6 @@ import contextlib
 import os
 import socket
 import sys
-import time
 import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime

@@ -11,7 +11,6 @@ from agent_app.store import recovery
 from agent_app.store.db import StoreError, open_database
 from agent_app.store.keys import KeyStore, is_plaintext_database, open_store
 from agent_app.store.models import Meta
-from tests.conftest import MemoryKeyring
 
 SENTINEL = "SENTINEL-Hasnawati-7371015507850002"
 
