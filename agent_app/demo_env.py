@@ -23,8 +23,9 @@ def _ensure_keyring() -> None:
     often has none: then (demo only) use keyrings.alt's file backend, and say so loudly."""
     import keyring
 
-    backend = keyring.get_keyring()
-    if type(backend).__module__.startswith("keyring.backends.fail") or getattr(backend, "priority", 1) <= 0:
+    from agent_app.store.keys import keyring_usable
+
+    if not keyring_usable(keyring.get_keyring()):
         os.environ["PYTHON_KEYRING_BACKEND"] = "keyrings.alt.file.PlaintextKeyring"
         from keyrings.alt.file import PlaintextKeyring
 

@@ -47,11 +47,27 @@ def _cheap_hashing() -> None:
 
 
 def _keyring() -> None:
+    """Tokens of the simulated devices live in this process only."""
     import keyring
+    from keyring.backend import KeyringBackend
 
-    from sync.credentials import MemoryKeyring
+    class BenchKeyring(KeyringBackend):
+        priority = 1
 
-    keyring.set_keyring(MemoryKeyring())
+        def __init__(self) -> None:
+            super().__init__()
+            self.data: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service, username):
+            return self.data.get((service, username))
+
+        def set_password(self, service, username, password):
+            self.data[(service, username)] = password
+
+        def delete_password(self, service, username):
+            self.data.pop((service, username), None)
+
+    keyring.set_keyring(BenchKeyring())
 
 
 def _device(tmp: Path, name: str, base_url: str, username: str):

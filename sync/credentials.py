@@ -60,8 +60,9 @@ class Tokens:
 
 
 def _usable(backend: object) -> bool:
-    name = f"{type(backend).__module__}.{type(backend).__name__}"
-    return not (name.startswith("keyring.backends.fail") or name.startswith("keyring.backends.null"))
+    from agent_app.store.keys import keyring_usable
+
+    return keyring_usable(backend)
 
 
 class TokenStore:
@@ -115,24 +116,3 @@ class TokenStore:
             pass
         except keyring.errors.KeyringError as exc:
             raise CredentialStoreUnavailable("sync.keyring_error", type(exc).__name__) from exc
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A process-local keyring for tests and benchmarks (never used by the app)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._data: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> Optional[str]:
-        return self._data.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self._data[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self._data:
-            raise keyring.errors.PasswordDeleteError(username)
-        del self._data[(service, username)]

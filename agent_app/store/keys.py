@@ -47,6 +47,18 @@ def is_plaintext_database(path: Path) -> bool:
         return False
 
 
+def keyring_usable(backend: object) -> bool:
+    """A real OS keychain, or a backend chosen on purpose (``PYTHON_KEYRING_BACKEND``, or
+    ``keyring.set_keyring`` in tests): never the "no keyring" stand-ins, and never a
+    plain-file backend (keyrings.alt) that the keyring library picked by itself."""
+    module = type(backend).__module__
+    if module.startswith(("keyring.backends.fail", "keyring.backends.null")):
+        return False
+    if getattr(backend, "priority", 1) <= 0:
+        return False
+    return not (module.startswith("keyrings.alt") and not os.environ.get("PYTHON_KEYRING_BACKEND"))
+
+
 def dev_key_file_enabled() -> bool:
     return os.environ.get(DEV_KEY_ENV) == "1"
 
@@ -61,7 +73,7 @@ class KeyStore:
 
     def _check_backend(self) -> None:
         backend = keyring.get_keyring()
-        if getattr(backend, "priority", 1) <= 0 or type(backend).__module__.startswith("keyring.backends.fail"):
+        if not keyring_usable(backend):
             raise StoreError("keyring_unavailable", type(backend).__name__)
 
     def get(self) -> bytes | None:

@@ -26,7 +26,10 @@ ITERATIONS = 2
 
 
 @pytest.fixture
-def file_keyring(tmp_path):
+def file_keyring(tmp_path, monkeypatch):
+    # Shared by this process and the killed children; chosen the documented way (the
+    # children inherit the variable).
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
     backend = PlaintextKeyring()
     backend.file_path = str(tmp_path / "keyring.cfg")
     previous = keyring.get_keyring()

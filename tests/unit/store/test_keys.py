@@ -147,3 +147,41 @@ def test_recover_key_command_restores_access(tmp_path):
     out = subprocess.run([sys.executable, "-c", check, str(data)], capture_output=True, text=True, env=env,
                          timeout=60)
     assert out.stdout.strip() == "kept", out.stderr
+
+
+def test_a_plain_file_keyring_picked_by_the_library_itself_is_refused(tmp_path, monkeypatch):
+    """keyrings.alt writes secrets to a plain file: only an explicit choice may use it."""
+    from keyrings.alt.file import PlaintextKeyring
+
+    from agent_app.store.keys import keyring_usable
+
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
+    keyring.set_keyring(PlaintextKeyring())
+    assert not keyring_usable(keyring.get_keyring())
+    with pytest.raises(StoreError) as info:
+        open_store(app_paths(tmp_path))
+    assert info.value.code == "keyring_unavailable"
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    assert keyring_usable(keyring.get_keyring())
+
+
+def test_the_app_defines_no_keyring_backend_that_could_be_picked_by_itself():
+    """A backend class in the app's own code joins keyring's automatic choice: a
+    process-local one there once made the app keep its database key in memory only."""
+    import subprocess
+    import sys
+
+    code = (
+        "import agent_app.cli, agent_app.services.core, agent_app.store.keys, sync.credentials,"
+        " sync.engine, sync.headless\n"
+        "from keyring.backend import KeyringBackend\n"
+        "def walk(c):\n"
+        "    for s in c.__subclasses__():\n"
+        "        yield s\n"
+        "        yield from walk(s)\n"
+        "print(sorted(c.__module__ for c in walk(KeyringBackend)"
+        " if c.__module__.startswith(('agent_app', 'sync'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

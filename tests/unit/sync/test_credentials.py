@@ -6,7 +6,8 @@ import keyring
 import pytest
 from keyring.backends import fail
 
-from sync.credentials import CredentialStoreUnavailable, MemoryKeyring, Tokens, TokenStore
+from sync.credentials import CredentialStoreUnavailable, Tokens, TokenStore
+from tests.conftest import MemoryKeyring
 
 
 def test_tokens_round_trip_per_user_and_server():
@@ -20,7 +21,7 @@ def test_tokens_round_trip_per_user_and_server():
     a.clear("agen1")
     a.clear("agen1")  # idempotent
     assert a.get("agen1") is None
-    assert ("perisai-agent", "agen1@https://pusat.example") not in backend._data
+    assert ("perisai-agent", "agen1@https://pusat.example") not in backend.secrets
 
 
 def test_fail_backend_is_refused_with_a_bilingual_message(tmp_path):
@@ -32,9 +33,11 @@ def test_fail_backend_is_refused_with_a_bilingual_message(tmp_path):
     assert not list(tmp_path.iterdir())
 
 
-def test_keyrings_alt_file_backend_under_tmp(tmp_path):
+def test_keyrings_alt_file_backend_under_tmp(tmp_path, monkeypatch):
     from keyrings.alt.file import PlaintextKeyring
 
+    # Chosen the documented way: a plain-file keyring is never picked silently.
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
     backend = PlaintextKeyring()
     backend.file_path = str(tmp_path / "kr.cfg")
     previous = keyring.get_keyring()
