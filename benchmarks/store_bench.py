@@ -62,6 +62,7 @@ def build(path: Path, workers: int, seed: int) -> None:
 def bare_query_ms(db, query: WorkerQuery, core) -> float:
     """The same statements the list runs per keystroke (first block + capped count), on a
     raw connection with literal SQL: the floor that the app's layers are compared with."""
+    from sqlalchemy import text
     from sqlmodel import func, select
 
     from agent_app.services.workers import ROW_COLUMNS
@@ -70,10 +71,14 @@ def bare_query_ms(db, query: WorkerQuery, core) -> float:
     from agent_app.services.workers import SEARCH_COUNT_CAP
 
     with db.read() as s:
-        text_filter, order = core.workers._text_terms(s, query)
-    page = core.workers._filtered(select(*ROW_COLUMNS), query, text_filter).order_by(*order).limit(200)
-    matches = core.workers._filtered(select(Worker.id), query, text_filter).limit(SEARCH_COUNT_CAP + 1)
-    count = select(func.count()).select_from(matches.subquery())
+        terms = core.workers._text_terms(s, query)
+    page = core.workers._filtered(select(*ROW_COLUMNS), query, terms.filters).order_by(*terms.order).limit(200)
+    if terms.fts:  # counted in the trigram index, as the app does
+        count = text("SELECT count(*) FROM (SELECT rowid FROM worker_search WHERE worker_search "
+                     f"MATCH '{terms.fts}' LIMIT {SEARCH_COUNT_CAP + 1})")
+    else:
+        matches = core.workers._filtered(select(Worker.id), query, terms.filters).limit(SEARCH_COUNT_CAP + 1)
+        count = select(func.count()).select_from(matches.subquery())
     sqls = [str(stmt.compile(db.engine, compile_kwargs={"literal_binds": True})) for stmt in (page, count)]
     raw = db.engine.raw_connection()
     try:

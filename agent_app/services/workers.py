@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, func, text
 from sqlmodel import Session, col, select
@@ -118,12 +118,19 @@ def _prefix(column, prefix: str):
 LIST_ORDER = (Worker.deleted, Worker.name_key, Worker.id)  # matches ix_worker_list
 
 
-def _fts(expression: str):
-    return text("worker.rowid IN (SELECT rowid FROM worker_search "
-                "WHERE worker_search MATCH :fts)").bindparams(fts=expression)
+class TextTerms(NamedTuple):
+    filters: list  # WHERE terms for the worker table
+    order: tuple  # the ORDER BY an index serves
+    fts: str | None = None  # the trigram-index expression, when the search uses it
 
 
-def _text_search(typed: str, *, number_inside: bool = False) -> tuple[list, tuple]:
+def _fts(expression: str) -> TextTerms:
+    match = text("worker.rowid IN (SELECT rowid FROM worker_search "
+                 "WHERE worker_search MATCH :fts)").bindparams(fts=expression)
+    return TextTerms([match], LIST_ORDER, expression)
+
+
+def _text_search(typed: str, *, number_inside: bool = False) -> TextTerms:
     """The search box's filter and the order that serves it from an index.
 
     NIKs never start with 0 and local phones always do, so "08..." (or "+62...") is a
@@ -135,20 +142,20 @@ def _text_search(typed: str, *, number_inside: bool = False) -> tuple[list, tupl
     """
     needle = typed.strip()
     if not needle:
-        return [], LIST_ORDER
+        return TextTerms([], LIST_ORDER)
     compact = needle.replace(" ", "").replace("-", "").replace(".", "")
     digits = compact.lstrip("+")
     if digits.isdigit():
         if number_inside:
-            return [_fts(f'nik : "{digits}" OR phone : "{digits}"')], (Worker.nik, Worker.id)
+            return _fts(f'nik : "{digits}" OR phone : "{digits}"')
         if compact.startswith("+") or digits.startswith("0"):
             phone = "+62" + digits[1:] if digits.startswith("0") else "+" + digits
-            return [_prefix(Worker.phone, phone)], (Worker.phone, Worker.id)
-        return [_prefix(Worker.nik, digits)], (Worker.nik, Worker.id)
+            return TextTerms([_prefix(Worker.phone, phone)], (Worker.phone, Worker.id))
+        return TextTerms([_prefix(Worker.nik, digits)], (Worker.nik, Worker.id))
     key = search_key(needle)
     if len(key) >= 3:
-        return [_fts(f'name_key : "{key}"')], LIST_ORDER
-    return ([_prefix(Worker.name_key, key)] if key else []), LIST_ORDER
+        return _fts(f'name_key : "{key}"')
+    return TextTerms([_prefix(Worker.name_key, key)] if key else [], LIST_ORDER)
 
 
 ROW_COLUMNS = (
@@ -265,11 +272,11 @@ class WorkerService:
 
     # --- finding ------------------------------------------------------------------------
 
-    def _text_terms(self, s: Session, query: WorkerQuery) -> tuple[list, tuple]:
+    def _text_terms(self, s: Session, query: WorkerQuery) -> TextTerms:
         terms = _text_search(query.text)
         digits = query.text.strip().replace(" ", "").replace("-", "").replace(".", "").lstrip("+")
         if len(digits) >= 3 and digits.isdigit():
-            starts = s.exec(select(Worker.id).where(Worker.deleted == False, *terms[0]).limit(1)).first()  # noqa: E712
+            starts = s.exec(select(Worker.id).where(Worker.deleted == False, *terms.filters).limit(1)).first()  # noqa: E712
             if starts is None:
                 terms = _text_search(query.text, number_inside=True)
         return terms
@@ -318,15 +325,24 @@ class WorkerService:
         capped = cap is not None and total > cap
         return FirstPage(min(total, cap) if capped else total, capped, rows)
 
-    def _page(self, s: Session, query: WorkerQuery, terms, offset: int, limit: int) -> list[WorkerRow]:
-        text_filter, order = terms
-        stmt = self._filtered(select(*ROW_COLUMNS), query, text_filter).order_by(*order)
+    def _page(self, s: Session, query: WorkerQuery, terms: TextTerms, offset: int,
+              limit: int) -> list[WorkerRow]:
+        stmt = self._filtered(select(*ROW_COLUMNS), query, terms.filters).order_by(*terms.order)
         return [WorkerRow(*row) for row in s.exec(stmt.offset(offset).limit(limit))]
 
-    def _count(self, s: Session, query: WorkerQuery, terms, cap: int | None) -> int:
+    def _count(self, s: Session, query: WorkerQuery, terms: TextTerms, cap: int | None) -> int:
+        if terms.fts and not (query.kelurahan_code or query.kecamatan_code or query.status
+                              or query.sync_state):
+            # Nothing but the text: the trigram index alone knows how many (it holds no
+            # deleted worker), without visiting the table row by row.
+            inner = text("SELECT rowid FROM worker_search WHERE worker_search MATCH :fts"
+                         + (" LIMIT :cap" if cap else "")).bindparams(
+                fts=terms.fts, **({"cap": cap + 1} if cap else {}))
+            return s.exec(select(func.count()).select_from(inner.columns().subquery())).one()
         if cap is None:
-            return s.exec(self._filtered(select(func.count()).select_from(Worker), query, terms[0])).one()
-        matches = self._filtered(select(Worker.id), query, terms[0]).limit(cap + 1).subquery()
+            return s.exec(self._filtered(select(func.count()).select_from(Worker), query,
+                                         terms.filters)).one()
+        matches = self._filtered(select(Worker.id), query, terms.filters).limit(cap + 1).subquery()
         return s.exec(select(func.count()).select_from(matches)).one()
 
     def detail(self, worker_id: str) -> WorkerDetail | None:

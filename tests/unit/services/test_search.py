@@ -64,6 +64,23 @@ def test_filters_by_area_coverage_and_sync_state(core, user, people):
     assert names(core, sync_state="synced") == []
 
 
+def test_a_deleted_worker_is_neither_found_nor_counted(core, people):
+    from agent_app.store.models import Worker
+
+    with core.db.write() as s:
+        worker = s.get(Worker, people["Sitti Rahmawati"])
+        worker.deleted = True  # a tombstone from the server (deletion carried out)
+        s.add(worker)
+    assert names(core, text="rahma") == [] and names(core, text="7371 0141") == []
+    assert core.workers.first_page(WorkerQuery(text="rahma")).total == 0
+    assert core.workers.first_page(WorkerQuery(text="daeng")).total == 1
+    with core.db.write() as s:
+        worker = s.get(Worker, people["Sitti Rahmawati"])
+        worker.deleted = False
+        s.add(worker)
+    assert names(core, text="rahma") == ["Sitti Rahmawati"]
+
+
 def test_paging_is_stable_and_complete(core, people):
     everyone = [r.id for r in core.workers.search(WorkerQuery(), 0, 100)]
     paged = [r.id for offset in range(3) for r in core.workers.search(WorkerQuery(), offset, 1)]

@@ -163,28 +163,21 @@ def upgrade() -> None:
     # ### end Alembic commands ###
 
     # Substring search over names, NIKs and phones: an FTS5 trigram index kept in step
-    # with the worker table by triggers (a LIKE '%x%' would scan every row).
+    # with the worker table by triggers (a LIKE '%x%' would scan every row). It holds only
+    # workers not deleted, so it can also count a search's matches on its own.
     op.execute(
         "CREATE VIRTUAL TABLE worker_search USING fts5("
         "name_key, nik, phone, content='worker', content_rowid='rowid', tokenize='trigram')"
     )
-    op.execute(
-        "CREATE TRIGGER worker_search_ai AFTER INSERT ON worker BEGIN "
-        "INSERT INTO worker_search(rowid, name_key, nik, phone) "
-        "VALUES (new.rowid, new.name_key, new.nik, coalesce(new.phone, '')); END"
-    )
-    op.execute(
-        "CREATE TRIGGER worker_search_ad AFTER DELETE ON worker BEGIN "
-        "INSERT INTO worker_search(worker_search, rowid, name_key, nik, phone) "
-        "VALUES ('delete', old.rowid, old.name_key, old.nik, coalesce(old.phone, '')); END"
-    )
-    op.execute(
-        "CREATE TRIGGER worker_search_au AFTER UPDATE OF name_key, nik, phone ON worker BEGIN "
-        "INSERT INTO worker_search(worker_search, rowid, name_key, nik, phone) "
-        "VALUES ('delete', old.rowid, old.name_key, old.nik, coalesce(old.phone, '')); "
-        "INSERT INTO worker_search(rowid, name_key, nik, phone) "
-        "VALUES (new.rowid, new.name_key, new.nik, coalesce(new.phone, '')); END"
-    )
+    add = ("INSERT INTO worker_search(rowid, name_key, nik, phone) "
+           "SELECT new.rowid, new.name_key, new.nik, coalesce(new.phone, '') WHERE new.deleted = 0;")
+    remove = ("INSERT INTO worker_search(worker_search, rowid, name_key, nik, phone) "
+              "SELECT 'delete', old.rowid, old.name_key, old.nik, coalesce(old.phone, '') "
+              "WHERE old.deleted = 0;")
+    op.execute(f"CREATE TRIGGER worker_search_ai AFTER INSERT ON worker BEGIN {add} END")
+    op.execute(f"CREATE TRIGGER worker_search_ad AFTER DELETE ON worker BEGIN {remove} END")
+    op.execute("CREATE TRIGGER worker_search_au AFTER UPDATE OF name_key, nik, phone, deleted "
+               f"ON worker BEGIN {remove} {add} END")
 
 
 def downgrade() -> None:
