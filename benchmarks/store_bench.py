@@ -65,10 +65,8 @@ def bare_query_ms(db, query: WorkerQuery, core) -> float:
     from sqlalchemy import text
     from sqlmodel import func, select
 
-    from agent_app.services.workers import ROW_COLUMNS
+    from agent_app.services.workers import ROW_COLUMNS, SEARCH_COUNT_CAP
     from agent_app.store.models import Worker
-
-    from agent_app.services.workers import SEARCH_COUNT_CAP
 
     with db.read() as s:
         terms = core.workers._text_terms(s, query)
