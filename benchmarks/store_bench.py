@@ -70,12 +70,12 @@ def bare_query_ms(db, query: WorkerQuery, core) -> float:
 
     with db.read() as s:
         terms = core.workers._text_terms(s, query)
-    page = core.workers._filtered(select(*ROW_COLUMNS), query, terms.filters).order_by(*terms.order).limit(200)
+    page = core.workers._filtered(select(*ROW_COLUMNS), query, terms).order_by(*terms.order).limit(200)
     if terms.fts:  # counted in the trigram index, as the app does
         count = text("SELECT count(*) FROM (SELECT rowid FROM worker_search WHERE worker_search "
                      f"MATCH '{terms.fts}' LIMIT {SEARCH_COUNT_CAP + 1})")
     else:
-        matches = core.workers._filtered(select(Worker.id), query, terms.filters).limit(SEARCH_COUNT_CAP + 1)
+        matches = core.workers._filtered(select(Worker.id), query, terms).limit(SEARCH_COUNT_CAP + 1)
         count = select(func.count()).select_from(matches.subquery())
     sqls = [str(stmt.compile(db.engine, compile_kwargs={"literal_binds": True})) for stmt in (page, count)]
     raw = db.engine.raw_connection()
@@ -113,6 +113,11 @@ def main() -> int:
     print(f"# store: {n_workers:,} workers, {n_payments:,} payments (SQLCipher, WAL)")
 
     # --- search as you type: every prefix of each typed string is one keystroke --------
+    # One pass first, unmeasured: a running app has its page cache warm, and the measured
+    # pass must not favour whichever of app and bare query runs second.
+    for typed in TYPED:
+        for end in range(1, len(typed) + 1):
+            core.workers.first_page(WorkerQuery(text=typed[:end]), 200)
     service_ms, bare_ms = [], []
     for typed in TYPED:
         for end in range(1, len(typed) + 1):
@@ -150,7 +155,7 @@ def main() -> int:
         core.users.create_user(username="bench", full_name="Bench", role="supervisor",
                                password="bench-password")
     actor = core.users.authenticate("bench", "bench-password")
-    gen = DemoGenerator(core.ref, seed=rng.randrange(10**9))
+    gen = DemoGenerator(core.ref, seed=n_workers)  # new people on every run of a cached store
     regs, pays = [], []
     for _ in range(60):
         form = gen.worker(NOW.date()).form

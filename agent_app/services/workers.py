@@ -98,6 +98,7 @@ class FirstPage:
 
 
 SEARCH_COUNT_CAP = 10_000
+SORT_FEW_MATCHES = 1_000  # below this, a name search's matches are sorted, not index-walked
 
 
 @dataclass
@@ -273,6 +274,14 @@ class WorkerService:
     # --- finding ------------------------------------------------------------------------
 
     def _text_terms(self, s: Session, query: WorkerQuery) -> TextTerms:
+        terms = self._number_terms(s, query)
+        if terms.fts and self._count(s, query, terms, SORT_FEW_MATCHES) <= SORT_FEW_MATCHES:
+            # Few matches: fetch them by rowid and sort them. Walking the name index to
+            # reach them costs more when they sit late in the alphabet ("Sitti ...").
+            return terms._replace(order=(text("+worker.name_key"), Worker.id))
+        return terms
+
+    def _number_terms(self, s: Session, query: WorkerQuery) -> TextTerms:
         terms = _text_search(query.text)
         digits = query.text.strip().replace(" ", "").replace("-", "").replace(".", "").lstrip("+")
         if len(digits) >= 3 and digits.isdigit():
@@ -281,8 +290,9 @@ class WorkerService:
                 terms = _text_search(query.text, number_inside=True)
         return terms
 
-    def _filtered(self, stmt, query: WorkerQuery, text_filter: list):
-        stmt = stmt.where(Worker.deleted == False)  # noqa: E712
+    def _filtered(self, stmt, query: WorkerQuery, terms: TextTerms):
+        if not terms.fts:  # the trigram index holds no deleted worker
+            stmt = stmt.where(Worker.deleted == False)  # noqa: E712
         if query.kelurahan_code:
             stmt = stmt.where(Worker.kelurahan_code == query.kelurahan_code)
         elif query.kecamatan_code:
@@ -301,7 +311,7 @@ class WorkerService:
                     "never": paid.is_(None),
                 }[query.status]
             )
-        return stmt.where(*text_filter)
+        return stmt.where(*terms.filters)
 
     def search(self, query: WorkerQuery, offset: int = 0, limit: int = 100) -> list[WorkerRow]:
         with self.db.read() as s:
@@ -327,7 +337,7 @@ class WorkerService:
 
     def _page(self, s: Session, query: WorkerQuery, terms: TextTerms, offset: int,
               limit: int) -> list[WorkerRow]:
-        stmt = self._filtered(select(*ROW_COLUMNS), query, terms.filters).order_by(*terms.order)
+        stmt = self._filtered(select(*ROW_COLUMNS), query, terms).order_by(*terms.order)
         return [WorkerRow(*row) for row in s.exec(stmt.offset(offset).limit(limit))]
 
     def _count(self, s: Session, query: WorkerQuery, terms: TextTerms, cap: int | None) -> int:
@@ -340,9 +350,8 @@ class WorkerService:
                 fts=terms.fts, **({"cap": cap + 1} if cap else {}))
             return s.exec(select(func.count()).select_from(inner.columns().subquery())).one()
         if cap is None:
-            return s.exec(self._filtered(select(func.count()).select_from(Worker), query,
-                                         terms.filters)).one()
-        matches = self._filtered(select(Worker.id), query, terms.filters).limit(cap + 1).subquery()
+            return s.exec(self._filtered(select(func.count()).select_from(Worker), query, terms)).one()
+        matches = self._filtered(select(Worker.id), query, terms).limit(cap + 1).subquery()
         return s.exec(select(func.count()).select_from(matches)).one()
 
     def detail(self, worker_id: str) -> WorkerDetail | None:

@@ -77,6 +77,10 @@ def _make_engine(path: Path, key: bytes | None) -> Engine:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
+        # SQLCipher decrypts a page on every read that misses SQLite's own cache, so the
+        # default 2 MB cache made a search on 150,000 workers several times slower. 64 MB
+        # keeps the lists' indexes decrypted; the window stays well under 300 MB.
+        cursor.execute("PRAGMA cache_size=-65536")
         cursor.close()
 
     @event.listens_for(engine, "begin")
