@@ -93,3 +93,38 @@ def test_encrypted_database_hides_personal_data_and_rejects_a_wrong_key(tmp_path
     with reopened.read() as s:
         assert s.get(Meta, "sentinel").value.startswith("SENTINEL")
     reopened.close()
+
+
+def test_an_upgrade_migrates_a_full_queue_without_losing_it(tmp_path):
+    """An older app's database (schema 0001) with unsynced work: the new app backs it up,
+    migrates it, and every queued operation is still there, still pending."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from agent_app.store.db import MIGRATIONS_DIR
+
+    path = tmp_path / "p.db"
+    old = create_engine(f"sqlite:///{path}")
+    with old.begin() as conn:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        for seq in range(1, 51):
+            conn.exec_driver_sql(
+                "INSERT INTO outbox (op_id, user_id, seq, kind, entity_id, schema_version, payload,"
+                " payload_hash, state, attempts, created_at) VALUES (?, 'u1', ?, 'payment.collect',"
+                " ?, 1, '{}', ?, 'pending', 0, '2026-11-01T00:00:00+00:00')",
+                (f"op-{seq:04d}-0000-0000-0000-000000000000", seq, f"pay-{seq}", "0" * 64))
+    old.dispose()
+    db = open_database(path)
+    try:
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head_revision()
+            rows = conn.exec_driver_sql("SELECT seq, state FROM outbox ORDER BY seq").fetchall()
+        assert rows == [(seq, "pending") for seq in range(1, 51)]
+        assert db.integrity_check() == "ok"
+    finally:
+        db.close()
+    assert list((tmp_path / "backups").glob("p-0001-*.db")), "backed up before migrating"
