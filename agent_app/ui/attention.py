@@ -218,7 +218,11 @@ class AttentionPage(QWidget):
         item = self.selected()
         if item is None or not item.worker_id:
             return
-        detail = self.core.workers.detail(item.worker_id)
+        self.runner.submit(self.core.workers.detail, item.worker_id,
+                           on_done=lambda detail: self._open_correction(item, detail, dialog_factory),
+                           on_error=self._error)
+
+    def _open_correction(self, item: AttentionItem, detail, dialog_factory) -> None:
         if detail is None:
             return
         dialog = (dialog_factory or CorrectionDialog)(detail.worker,
