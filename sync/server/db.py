@@ -57,14 +57,15 @@ def init_db(engine: Engine) -> None:
         session.commit()
 
 
-def next_value(session: Session, name: str) -> int:
-    """Increment a counter and return the new value. The UPDATE holds the row lock until the
-    transaction ends, which serialises concurrent users of the same counter."""
-    # synchronize_session=False: the counter is never held as an object in the session, and
-    # the default would scan every object a 500-op batch has loaded, on every increment.
-    session.exec(update(Counter).where(Counter.name == name).values(value=Counter.value + 1)
-                 .execution_options(synchronize_session=False))
-    return session.exec(select(Counter.value).where(Counter.name == name)).one()
+def next_value(session: Session, name: str, step: int = 1) -> int:
+    """Add ``step`` to a counter and return the new value (the last of the ``step`` values
+    taken). The UPDATE holds the row lock until the transaction ends, which serialises
+    concurrent users of the same counter."""
+    # Core statement on the table: the counter is never held as an ORM object, and an
+    # ORM-enabled UPDATE would scan every object a 500-op batch has loaded.
+    table = Counter.__table__
+    return session.execute(update(table).where(table.c.name == name).values(value=table.c.value + step)
+                           .returning(table.c.value)).scalar_one()
 
 
 def lock(session: Session, name: str) -> None:

@@ -1,12 +1,16 @@
 """Applying pushed operations.
 
 A batch is applied in ONE database transaction with a SAVEPOINT per operation: an
-operation's effect, its applied_ops row (op_id, hash, result) and the stream's sequence
-tracking are released together or rolled back together, so a poison op (a rejection, a
-value the database refuses, even a bug in its handler) is undone alone and the others go
-on. One commit per batch instead of one per op is what makes batching pay on SQLite with
+operation's effect is released or rolled back alone, so a poison op (a rejection, a value
+the database refuses, even a bug in its handler) is undone alone and the others go on.
+One commit per batch instead of one per op is what makes batching pay on SQLite with
 synchronous=FULL (an fsync costs tens of milliseconds here). A crash before the commit
 leaves nothing: the client re-sends the batch.
+
+What every op of a batch needs is done once per batch, in the same transaction: the
+applied_ops lookup (one query) and insert (one executemany), the stream's sequence
+tracking, the registration lock, and the pull log (see ChangeLog). That keeps the cost of
+an op near the handful of statements its own effect takes.
 
 If the batch transaction itself fails (a concurrent request committed the same op id,
 receipt number or stream row first, or PostgreSQL broke a lock cycle between two batches),
@@ -20,13 +24,14 @@ state, e.g. "unknown_worker", is re-evaluated when the client sends the same op 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Callable, Optional
 
 from pydantic import ValidationError
-from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy import delete, insert, or_
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session, select
 
 from sync import protocol
@@ -57,6 +62,70 @@ class Caller:
     device_id: str
 
 
+class ChangeLog:
+    """The pull-log rows a transaction publishes, written in one go just before it commits.
+
+    The log is compacted: an entity keeps one row per scope, and when it leaves a scope
+    (the worker moved) that scope gets a "delete" so its devices drop it. Seqs come from the
+    "change" counter in ONE update at write time, so its row lock is held only from there
+    to the commit: seqs are gapless and in commit order, and concurrent batches queue on
+    that lock for a moment instead of for their whole run.
+    """
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[str, str, str, str, str]] = []
+
+    def emit(self, entity: str, entity_id: str, op: str, scope_kec: str, scope_kel: str) -> None:
+        self._pending.append((entity, entity_id, op, scope_kec, scope_kel))
+
+    def mark(self) -> int:
+        return len(self._pending)
+
+    def rollback_to(self, mark: int) -> None:
+        """Forget what an operation emitted when its savepoint is rolled back."""
+        del self._pending[mark:]
+
+    def write(self, session: Session, now: datetime) -> None:
+        latest: dict[tuple[str, str], tuple[str, str, str]] = {}
+        for entity, entity_id, op, kec, kel in self._pending:
+            latest.pop((entity, entity_id), None)  # the last emission wins, in its place
+            latest[(entity, entity_id)] = (op, kec, kel)
+        self._pending.clear()
+        if not latest:
+            return
+        table = ChangeRow.__table__
+        existing: dict[tuple[str, str], list[Any]] = {}
+        for entity in sorted({e for e, _ in latest}):
+            ids = [i for e, i in latest if e == entity]
+            for chunk in _chunks(ids):
+                for row in session.execute(select(table).where(table.c.entity == entity,
+                                                               table.c.entity_id.in_(chunk))):
+                    existing.setdefault((row.entity, row.entity_id), []).append(row)
+        stale: list[int] = []
+        rows: list[tuple[str, str, str, str, str]] = []
+        for key, (op, kec, kel) in latest.items():
+            for row in existing.get(key, ()):
+                if (row.scope_kecamatan, row.scope_kelurahan) == (kec, kel):
+                    stale.append(row.seq)
+                elif row.op == "upsert":
+                    stale.append(row.seq)
+                    rows.append((*key, "delete", row.scope_kecamatan, row.scope_kelurahan))
+            rows.append((*key, op, kec, kel))
+        for chunk in _chunks(stale):
+            session.execute(delete(table).where(table.c.seq.in_(chunk)))
+        first = next_value(session, "change", len(rows)) - len(rows) + 1
+        created = iso(now)
+        session.execute(insert(table), [
+            dict(seq=first + i, entity=entity, entity_id=entity_id, op=op, scope_kecamatan=kec,
+                 scope_kelurahan=kel, created_at=created)
+            for i, (entity, entity_id, op, kec, kel) in enumerate(rows)])
+
+
+def _chunks(items: list[Any], size: int = 500) -> list[list[Any]]:
+    """Bound IN lists: SQLite caps the number of bound parameters of a statement."""
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
 @dataclass
 class Ctx:
     session: Session
@@ -64,6 +133,8 @@ class Ctx:
     caller: Caller
     regions: Regions
     op: protocol.Operation
+    changes: ChangeLog
+    registration_locked: bool = False  # the batch took the registration lock up front
 
 
 @dataclass
@@ -96,41 +167,15 @@ def parse(model: type[protocol.Payload], payload: dict[str, Any]) -> Any:
         raise OpRejected("invalid_payload", reason=_validation_reason(exc)) from None
 
 
-def emit_change(session: Session, now: datetime, entity: str, entity_id: str, op: str,
-                scope_kec: str, scope_kel: str) -> int:
-    """Append to the pull log, compacting: the entity keeps one row per scope. When an entity
-    leaves a scope (the worker moved), that scope gets a "delete" so its devices drop it."""
-    moved_from: list[tuple[str, str]] = []
-    for row in session.exec(select(ChangeRow).where(ChangeRow.entity == entity,
-                                                    ChangeRow.entity_id == entity_id)).all():
-        same_scope = (row.scope_kecamatan, row.scope_kelurahan) == (scope_kec, scope_kel)
-        if same_scope:
-            session.delete(row)
-        elif row.op == "upsert":
-            moved_from.append((row.scope_kecamatan, row.scope_kelurahan))
-            session.delete(row)
-    session.flush()
-    seq = 0
-    for kec, kel in moved_from:
-        seq = next_value(session, "change")
-        session.add(ChangeRow(seq=seq, entity=entity, entity_id=entity_id, op="delete",
-                              scope_kecamatan=kec, scope_kelurahan=kel, created_at=iso(now)))
-    seq = next_value(session, "change")
-    session.add(ChangeRow(seq=seq, entity=entity, entity_id=entity_id, op=op,
-                          scope_kecamatan=scope_kec, scope_kelurahan=scope_kel, created_at=iso(now)))
-    return seq
-
-
-def track_seq(session: Session, device_id: str, user_id: str, seq: int, now: datetime) -> None:
+def track_seqs(session: Session, device_id: str, user_id: str, seqs: list[int], now: datetime) -> None:
+    """Record the seqs a (device, user) stream has delivered and advance its contiguous mark."""
     row = session.get(StreamSeq, (device_id, user_id), with_for_update=True)
     if row is None:
         row = StreamSeq(device_id=device_id, user_id=user_id, contiguous_seq=0, seen_above="[]", updated_at=iso(now))
         session.add(row)
     row.updated_at = iso(now)
-    if seq <= row.contiguous_seq:
-        return
     seen = set(loads(row.seen_above) or [])
-    seen.add(seq)
+    seen.update(seq for seq in seqs if seq > row.contiguous_seq)
     contiguous = row.contiguous_seq
     while contiguous + 1 in seen:
         contiguous += 1
@@ -146,10 +191,10 @@ def contiguous_seq(session: Session, device_id: str, user_id: str) -> int:
 
 def resolve(session: Session, worker_id: str, *, lock_row: bool = False) -> Participant:
     """The canonical participant of a worker id (following an alias)."""
-    row = session.get(Participant, worker_id)
+    row = session.get(Participant, worker_id, with_for_update=lock_row, populate_existing=lock_row)
     if row is None:
         raise OpRejected("unknown_worker", worker_id=worker_id)
-    if row.canonical_id != row.id or lock_row:
+    if row.canonical_id != row.id:
         row = session.get(Participant, row.canonical_id, with_for_update=lock_row, populate_existing=lock_row)
         assert row is not None
     return row
@@ -219,7 +264,8 @@ def worker_register(ctx: Ctx) -> Outcome:
     w = parse(protocol.WorkerPayload, ctx.op.payload)
     _same_entity(ctx, w.id)
     kec, kel = check_worker(w, ctx.regions)
-    lock(s, "registration")  # serialises NIK matching and KPJ assignment across servers
+    if not ctx.registration_locked:
+        lock(s, "registration")  # serialises NIK matching and KPJ assignment across servers
     existing = s.get(Participant, w.id)
     if existing is not None:
         if existing.nik != w.nik:
@@ -241,8 +287,7 @@ def worker_register(ctx: Ctx) -> Outcome:
         row.canonical_id = row.alias_of = canonical.id
         row.review_state = canonical.review_state
         s.add(row)
-        s.flush()
-        emit_change(s, ctx.now, "worker", row.id, "upsert", kec, kel)
+        ctx.changes.emit("worker", row.id, "upsert", kec, kel)
         return Outcome(status="applied", assigned={"canonical_id": canonical.id, "kpj": canonical.kpj, "alias": True})
     if matches:
         row.review_state = "needs_review"
@@ -251,14 +296,13 @@ def worker_register(ctx: Ctx) -> Outcome:
         item = ReviewItem(kind="nik_conflict", participant_id=row.id, other_participant_id=matches[0].id,
                           op_id=ctx.op.op_id, created_at=iso(ctx.now))
         s.add(item)
-        s.flush()
-        emit_change(s, ctx.now, "worker", row.id, "upsert", kec, kel)
+        s.flush()  # the review id
+        ctx.changes.emit("worker", row.id, "upsert", kec, kel)
         return Outcome(status="needs_review", code="nik_conflict", message=text("nik_conflict"),
                        assigned={"canonical_id": row.id, "review_id": item.id})
     row.kpj = f"{next_value(s, 'kpj'):011d}"
     s.add(row)
-    s.flush()
-    emit_change(s, ctx.now, "worker", row.id, "upsert", kec, kel)
+    ctx.changes.emit("worker", row.id, "upsert", kec, kel)
     return Outcome(assigned={"kpj": row.kpj, "canonical_id": row.id})
 
 
@@ -285,8 +329,7 @@ def worker_update(ctx: Ctx) -> Outcome:
     row.scope_kecamatan, row.scope_kelurahan = kec, kel
     row.updated_at = iso(ctx.now)
     s.add(row)
-    s.flush()
-    emit_change(s, ctx.now, "worker", row.id, "upsert", kec, kel)
+    ctx.changes.emit("worker", row.id, "upsert", kec, kel)
     _rescope_payments(ctx, row)
     return Outcome(assigned={"canonical_id": row.id, "kpj": row.kpj})
 
@@ -298,7 +341,7 @@ def _rescope_payments(ctx: Ctx, participant: Participant) -> None:
         if (pay.scope_kecamatan, pay.scope_kelurahan) != (participant.scope_kecamatan, participant.scope_kelurahan):
             pay.scope_kecamatan, pay.scope_kelurahan = participant.scope_kecamatan, participant.scope_kelurahan
             s.add(pay)
-            emit_change(s, ctx.now, "payment", pay.id, "upsert", pay.scope_kecamatan, pay.scope_kelurahan)
+            ctx.changes.emit("payment", pay.id, "upsert", pay.scope_kecamatan, pay.scope_kelurahan)
 
 
 def worker_deletion_request(ctx: Ctx) -> Outcome:
@@ -315,14 +358,16 @@ def worker_deletion_request(ctx: Ctx) -> Outcome:
 def _paid_months_changed(ctx: Ctx, participant: Participant) -> None:
     """Devices see the new paid_through; an erased participant keeps its tombstone."""
     if participant.deleted_at is None:
-        emit_change(ctx.session, ctx.now, "worker", participant.id, "upsert", participant.scope_kecamatan,
-                    participant.scope_kelurahan)
+        ctx.changes.emit("worker", participant.id, "upsert", participant.scope_kecamatan,
+                         participant.scope_kelurahan)
 
 
 def _check_new_money_row(s: Session, payment_id: str, receipt_no: str) -> None:
-    if s.get(ServerPayment, payment_id) is not None:
+    taken = s.exec(select(ServerPayment.id).where(or_(ServerPayment.id == payment_id,
+                                                      ServerPayment.receipt_no == receipt_no))).all()
+    if payment_id in taken:
         raise OpRejected("payment_exists")
-    if s.exec(select(ServerPayment.id).where(ServerPayment.receipt_no == receipt_no)).first() is not None:
+    if taken:
         raise OpRejected("receipt_reused", receipt_no=receipt_no)
 
 
@@ -350,8 +395,7 @@ def payment_collect(ctx: Ctx) -> Outcome:
                         scope_kelurahan=participant.scope_kelurahan, received_at=iso(ctx.now)))
     for month in p.months:
         s.add(PaymentMonth(payment_id=p.id, month=month, participant_id=participant.id))
-    s.flush()
-    emit_change(s, ctx.now, "payment", p.id, "upsert", participant.scope_kecamatan, participant.scope_kelurahan)
+    ctx.changes.emit("payment", p.id, "upsert", participant.scope_kecamatan, participant.scope_kelurahan)
     _paid_months_changed(ctx, participant)
     assigned: dict[str, Any] = {"canonical_id": participant.id}
     if flag:
@@ -382,9 +426,8 @@ def payment_void(ctx: Ctx) -> Outcome:
                         received_at=iso(ctx.now)))
     target.voided_by = v.id
     s.add(target)
-    s.flush()
     for pid in (v.id, target.id):
-        emit_change(s, ctx.now, "payment", pid, "upsert", participant.scope_kecamatan, participant.scope_kelurahan)
+        ctx.changes.emit("payment", pid, "upsert", participant.scope_kecamatan, participant.scope_kelurahan)
     _paid_months_changed(ctx, participant)
     return Outcome(assigned={"voided": target.id, "canonical_id": participant.id})
 
@@ -416,13 +459,52 @@ def _rejected(op: protocol.Operation, code: str, message: protocol.BilingualText
     return protocol.OpResult(op_id=op.op_id, status="rejected", code=code, message=message)
 
 
-def _apply_one(session: Session, now: datetime, caller: Caller, regions: Regions,
-               op: protocol.Operation) -> protocol.OpResult:
-    stored = session.get(AppliedOp, op.op_id)
+@dataclass
+class Batch:
+    """What the ops of one transaction share, written by ``finish`` just before the commit."""
+
+    caller: Caller
+    now: datetime
+    known: dict[str, tuple[str, str]]  # op_id -> (payload hash, stored result JSON)
+    changes: ChangeLog = field(default_factory=ChangeLog)
+    applied: list[dict[str, Any]] = field(default_factory=list)
+    seqs: list[int] = field(default_factory=list)
+    registration_locked: bool = False
+
+    @classmethod
+    def open(cls, session: Session, caller: Caller, now: datetime, ops: list[protocol.Operation]) -> "Batch":
+        table = AppliedOp.__table__
+        known: dict[str, tuple[str, str]] = {}
+        for chunk in _chunks(sorted({op.op_id for op in ops})):
+            for row in session.execute(select(table.c.op_id, table.c.payload_hash, table.c.result)
+                                       .where(table.c.op_id.in_(chunk))):
+                known[row.op_id] = (row.payload_hash, row.result)
+        return cls(caller=caller, now=now, known=known)
+
+    def record(self, op: protocol.Operation, result: protocol.OpResult) -> None:
+        stored = result.model_dump_json()
+        self.known[op.op_id] = (op.payload_hash, stored)  # the same op twice in a batch: a duplicate
+        self.applied.append(dict(op_id=op.op_id, payload_hash=op.payload_hash, kind=op.kind, entity_id=op.entity_id,
+                                 status=result.status, result=stored, device_id=self.caller.device_id,
+                                 user_id=self.caller.user_id, seq=op.seq, applied_at=iso(self.now)))
+
+    def finish(self, session: Session) -> None:
+        if self.applied:
+            session.execute(insert(AppliedOp.__table__), self.applied)
+        self.changes.write(session, self.now)
+        if self.seqs:
+            track_seqs(session, self.caller.device_id, self.caller.user_id, self.seqs, self.now)
+        session.flush()
+
+
+def _apply_one(session: Session, regions: Regions, batch: Batch, op: protocol.Operation) -> protocol.OpResult:
+    batch.seqs.append(op.seq)
+    stored = batch.known.get(op.op_id)
     if stored is not None:
-        if stored.payload_hash != op.payload_hash:
+        payload_hash, result_json = stored
+        if payload_hash != op.payload_hash:
             return _rejected(op, "op_id_reused", text("op_id_reused"))
-        first = protocol.OpResult.model_validate_json(stored.result)
+        first = protocol.OpResult.model_validate_json(result_json)
         return protocol.OpResult(op_id=op.op_id, status="duplicate", code=first.code, message=first.message,
                                  assigned=first.assigned, original_status=first.status)
     if protocol.payload_hash(op.payload) != op.payload_hash:
@@ -431,17 +513,23 @@ def _apply_one(session: Session, now: datetime, caller: Caller, regions: Regions
         return _rejected(op, "unknown_kind", text("unknown_kind", kind=op.kind))
     if op.schema_version > protocol.OP_SCHEMAS[op.kind]:
         return _rejected(op, "schema_unsupported", text("schema_unsupported", kind=op.kind, version=op.schema_version))
-    ctx = Ctx(session=session, now=now, caller=caller, regions=regions, op=op)
+    ctx = Ctx(session=session, now=batch.now, caller=batch.caller, regions=regions, op=op, changes=batch.changes,
+              registration_locked=batch.registration_locked)
+    mark = batch.changes.mark()
     try:
-        with session.begin_nested():  # a rejection discards whatever the handler wrote
+        # Whatever the handler wrote is undone if it rejects the op or fails; the release
+        # flushes, so a value the database refuses surfaces here too.
+        with session.begin_nested():
             outcome = HANDLERS[op.kind](ctx)
     except OpRejected as exc:
+        batch.changes.rollback_to(mark)
         return _rejected(op, exc.code, exc.message)
+    except BaseException:
+        batch.changes.rollback_to(mark)
+        raise
     result = protocol.OpResult(op_id=op.op_id, status=outcome.status, code=outcome.code,  # type: ignore[arg-type]
                                message=outcome.message, assigned=outcome.assigned or {})
-    session.add(AppliedOp(op_id=op.op_id, payload_hash=op.payload_hash, kind=op.kind, entity_id=op.entity_id,
-                          status=result.status, result=result.model_dump_json(), device_id=caller.device_id,
-                          user_id=caller.user_id, seq=op.seq, applied_at=iso(now)))
+    batch.record(op, result)
     return result
 
 
@@ -451,8 +539,9 @@ def process_op(engine: Engine, clock: Callable[[], datetime], caller: Caller, re
     for attempt in range(attempts):
         try:
             with Session(engine) as session:
-                result = _apply_one(session, clock(), caller, regions, op)
-                track_seq(session, caller.device_id, caller.user_id, op.seq, clock())
+                batch = Batch.open(session, caller, clock(), [op])
+                result = _apply_one(session, regions, batch, op)
+                batch.finish(session)
                 session.commit()
                 return result
         except (IntegrityError, OperationalError) as exc:
@@ -476,15 +565,10 @@ def process_op(engine: Engine, clock: Callable[[], datetime], caller: Caller, re
     raise AssertionError("unreachable")
 
 
-def _apply_in_batch(session: Session, now: datetime, caller: Caller, regions: Regions,
-                    op: protocol.Operation) -> protocol.OpResult:
-    """One op inside the batch transaction, under its own savepoint."""
+def _apply_in_batch(session: Session, regions: Regions, batch: Batch, op: protocol.Operation) -> protocol.OpResult:
+    """One op inside the batch transaction (its savepoint is in _apply_one)."""
     try:
-        with session.begin_nested():
-            result = _apply_one(session, now, caller, regions, op)
-            track_seq(session, caller.device_id, caller.user_id, op.seq, now)
-            session.flush()
-        return result
+        return _apply_one(session, regions, batch, op)
     except (IntegrityError, OperationalError):
         raise  # a conflict with another request: the whole batch goes the per-op way
     except DataError:
@@ -501,8 +585,13 @@ def process_push(engine: Engine, clock: Callable[[], datetime], caller: Caller, 
                  request: protocol.PushRequest) -> protocol.PushResponse:
     try:
         with Session(engine) as session:
-            now = clock()
-            results = [_apply_in_batch(session, now, caller, regions, op) for op in request.ops]
+            batch = Batch.open(session, caller, clock(), request.ops)
+            if any(op.kind == "worker.register" and op.op_id not in batch.known for op in request.ops):
+                # Taken once, outside the ops' savepoints: rolling one back must not release it.
+                lock(session, "registration")
+                batch.registration_locked = True
+            results = [_apply_in_batch(session, regions, batch, op) for op in request.ops]
+            batch.finish(session)
             session.commit()
     except (IntegrityError, OperationalError) as exc:
         log.info("batch %s: %s, applying it one op per transaction", request.batch_id, type(exc).__name__)
@@ -535,8 +624,9 @@ def carry_out_deletion(session: Session, now: datetime, participant_id: str) -> 
     for req in session.exec(select(DeletionRequest).where(DeletionRequest.participant_id == participant_id)).all():
         req.status = "carried_out"
         session.add(req)
-    session.flush()
-    emit_change(session, now, "worker", row.id, "delete", row.scope_kecamatan, row.scope_kelurahan)
+    changes = ChangeLog()
+    changes.emit("worker", row.id, "delete", row.scope_kecamatan, row.scope_kelurahan)
+    changes.write(session, now)
     return True
 
 
@@ -547,6 +637,7 @@ def resolve_review(session: Session, now: datetime, review_id: int, decision: st
     if item is None or item.status != "open":
         raise LookupError(review_id)
     lock(session, "registration")
+    changes = ChangeLog()
     row = session.get(Participant, item.participant_id)
     assert row is not None
     if decision == "distinct":
@@ -564,12 +655,9 @@ def resolve_review(session: Session, now: datetime, review_id: int, decision: st
             pay.participant_id = canonical.id
             pay.scope_kecamatan, pay.scope_kelurahan = canonical.scope_kecamatan, canonical.scope_kelurahan
             session.add(pay)
-            session.flush()
-            emit_change(session, now, "payment", pay.id, "upsert", pay.scope_kecamatan, pay.scope_kelurahan)
-        session.flush()
+            changes.emit("payment", pay.id, "upsert", pay.scope_kecamatan, pay.scope_kelurahan)
         # its paid months changed
-        emit_change(session, now, "worker", canonical.id, "upsert", canonical.scope_kecamatan,
-                    canonical.scope_kelurahan)
+        changes.emit("worker", canonical.id, "upsert", canonical.scope_kecamatan, canonical.scope_kelurahan)
     else:
         raise ValueError(decision)
     row.review_state = "ok"
@@ -577,6 +665,6 @@ def resolve_review(session: Session, now: datetime, review_id: int, decision: st
     item.status, item.resolution, item.resolved_by, item.resolved_at = "resolved", decision, by, iso(now)
     session.add(row)
     session.add(item)
-    session.flush()
-    emit_change(session, now, "worker", row.id, "upsert", row.scope_kecamatan, row.scope_kelurahan)
+    changes.emit("worker", row.id, "upsert", row.scope_kecamatan, row.scope_kelurahan)
+    changes.write(session, now)
     return item

@@ -349,11 +349,11 @@ def test_batch_conflict_falls_back_to_one_transaction_per_op(agent, monkeypatch)
     real = ops._apply_in_batch
     calls = {"n": 0}
 
-    def conflicting(session, now, caller, regions, op):
+    def conflicting(session, regions, batch, op):
         calls["n"] += 1
         if calls["n"] == 2:
             raise IntegrityError("INSERT ...", {}, Exception("concurrent insert"))
-        return real(session, now, caller, regions, op)
+        return real(session, regions, batch, op)
 
     monkeypatch.setattr(ops, "_apply_in_batch", conflicting)
     workers = [worker_payload(serial=i + 1, full_name=f"Pekerja {i}") for i in range(3)]
