@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from sync.server import SERVER_VERSION, admin
 from sync.server.auth import revoke_device
-from sync.server.db import iso
+from sync.server.db import init_db, iso, make_engine
 from sync.server.models import Enrollment, ServerUser, Wadah
 from sync.server.reference import load_regions
 from sync.server.settings import Settings, utcnow
@@ -298,10 +298,17 @@ def _serve(args: argparse.Namespace, url: str) -> int:
 
     logging.basicConfig(level=getattr(logging, args.log_level.upper()),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = Settings.from_env(database_url=url)
-    app = create_app(settings)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, workers=1,
-                timeout_keep_alive=30, proxy_headers=False)
+    options = dict(host=args.host, port=args.port, log_level=args.log_level, timeout_keep_alive=30,
+                   proxy_headers=False)
+    if args.workers > 1:
+        # Several processes share the database, its only state. The tables are created here
+        # first, so the workers do not race to create them; each builds its app from the
+        # environment ("--factory").
+        init_db(make_engine(url))
+        os.environ["PERISAI_SERVER_DB"] = url
+        uvicorn.run("sync.server.app:create_app", factory=True, workers=args.workers, **options)
+        return 0
+    uvicorn.run(create_app(Settings.from_env(database_url=url)), workers=1, **options)
     return 0
 
 

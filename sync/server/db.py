@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Iterable
 
-from sqlalchemy import event, update
+from sqlalchemy import event, text, update
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine, select
 
 from sync import protocol
 from sync.server.models import Counter, ServerModel
 
-COUNTERS = ("kpj", "change", "registration")
+COUNTERS = ("kpj", "change")
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -68,9 +69,36 @@ def next_value(session: Session, name: str, step: int = 1) -> int:
                            .returning(table.c.value)).scalar_one()
 
 
-def lock(session: Session, name: str) -> None:
-    """Take a named lock until the end of the transaction (portable: a counter row update)."""
-    next_value(session, name)
+def reserve(engine: Engine, name: str, count: int) -> list[int]:
+    """Take ``count`` values of a counter in a transaction of their own, committed at once,
+    so the counter's row lock is not held while the caller's longer transaction runs. A
+    value whose user then rolls back is never handed out again: a gap, not a duplicate."""
+    if count <= 0:
+        return []
+    with Session(engine) as session:
+        last = next_value(session, name, count)
+        session.commit()
+    return list(range(last - count + 1, last + 1))
+
+
+def lock_keys(session: Session, keys: Iterable[str]) -> None:
+    """Serialise transactions that work on the same keys (NIKs), until this one ends.
+
+    PostgreSQL: transaction-scoped advisory locks, taken in sorted order so that two
+    transactions never wait for each other in a cycle. SQLite needs none: BEGIN IMMEDIATE
+    already admits one writer at a time.
+    """
+    ids = sorted({_lock_id(k) for k in keys})
+    if not ids or session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(text("SELECT pg_advisory_xact_lock(k) FROM (SELECT unnest(CAST(:ids AS bigint[])) AS k "
+                         "ORDER BY k) AS sorted_ids"), {"ids": ids})
+
+
+def _lock_id(key: str) -> int:
+    """A stable signed 64-bit id for an advisory lock (Python's hash() differs per process)."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8, person=b"perisai-lock").digest(),
+                          "big", signed=True)
 
 
 def iso(dt: datetime) -> str:

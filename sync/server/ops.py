@@ -9,8 +9,14 @@ leaves nothing: the client re-sends the batch.
 
 What every op of a batch needs is done once per batch, in the same transaction: the
 applied_ops lookup (one query) and insert (one executemany), the stream's sequence
-tracking, the registration lock, and the pull log (see ChangeLog). That keeps the cost of
-an op near the handful of statements its own effect takes.
+tracking, the locks on the NIKs it registers, and the pull log (see ChangeLog). That keeps
+the cost of an op near the handful of statements its own effect takes.
+
+Nothing global is held for a batch's whole run, so batches of different devices proceed
+side by side on PostgreSQL: registrations lock their NIKs (two devices registering the
+same person queue, the others do not), KPJ numbers are reserved before the batch in a
+short transaction of their own, and the change counter is taken only just before the
+commit.
 
 If the batch transaction itself fails (a concurrent request committed the same op id,
 receipt number or stream row first, or PostgreSQL broke a lock cycle between two batches),
@@ -35,7 +41,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalErr
 from sqlmodel import Session, select
 
 from sync import protocol
-from sync.server.db import dumps, iso, loads, lock, next_value
+from sync.server.db import dumps, iso, loads, lock_keys, next_value, reserve
 from sync.server.errors import OpRejected, log_bug, text
 from sync.server.models import (
     AppliedOp,
@@ -134,7 +140,7 @@ class Ctx:
     regions: Regions
     op: protocol.Operation
     changes: ChangeLog
-    registration_locked: bool = False  # the batch took the registration lock up front
+    kpj_numbers: list[int]  # reserved for this batch's registrations
 
 
 @dataclass
@@ -264,8 +270,8 @@ def worker_register(ctx: Ctx) -> Outcome:
     w = parse(protocol.WorkerPayload, ctx.op.payload)
     _same_entity(ctx, w.id)
     kec, kel = check_worker(w, ctx.regions)
-    if not ctx.registration_locked:
-        lock(s, "registration")  # serialises NIK matching and KPJ assignment across servers
+    # NIK matching below is safe from a concurrent registration of the same NIK: the
+    # transaction locked every NIK its ops register before applying any (Batch.open).
     existing = s.get(Participant, w.id)
     if existing is not None:
         if existing.nik != w.nik:
@@ -300,7 +306,7 @@ def worker_register(ctx: Ctx) -> Outcome:
         ctx.changes.emit("worker", row.id, "upsert", kec, kel)
         return Outcome(status="needs_review", code="nik_conflict", message=text("nik_conflict"),
                        assigned={"canonical_id": row.id, "review_id": item.id})
-    row.kpj = f"{next_value(s, 'kpj'):011d}"
+    row.kpj = f"{ctx.kpj_numbers.pop(0):011d}"
     s.add(row)
     ctx.changes.emit("worker", row.id, "upsert", kec, kel)
     return Outcome(assigned={"kpj": row.kpj, "canonical_id": row.id})
@@ -469,17 +475,24 @@ class Batch:
     changes: ChangeLog = field(default_factory=ChangeLog)
     applied: list[dict[str, Any]] = field(default_factory=list)
     seqs: list[int] = field(default_factory=list)
-    registration_locked: bool = False
+    kpj_numbers: list[int] = field(default_factory=list)
 
     @classmethod
-    def open(cls, session: Session, caller: Caller, now: datetime, ops: list[protocol.Operation]) -> "Batch":
+    def open(cls, engine: Engine, session: Session, caller: Caller, now: datetime,
+             ops: list[protocol.Operation]) -> "Batch":
+        """Reserve KPJ numbers (before the session's transaction begins: on SQLite a second
+        writer would wait for it), load what is known of the ops, lock the NIKs they register."""
+        registrations = [op for op in ops if op.kind == "worker.register"]
+        kpj_numbers = reserve(engine, "kpj", len(registrations))
         table = AppliedOp.__table__
         known: dict[str, tuple[str, str]] = {}
         for chunk in _chunks(sorted({op.op_id for op in ops})):
             for row in session.execute(select(table.c.op_id, table.c.payload_hash, table.c.result)
                                        .where(table.c.op_id.in_(chunk))):
                 known[row.op_id] = (row.payload_hash, row.result)
-        return cls(caller=caller, now=now, known=known)
+        # Locked up front, outside the ops' savepoints: rolling one back must not unlock.
+        lock_keys(session, [str(op.payload.get("nik")) for op in registrations if op.op_id not in known])
+        return cls(caller=caller, now=now, known=known, kpj_numbers=kpj_numbers)
 
     def record(self, op: protocol.Operation, result: protocol.OpResult) -> None:
         stored = result.model_dump_json()
@@ -514,7 +527,7 @@ def _apply_one(session: Session, regions: Regions, batch: Batch, op: protocol.Op
     if op.schema_version > protocol.OP_SCHEMAS[op.kind]:
         return _rejected(op, "schema_unsupported", text("schema_unsupported", kind=op.kind, version=op.schema_version))
     ctx = Ctx(session=session, now=batch.now, caller=batch.caller, regions=regions, op=op, changes=batch.changes,
-              registration_locked=batch.registration_locked)
+              kpj_numbers=batch.kpj_numbers)
     mark = batch.changes.mark()
     try:
         # Whatever the handler wrote is undone if it rejects the op or fails; the release
@@ -539,7 +552,7 @@ def process_op(engine: Engine, clock: Callable[[], datetime], caller: Caller, re
     for attempt in range(attempts):
         try:
             with Session(engine) as session:
-                batch = Batch.open(session, caller, clock(), [op])
+                batch = Batch.open(engine, session, caller, clock(), [op])
                 result = _apply_one(session, regions, batch, op)
                 batch.finish(session)
                 session.commit()
@@ -585,11 +598,7 @@ def process_push(engine: Engine, clock: Callable[[], datetime], caller: Caller, 
                  request: protocol.PushRequest) -> protocol.PushResponse:
     try:
         with Session(engine) as session:
-            batch = Batch.open(session, caller, clock(), request.ops)
-            if any(op.kind == "worker.register" and op.op_id not in batch.known for op in request.ops):
-                # Taken once, outside the ops' savepoints: rolling one back must not release it.
-                lock(session, "registration")
-                batch.registration_locked = True
+            batch = Batch.open(engine, session, caller, clock(), request.ops)
             results = [_apply_in_batch(session, regions, batch, op) for op in request.ops]
             batch.finish(session)
             session.commit()
@@ -636,10 +645,10 @@ def resolve_review(session: Session, now: datetime, review_id: int, decision: st
     item = session.get(ReviewItem, review_id)
     if item is None or item.status != "open":
         raise LookupError(review_id)
-    lock(session, "registration")
     changes = ChangeLog()
     row = session.get(Participant, item.participant_id)
     assert row is not None
+    lock_keys(session, [row.nik])  # no registration of this NIK meanwhile
     if decision == "distinct":
         row.kpj = f"{next_value(session, 'kpj'):011d}"
     elif decision == "alias" and item.other_participant_id:

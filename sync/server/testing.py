@@ -69,7 +69,7 @@ def free_port() -> int:
 
 @contextmanager
 def run_server(tmp_path: Path, *, port: Optional[int] = None, db_url: Optional[str] = None,
-               startup_timeout: float = 30.0, **overrides: Any) -> Iterator[ServerURL]:
+               workers: int = 1, startup_timeout: float = 30.0, **overrides: Any) -> Iterator[ServerURL]:
     unknown = set(overrides) - SETTING_ENV
     if unknown:
         raise TypeError(f"unknown setting overrides: {sorted(unknown)}")
@@ -83,7 +83,7 @@ def run_server(tmp_path: Path, *, port: Optional[int] = None, db_url: Optional[s
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "sync.server.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-             "--db", db_url, "--log-level", "info"],
+             "--db", db_url, "--log-level", "info", "--workers", str(workers)],
             stdout=log, stderr=subprocess.STDOUT, env=env, cwd=str(REPO_ROOT))
     url = ServerURL(f"http://127.0.0.1:{port}")
     url.db_url, url.log_path, url.process = db_url, log_path, proc

@@ -84,9 +84,18 @@ def test_acknowledged_ops_survive_a_server_restart(tmp_path, db_url):
     assert second["contiguous_seq"] == 1
 
 
-def test_concurrent_devices_get_unique_kpj_and_one_canonical_per_nik(live):
-    """Four devices push at once, half of the NIKs shared between them: no 5xx, KPJs unique,
-    every shared NIK ends with exactly one canonical participant and aliases for the rest."""
+@pytest.fixture
+def two_processes(tmp_path, db_url):
+    """`serve --workers 2`: two server processes sharing the database, as behind a load balancer."""
+    with run_server(tmp_path, db_url=db_url, workers=2) as url:
+        yield url
+
+
+def test_concurrent_devices_get_unique_kpj_and_one_canonical_per_nik(two_processes):
+    """Four devices push at once to two server processes, half of the NIKs shared between
+    them: no 5xx, KPJs unique, every shared NIK ends with exactly one canonical participant
+    and aliases for the rest."""
+    live = two_processes
     n_devices, per_device = 4, 12
     users = []
     for d in range(n_devices):
@@ -128,3 +137,4 @@ def test_concurrent_devices_get_unique_kpj_and_one_canonical_per_nik(live):
     assert len(kpjs) == len(set(kpjs)) == len(shared) + n_devices * per_device // 2
     assert len(aliases) == len(shared) * (n_devices - 1)
     assert {r["assigned"]["kpj"] for r in aliases} <= set(kpjs)
+    assert "Started parent process" in live.log_path.read_text()  # uvicorn's supervisor: two workers ran

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+from sqlalchemy import text
 from sqlmodel import Session, select
 
 from sync import protocol
+from sync.server.db import _lock_id, lock_keys, make_engine
 from sync.server.models import AppliedOp, Participant, ReviewItem, ServerPayment
-from sync.server.samples import MARISO, BONTORANNU, make_op, payment_payload, void_payload, worker_payload
+from sync.server.samples import BONTORANNU, MARISO, make_op, payment_payload, void_payload, worker_payload
 
 from .helpers import row_counts
 
@@ -365,3 +368,23 @@ def test_batch_conflict_falls_back_to_one_transaction_per_op(agent, monkeypatch)
     with Session(agent.central.engine) as s:
         assert len(s.exec(select(Participant)).all()) == 3
         assert len(s.exec(select(AppliedOp)).all()) == 3
+
+
+def test_registrations_lock_their_niks_only(db_url):
+    """Two transactions registering the same NIK queue behind each other (so only one can
+    become the canonical participant); registrations of other NIKs do not wait."""
+    engine = make_engine(db_url)
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite admits one writer at a time (BEGIN IMMEDIATE): no per-NIK lock to test")
+    nik, other = "7371105204850001", "7371105204850002"
+    try:
+        with Session(engine) as first, Session(engine) as second:
+            lock_keys(first, [nik])
+            try_lock = text("SELECT pg_try_advisory_xact_lock(:key)")
+            assert second.execute(try_lock, {"key": _lock_id(nik)}).scalar_one() is False
+            assert second.execute(try_lock, {"key": _lock_id(other)}).scalar_one() is True
+            first.rollback()  # the end of the first transaction frees its NIK
+            second.rollback()
+            assert second.execute(try_lock, {"key": _lock_id(nik)}).scalar_one() is True
+    finally:
+        engine.dispose()
