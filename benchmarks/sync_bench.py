@@ -8,8 +8,13 @@
    same run: time, ops/s, requests, bytes/op raw and gzip;
 2. drain time of --slow-ops operations through the fault proxy at 384 kbit/s + 400 ms RTT
    and 100 kbit/s + 700 ms RTT, with 5 % of requests' connections reset;
-3. a load run of --devices simulated devices pushing and pulling at once (SQLite server,
-   or PostgreSQL when PERISAI_BENCH_PG_URL is set).
+3. a load run of --devices simulated devices, spread over the city's kelurahan, pushing and
+   pulling at once against --server-workers server processes (SQLite, or PostgreSQL when
+   PERISAI_BENCH_PG_URL is set): ops/s, request latency p50/p95, and a check that every
+   operation is on the server exactly once.
+
+    PERISAI_BENCH_PG_URL=postgresql+psycopg2://perisai:perisai@127.0.0.1:5432/perisai_bench \
+        .venv/bin/python benchmarks/sync_bench.py --skip batch --skip slow --server-workers 2
 """
 
 from __future__ import annotations
@@ -84,7 +89,8 @@ def _device(tmp: Path, name: str, base_url: str, username: str):
     return core, user
 
 
-def fill_outbox(core, user, n: int, *, serial0: int = 0) -> None:
+def fill_outbox(core, user, n: int, *, serial0: int = 0, kecamatan: str = KECAMATAN,
+                kelurahan: str = KELURAHAN) -> None:
     """n worker.register operations (valid for the server), written like the service does."""
     from agent_app.domain.reference import search_key
     from agent_app.services.base import enqueue
@@ -101,13 +107,13 @@ def fill_outbox(core, user, n: int, *, serial0: int = 0) -> None:
                 birth = start + timedelta(days=i // 9000)
                 sex = "M" if i % 2 else "F"
                 day = birth.day + (40 if sex == "F" else 0)
-                nik = f"737101{day:02d}{birth.month:02d}{birth.year % 100:02d}{i % 9000 + 1:04d}"
+                nik = f"{kecamatan[:6]}{day:02d}{birth.month:02d}{birth.year % 100:02d}{i % 9000 + 1:04d}"
                 name = "Peserta " + "".join("abcdefghij"[int(c)] for c in str(i)).capitalize()
                 w = Worker(
                     id=str(uuid.uuid4()), nik=nik, full_name=name, name_key=search_key(name),
                     birth_date=birth.isoformat(), sex=sex, phone="+6281234567890",
-                    address="Jl. Nuri No. 7, Makassar", kecamatan_code=KECAMATAN,
-                    kelurahan_code=KELURAHAN, occupations=json.dumps(["Pedagang pasar"]),
+                    address="Jl. Nuri No. 7, Makassar", kecamatan_code=kecamatan,
+                    kelurahan_code=kelurahan, occupations=json.dumps(["Pedagang pasar"]),
                     policy_sector="other", declared_income=1_500_000,
                     programmes=json.dumps({"jkk": "self", "jkm": "self"}, sort_keys=True),
                     consent_version=core.ref.consent.version, consent_at=now,
@@ -259,43 +265,135 @@ def bench_slow_link(tmp: Path, base_url: str, n: int, *, bytes_per_s: int, rtt_m
                 "seed": seed}
 
 
-def bench_load(tmp: Path, base_url: str, devices: int, ops_each: int) -> dict:
+def city_scopes() -> list[tuple[str, str]]:
+    """(kecamatan, kelurahan) of every kelurahan of Makassar, 7 and 11 digits."""
+    from sync.server.reference import load_regions
+
+    regions = load_regions(REPO / "resources" / "reference")
+    return sorted((kec, kel) for kel, (kec, _name) in regions.kelurahan.items())
+
+
+def _timed_client(base_url: str, latencies: list[float], lock: threading.Lock):
+    """The engine's client, timing each push and pull request as the device sees it."""
+    from sync.client import SyncClient
+
+    class TimedClient(SyncClient):
+        def _timed(self, call, *args):
+            t0 = time.perf_counter()
+            try:
+                return call(*args)
+            finally:
+                with lock:
+                    latencies.append(time.perf_counter() - t0)
+
+        def push(self, batch, access_token):
+            return self._timed(super().push, batch, access_token)
+
+        def pull(self, cursor, limit, access_token):
+            return self._timed(super().pull, cursor, limit, access_token)
+
+    return TimedClient(base_url)
+
+
+def _cpu_seconds(root_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the server (root_pid and its descendants) and by the
+    database's processes (named "postgres"), from /proc; empty where there is no /proc."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    procs: dict[int, tuple[int, str, float]] = {}
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            raw = entry.read_text()
+        except OSError:
+            continue
+        name = raw[raw.index("(") + 1:raw.rindex(")")]
+        fields = raw[raw.rindex(")") + 2:].split()
+        procs[int(entry.parent.name)] = (int(fields[1]), name, (int(fields[11]) + int(fields[12])) / ticks)
+    if not procs:
+        return {}
+    server, frontier = {root_pid}, [root_pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, (ppid, _n, _c) in procs.items() if ppid == parent and pid not in server]
+        server.update(children)
+        frontier.extend(children)
+    return {"server": sum(procs[pid][2] for pid in server if pid in procs),
+            "database": sum(c for _pp, name, c in procs.values() if name == "postgres")}
+
+
+def _p(values: list[float], q: float) -> float:
+    return round(values[int(q * (len(values) - 1))] * 1000, 1) if values else 0.0
+
+
+def bench_load(tmp: Path, base_url: str, devices: int, ops_each: int, scopes: list[tuple[str, str]]) -> dict:
+    from sqlalchemy import func as sa_func
+    from sqlmodel import Session, select
+
+    from agent_app.store.models import OutboxOp
+    from sync.server.db import make_engine
+    from sync.server.models import AppliedOp, Participant
 
     cores = []
     for i in range(devices):
+        kec, kel = scopes[i % len(scopes)]
         core, user = _device(tmp, f"load{i}", base_url, f"load{i}")
-        fill_outbox(core, user, ops_each, serial0=500_000 + i * ops_each)
+        fill_outbox(core, user, ops_each, serial0=500_000 + i * ops_each, kecamatan=kec, kelurahan=kel)
         cores.append(core)
     times: list[float] = []
     states: list[str] = []
+    push_lat: list[float] = []
     lock = threading.Lock()
     barrier = threading.Barrier(devices)
 
     def run(i: int) -> None:
-        engine = _engine(cores[i], base_url, f"load{i}", backoff_base=0.2, backoff_cap=2)
+        engine = _engine(cores[i], base_url, f"load{i}", client=_timed_client(base_url, push_lat, lock),
+                         backoff_base=0.2, backoff_cap=2)
         barrier.wait()
         t0 = time.perf_counter()
         report = engine.drain(max_rounds=30)
         dt = time.perf_counter() - t0
         with lock:
             times.append(dt)
-            states.append(report.state)
+            states.append(report.state if report.state == "up_to_date"
+                          else f"{report.state}: {(report.message or {}).get('en')}")
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(devices)]
+    cpu0, own0 = _cpu_seconds(base_url.process.pid), time.process_time()
     t0 = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     total = time.perf_counter() - t0
+    cpu1, own1 = _cpu_seconds(base_url.process.pid), time.process_time()
+    # Nothing lost, nothing twice: every queued op acknowledged on its device, and on the
+    # server exactly one applied op and one participant per op.
+    acked = 0
     for core in cores:
+        with core.db.read() as s:
+            acked += s.exec(select(sa_func.count()).select_from(OutboxOp).where(OutboxOp.state == "acked")).one()
         core.close()
+    server = make_engine(base_url.db_url)
+    with Session(server) as s:
+        applied = s.exec(select(sa_func.count()).select_from(AppliedOp)
+                         .where(AppliedOp.kind == "worker.register")).one()
+        participants = s.exec(select(sa_func.count()).select_from(Participant)).one()
+        distinct_ops = s.exec(select(sa_func.count(sa_func.distinct(AppliedOp.op_id)))).one()
+    server.dispose()
     times.sort()
-    return {"devices": devices, "ops_each": ops_each, "seconds": round(total, 1),
-            "ops_per_s": round(devices * ops_each / total, 1),
-            "round_p50_s": round(statistics.median(times), 2),
-            "round_p95_s": round(times[int(0.95 * (len(times) - 1))], 2),
-            "up_to_date": states.count("up_to_date"), "other_states": sorted(set(states) - {"up_to_date"})}
+    push_lat.sort()
+    expected = devices * ops_each
+    return {"devices": devices, "ops_each": ops_each, "kelurahan": min(devices, len(scopes)),
+            "seconds": round(total, 1), "ops_per_s": round(expected / total, 1),
+            "requests": len(push_lat), "request_p50_ms": _p(push_lat, 0.5), "request_p95_ms": _p(push_lat, 0.95),
+            "device_drain_p50_s": round(statistics.median(times), 2),
+            "device_drain_p95_s": round(times[int(0.95 * (len(times) - 1))], 2),
+            "up_to_date": states.count("up_to_date"), "other_states": sorted(set(states) - {"up_to_date"}),
+            # Where the machine's CPU went during the run: the simulated devices share it with
+            # the server and the database, so request latency includes the devices' own waits.
+            "cpu_s_devices": round(own1 - own0, 1),
+            **{f"cpu_s_{k}": round(cpu1[k] - cpu0[k], 1) for k in cpu1},
+            "acked_on_devices": acked, "applied_on_server": applied, "participants_on_server": participants,
+            "nothing_lost_nothing_twice": acked == applied == participants == distinct_ops == expected}
 
 
 def main(argv=None) -> int:
@@ -304,6 +402,7 @@ def main(argv=None) -> int:
     ap.add_argument("--slow-ops", type=int, default=10_000)
     ap.add_argument("--devices", type=int, default=200)
     ap.add_argument("--ops-per-device", type=int, default=20)
+    ap.add_argument("--server-workers", type=int, default=1, help="server processes for the load run")
     ap.add_argument("--skip", action="append", default=[], choices=["batch", "slow", "load"])
     args = ap.parse_args(argv)
 
@@ -315,13 +414,13 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         pg = os.environ.get("PERISAI_BENCH_PG_URL")
-        with run_server(tmp, db_url=pg or None) as url:
-            names = ["bench1", "bench2", "slow1", "slow2"] + [f"load{i}" for i in range(args.devices)]
-            for name in names:
-                try:
-                    seed_user(url.db_url, name, PASSWORD, kecamatan=KECAMATAN)
-                except Exception:
-                    pass
+        scopes = city_scopes()
+        with run_server(tmp, db_url=pg or None, workers=args.server_workers) as url:
+            for name in ["bench1", "bench2", "slow1", "slow2"]:
+                seed_user(url.db_url, name, PASSWORD, kecamatan=KECAMATAN)
+            for i in range(args.devices):  # each agent works one kelurahan
+                kec, kel = scopes[i % len(scopes)]
+                seed_user(url.db_url, f"load{i}", PASSWORD, kecamatan=kec, kelurahan=kel)
             if "batch" not in args.skip:
                 results["push"] = bench_batched_vs_single(tmp, url, args.ops)
                 print(json.dumps({"push": results["push"]}, indent=1), flush=True)
@@ -335,8 +434,8 @@ def main(argv=None) -> int:
                     name="slow2", username="slow2")
                 print(json.dumps({"100k": results["link_100k_700ms_5pct_resets"]}), flush=True)
             if "load" not in args.skip:
-                results["load"] = bench_load(tmp, url, args.devices, args.ops_per_device)
-                results["load"]["database"] = "postgresql" if pg else "sqlite"
+                results["load"] = bench_load(tmp, url, args.devices, args.ops_per_device, scopes)
+                results["load"].update(database="postgresql" if pg else "sqlite", server_workers=args.server_workers)
                 print(json.dumps({"load": results["load"]}), flush=True)
     print(json.dumps(results, indent=1))
     return 0
