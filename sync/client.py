@@ -43,7 +43,7 @@ from pydantic import BaseModel, ValidationError
 from sync import protocol
 from sync.protocol import (
     API_PREFIX, BilingualText, ErrorBody, Health, PullResponse, PushRequest, PushResponse,
-    ReferenceBundle, TokenPair,
+    ReferenceBundle, StreamStatus, TokenPair,
 )
 
 __all__ = [
@@ -59,6 +59,7 @@ PATHS = {
     "refresh": f"{API_PREFIX}/auth/refresh",
     "push": f"{API_PREFIX}/push",
     "pull": f"{API_PREFIX}/pull",
+    "stream": f"{API_PREFIX}/stream",
     "reference": f"{API_PREFIX}/reference",
 }
 
@@ -289,6 +290,10 @@ class SyncClient:
     def pull(self, cursor: int, limit: int, access_token: str) -> PullResponse:
         return self._call("GET", PATHS["pull"], PullResponse, token=access_token,
                           params={"cursor": int(cursor), "limit": int(limit)})
+
+    def stream(self, access_token: str) -> StreamStatus:
+        """What the server received from this (device, user) stream (reconciliation)."""
+        return self._call("GET", PATHS["stream"], StreamStatus, token=access_token)
 
     def reference(self, access_token: str) -> ReferenceBundle:
         return self._call("GET", PATHS["reference"], ReferenceBundle, token=access_token)

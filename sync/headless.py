@@ -122,6 +122,9 @@ def sync_once(core, base_url: str, username: str, *, client: SyncClient | None =
          f"pushed {report.pushed}, acked {report.acked} (duplicates {report.duplicates}), "
          f"rejected {report.rejected}, needs review {report.needs_review}, "
          f"pulled {report.pulled}, queued {report.pending}")
+    if report.resent:
+        _say(out, f"{report.resent} operasi dikirim ulang: server pusat tidak lagi menyimpannya",
+             f"{report.resent} operations sent again: the central server no longer had them")
     if report.message:
         _say(out, report.message.get("id", ""), report.message.get("en", ""))
     if report.state != "up_to_date":

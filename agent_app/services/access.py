@@ -118,8 +118,11 @@ def _wita_day(stamp: str) -> date:
 
 
 def may_void(user: Any, payment: Any, today: date) -> bool:
-    """Agents and clerks: own payment, collected today (WITA), not in a close-out."""
+    """Agents and clerks: own payment, collected today (WITA), not in a close-out.
+    Nobody voids here a payment pulled from the centre: it belongs to another device."""
     if not can(user, "void"):
+        return False
+    if getattr(payment, "origin", "local") == "pulled":
         return False
     if can(user, "void_any"):
         return True

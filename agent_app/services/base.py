@@ -90,18 +90,24 @@ def set_meta(session: Session, key: str, value: str) -> None:
     session.add(row)
 
 
+def outbox_seq_key(user_id: str) -> str:
+    """The meta counter of a user's outbox sequence (the last seq given out)."""
+    return f"outbox_seq:{user_id}"
+
+
 def enqueue(
     session: Session, *, user_id: str, kind: str, entity_id: str, payload: dict, now: str
 ) -> OutboxOp:
     """Queue one operation for the central server, in the caller's transaction.
 
     The sequence is per user on this device: each user pushes their own stream with their
-    own credentials, so one user's queue never waits on (or touches) another's.
+    own credentials, so one user's queue never waits on (or touches) another's; it is the
+    server's (device, user) stream, whose sequence tracking the sync reconcile compares.
     """
     op = OutboxOp(
         op_id=new_id(),
         user_id=user_id,
-        seq=next_counter(session, f"outbox_seq:{user_id}"),
+        seq=next_counter(session, outbox_seq_key(user_id)),
         kind=kind,
         entity_id=entity_id,
         schema_version=OP_SCHEMAS[kind],

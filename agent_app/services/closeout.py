@@ -1,7 +1,9 @@
 """Cash close-out (tutup kas): count the cash, compare it with the receipts, lock it.
 
 The period of a close-out is every payment and void this user recorded on this device
-that is not yet in a close-out (``Payment.closeout_id IS NULL``). That makes the rules
+that is not yet in a close-out (``Payment.closeout_id IS NULL``); payments pulled from the
+centre (``origin="pulled"``) never count, even one of this user's own that retention
+removed and a later full pull brought back. That makes the rules
 hold by construction, whatever the clock says: each entry is closed exactly once, an
 entry recorded after a close-out belongs to the next period, and the void of a payment
 closed earlier is deducted in the period in which the void was recorded.
@@ -98,7 +100,7 @@ def _open_entries(s: Session, user_id: str, device: str) -> list[tuple[Payment, 
         select(Payment, Worker.full_name)
         .join(Worker, Worker.id == Payment.worker_id)
         .where(Payment.collected_by == user_id, Payment.device_id == device,
-               col(Payment.closeout_id).is_(None))
+               Payment.origin == "local", col(Payment.closeout_id).is_(None))
         .order_by(Payment.collected_at, Payment.receipt_no)
     )
     return list(rows)

@@ -168,7 +168,7 @@ class DashboardService:
                 select(wita_date(Payment.collected_at).label("d"), Payment.kind,
                        Payment.amount, Payment.breakdown, Worker.registration_month)
                 .join(Worker, Worker.id == Payment.worker_id)
-                .where(Payment.collected_by == actor.id,
+                .where(Payment.collected_by == actor.id, Payment.origin == "local",
                        Payment.collected_at >= lo, Payment.collected_at < hi)
             ).all()
             kel = self._coverage(s, actor, month)

@@ -32,6 +32,11 @@ register({
                             "en": "Give the reason for the void (at least 5 characters)"},
     "payment.already_voided": {"id": "Kuitansi {receipt} sudah dibatalkan",
                                "en": "Receipt {receipt} has already been voided"},
+    "payment.pulled_read_only": {
+        "id": "Kuitansi {receipt} dicatat di perangkat lain (data dari pusat); di sini "
+              "hanya bisa dilihat",
+        "en": "Receipt {receipt} was recorded on another device (data from the centre); "
+              "here it can only be viewed"},
     "import.unreadable": {"id": "Berkas tidak bisa dibaca: {detail}",
                           "en": "The file cannot be read: {detail}"},
     "import.no_header": {"id": "Kolom wajib tidak ada: {columns}",

@@ -147,6 +147,8 @@ class PaymentService:
             original = s.get(Payment, payment_id)
             if original is None or original.kind != "payment":
                 raise ServiceError("payment.not_found")
+            if original.origin == "pulled":
+                raise ServiceError("payment.pulled_read_only", {"receipt": original.receipt_no})
             require_void(actor, original, self.clock.today())
             already = s.exec(
                 select(Payment.id).where(Payment.voids_payment_id == payment_id)

@@ -1,5 +1,8 @@
 """Reports: collections per kelurahan / user / day, registrations per kecamatan, flags.
 
+Money reports cover what was recorded on this device (``Payment.origin == "local"``):
+payments pulled from the centre were collected and accounted for elsewhere.
+
 Long work takes ``progress(done, total)`` and a ``cancel`` token (anything with a truthy
 ``cancelled`` attribute) and checks them between chunks, so the GUI's progress dialog can
 show movement and stop it. Aggregation runs per rowid chunk in SQL and is merged here.
@@ -124,7 +127,8 @@ class ReportService:
                            cash, func.sum(Payment.amount))
                     .join(Worker, Worker.id == Payment.worker_id)
                     .where(col(Payment.collected_at) >= lo, col(Payment.collected_at) < hi,
-                           d >= first.isoformat(), d <= last.isoformat())
+                           d >= first.isoformat(), d <= last.isoformat(),
+                           Payment.origin == "local")
                     .where(text_rowid_between(chunk, chunk + CHUNK - 1))
                     .group_by(Worker.kelurahan_code, Payment.collected_by, d)
                 ).all()
@@ -200,7 +204,7 @@ class ReportService:
                 select(Payment, Worker.full_name, Worker.nik, User.full_name)
                 .join(Worker, Worker.id == Payment.worker_id)
                 .join(User, User.id == Payment.collected_by, isouter=True)
-                .where(col(Payment.server_flag).is_not(None))
+                .where(col(Payment.server_flag).is_not(None), Payment.origin == "local")
                 .order_by(col(Payment.collected_at).desc()).limit(limit)
             ).all()
         return [

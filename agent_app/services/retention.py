@@ -175,7 +175,8 @@ def _settled(s, worker: Worker, device_id: str | None, has_closeouts: bool) -> b
     payments = list(s.exec(select(Payment).where(Payment.worker_id == worker.id)))
     if any(p.sync_state != "synced" for p in payments):
         return False
-    if has_closeouts and any(p.device_id == device_id and p.closeout_id is None for p in payments):
+    if has_closeouts and any(p.origin == "local" and p.device_id == device_id
+                             and p.closeout_id is None for p in payments):
         return False
     entity_ids = [worker.id] + [p.id for p in payments]
     open_ops = s.exec(select(func.count()).select_from(OutboxOp).where(

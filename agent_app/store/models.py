@@ -86,7 +86,9 @@ class Worker(SQLModel, table=True):
     registration_month: str  # YYYY-MM: first month of coverage
     paid_through: Optional[str] = Field(default=None, index=True)  # YYYY-MM, derived cache of payments
     kpj: Optional[str] = None  # 11 digits, assigned by the central system
-    canonical_id: Optional[str] = None  # set when the server aliased this record to another one
+    # Set when the server aliased this record to another one; indexed because pulled
+    # payments name the canonical participant and are attached through it.
+    canonical_id: Optional[str] = Field(default=None, index=True)
     origin: str = "local"  # "local" (registered here) | "pulled" (from the server)
     sync_state: str = Field(default="pending", index=True)  # pending | synced | rejected | review
     server_version: int = 0  # change sequence of the last pulled state
@@ -98,6 +100,9 @@ class Payment(SQLModel, table=True):
     """A contribution collected (kind="payment") or the reversal of one (kind="void").
 
     Never updated except for sync bookkeeping columns (sync_state, server_flag, closeout_id).
+    ``origin="pulled"`` rows were recorded on another device (another agent, the kelurahan
+    counter) and came from the centre: read-only here, never queued, never in this device's
+    cash figures (close-out, dashboard, reports); they do count as paid months.
     """
 
     __tablename__ = "payment"
@@ -118,6 +123,26 @@ class Payment(SQLModel, table=True):
     closeout_id: Optional[str] = Field(default=None, index=True)
     sync_state: str = Field(default="pending", index=True)
     server_flag: Optional[str] = None  # e.g. "possible_double_collection"
+    origin: str = "local"  # "local" (recorded on this device) | "pulled" (from the server)
+
+
+class ParkedPayment(SQLModel, table=True):
+    """A pulled payment or void that arrived before what it hangs on.
+
+    The server's pull log emits a participant after its payments (its paid months change
+    with each one) and a voided payment after its void, so a page can hold money rows whose
+    worker, or whose voided payment, only comes in a later page. They wait here, stored
+    with the page that brought them, and become Payment rows when it arrives.
+    """
+
+    __tablename__ = "parked_payment"
+    id: str = Field(primary_key=True)  # the payment's id
+    change_seq: int  # server change sequence that brought it (information)
+    worker_id: str = Field(index=True)  # the worker id the collecting device used
+    participant_id: Optional[str] = Field(default=None, index=True)  # canonical, per the server
+    voids_payment_id: Optional[str] = Field(default=None, index=True)
+    data: str  # the pulled change's data (JSON)
+    parked_at: str
 
 
 class OutboxOp(SQLModel, table=True):

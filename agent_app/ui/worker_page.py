@@ -497,10 +497,18 @@ class WorkerPage(QWidget):
         self.void_button.setEnabled(voidable)
         refused = (payment is not None and payment.kind == "payment"
                    and payment.id not in self.detail.voided_ids and not voidable)
-        self.void_button.setToolTip(self.tr(
-            "Only a supervisor can void another person's payment or one from an earlier day."
-        ) if refused else "")
-        self.reprint_button.setEnabled(payment is not None)
+        # Money recorded on another device came from the centre: its receipt was printed
+        # and signed there, and only that device's collector may void it.
+        elsewhere = payment is not None and getattr(payment, "origin", "local") == "pulled"
+        elsewhere_text = self.tr("Recorded on another device: here it can only be viewed.")
+        if elsewhere:
+            self.void_button.setToolTip(elsewhere_text)
+        else:
+            self.void_button.setToolTip(self.tr(
+                "Only a supervisor can void another person's payment or one from an earlier day."
+            ) if refused else "")
+        self.reprint_button.setEnabled(payment is not None and not elsewhere)
+        self.reprint_button.setToolTip(elsewhere_text if elsewhere else "")
 
     def _may_void(self, payment) -> bool:
         """Agents and clerks: their own payment of today, not yet closed out."""

@@ -660,6 +660,10 @@
             <source>Only a supervisor can void another person's payment or one from an earlier day.</source>
             <translation>Hanya supervisor yang dapat membatalkan pembayaran milik orang lain atau dari hari sebelumnya.</translation>
         </message>
+        <message>
+            <source>Recorded on another device: here it can only be viewed.</source>
+            <translation>Dicatat di perangkat lain: di sini hanya bisa dilihat.</translation>
+        </message>
     </context>
     <context>
         <name>QPlatformTheme</name>

@@ -90,7 +90,9 @@ class SyncModel(RuleBasedStateMachine):
         dev = self.devices[d]
         with dev.db.read() as s:
             voided = {p.voids_payment_id for p in s.exec(select(Payment).where(Payment.kind == "void"))}
-            ids = [p.id for p in s.exec(select(Payment).where(Payment.kind == "payment"))
+            # Only money recorded on this device: pulled payments are read-only here.
+            ids = [p.id for p in s.exec(select(Payment).where(Payment.kind == "payment",
+                                                              Payment.origin == "local"))
                    if p.id not in voided]
         if ids:
             dev.core.payments.void(dev.user, ids[pick % len(ids)], "salah input nominal")
@@ -175,6 +177,19 @@ class SyncModel(RuleBasedStateMachine):
                     d=dev.core.device_id)[0][0]
                 assert money == sum(1 for o in ops.values()
                                     if o.kind.startswith("payment.") and o.state == "acked")
+            # Each device holds every payment and void the server has from both (the other's
+            # pulled read-only), each once: one more round brings the other's last ones.
+            devices = [dev.core.device_id for dev in self.devices]
+            server_money = {r[0] for r in self.central.query(
+                "SELECT id FROM payments WHERE json_extract(data, '$.device_id') IN (:a, :b)",
+                a=devices[0], b=devices[1])}
+            for d, dev in enumerate(self.devices):
+                assert self._engine(dev).sync_round().state == "up_to_date"
+                with dev.db.read() as s:
+                    rows = s.exec(select(Payment.id, Payment.origin, Payment.device_id)).all()
+                assert server_money <= {pid for pid, _o, _d in rows}
+                assert all((origin == "local") == (device == devices[d])
+                           for _p, origin, device in rows)
         finally:
             for dev in getattr(self, "devices", []):
                 dev.core.close()

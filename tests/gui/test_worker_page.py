@@ -212,3 +212,37 @@ def test_ctrl_p_in_the_list_opens_the_selected_worker_and_the_payment(qtbot, mai
     qtbot.waitUntil(dialog.isVisible)
     qtbot.wait(100)
     dialog.reject()
+
+
+def test_a_payment_made_at_the_counter_shows_paid_but_is_read_only_here(
+        qtbot, core, runner, supervisor_session, siti, tmp_path):
+    """Pulled from the centre: the kelurahan counter collected Feb-Mar 2027 for Siti."""
+    from sync import protocol
+    from sync.engine import SyncEngine
+    from sync.server.samples import payment_payload
+
+    paid = payment_payload(siti, ["2027-02", "2027-03"], device_id="counter-laptop",
+                           collected_by="counter-clerk", collected_at=core.clock.stamp())
+    change = protocol.Change(seq=1, entity="payment", id=paid["id"], op="upsert", data={
+        **paid, "kind": "payment", "participant_id": siti, "voids_payment_id": None,
+        "voided_by": None, "flag": None})
+    user = supervisor_session.user
+    engine = SyncEngine(core.db, None, None, user_id=user.id, device_id=core.device_id,
+                        username=user.username, clock=core.clock, data_dir=tmp_path)
+    with core.db.write() as s:
+        engine._apply_page(s, protocol.PullResponse(changes=[change], cursor=1, has_more=False))
+    page = WorkerPage(core, runner, supervisor_session)  # even a supervisor
+    qtbot.addWidget(page)
+    show_active(qtbot, page)
+    with qtbot.waitSignal(page.loaded, timeout=5000):
+        page.load(siti)
+    rows = table_rows(page.payments)
+    assert rows[0][1] == paid["receipt_no"] and rows[0][2] == "Feb 2027 – Mar 2027"
+    assert page.strip.state_of("2027-02") == "paid" and page.strip.state_of("2027-03") == "paid"
+    page.payments.selectRow(0)
+    assert not page.void_button.isEnabled()
+    # Its receipt was printed and signed on the counter's laptop: no copy from here.
+    assert not page.reprint_button.isEnabled()
+    assert page.void_button.toolTip() == "Dicatat di perangkat lain: di sini hanya bisa dilihat."
+    page.payments.selectRow(3)  # the supervisor may void the agent's own payment
+    assert page.void_button.isEnabled() and page.reprint_button.isEnabled()

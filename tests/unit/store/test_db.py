@@ -128,3 +128,49 @@ def test_an_upgrade_migrates_a_full_queue_without_losing_it(tmp_path):
     finally:
         db.close()
     assert list((tmp_path / "backups").glob("p-0001-*.db")), "backed up before migrating"
+
+
+def test_upgrade_to_0003_keeps_the_payments_as_recorded_here(tmp_path):
+    """0003 marks where a payment came from: every payment already on an older device was
+    recorded on it ("local"), so its close-out and figures stay as they were."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from agent_app.services.core import AgentCore
+    from tests.unit.conftest import make_form
+
+    path = tmp_path / "p.db"
+    core = AgentCore.open(path)
+    core.users.create_user(username="besse", full_name="Besse Agen", role="agent",
+                           password="kata-sandi-aman")
+    user = core.users.authenticate("besse", "kata-sandi-aman")
+    worker = core.workers.register(user, make_form())
+    payment = core.payments.collect(user, worker.id, 1, "cash")
+    core.close()
+    old = create_engine(f"sqlite:///{path}")
+    with old.begin() as conn:
+        command.downgrade(_config(conn), "0002")
+        columns = [r[1] for r in conn.exec_driver_sql("PRAGMA table_info(payment)")]
+    old.dispose()
+    assert "origin" not in columns
+    db = open_database(path)
+    try:
+        with db.engine.connect() as conn:
+            rows = conn.exec_driver_sql("SELECT id, origin FROM payment").fetchall()
+            parked = conn.exec_driver_sql("SELECT count(*) FROM parked_payment").scalar()
+        assert rows == [(payment.id, "local")] and parked == 0
+        assert db.integrity_check() == "ok"
+    finally:
+        db.close()
+    assert list((tmp_path / "backups").glob("p-0002-*.db")), "backed up before migrating"
+
+
+def _config(conn):
+    from alembic.config import Config
+
+    from agent_app.store.db import MIGRATIONS_DIR
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["connection"] = conn
+    return cfg
