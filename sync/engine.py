@@ -48,6 +48,7 @@ from sqlmodel import Session, select
 from agent_app.files import atomic_write_text
 from agent_app.services.base import get_meta, set_meta
 from agent_app.services.privacy import ship_audit_log
+from agent_app.store.db import in_chunks
 from sync import protocol
 from sync.client import (
     AuthExpired,
@@ -727,7 +728,7 @@ class SyncEngine:
             c.id: (c.seq, dict(c.data or {})) for c in changes}
         if arrived:
             keys = set(arrived) | self._canonical_ids(s, arrived)
-            for chunk in _chunks(sorted(keys)):
+            for chunk in in_chunks(sorted(keys)):
                 for row in s.exec(select(ParkedPayment).where(or_(
                         ParkedPayment.worker_id.in_(chunk), ParkedPayment.participant_id.in_(chunk)))):
                     candidates.setdefault(row.id, (row.change_seq, json.loads(row.data)))
@@ -738,7 +739,7 @@ class SyncEngine:
         payments = {k: v for k, v in candidates.items() if v[1].get("kind") != "void"}
         self._place_money(s, payments, stored, done)
         # Voids parked until the payment they reverse came (it may have come just now).
-        for chunk in _chunks(sorted(stored)):
+        for chunk in in_chunks(sorted(stored)):
             for row in s.exec(select(ParkedPayment).where(ParkedPayment.voids_payment_id.in_(chunk))):
                 candidates.setdefault(row.id, (row.change_seq, json.loads(row.data)))
         voids = {k: v for k, v in candidates.items() if v[1].get("kind") == "void"}
@@ -755,7 +756,7 @@ class SyncEngine:
                 participant_id=data.get("participant_id"),
                 voids_payment_id=data.get("voids_payment_id"),
                 data=protocol.canonical_json(data), parked_at=now))
-        for chunk in _chunks(sorted(done)):
+        for chunk in in_chunks(sorted(done)):
             s.exec(delete(ParkedPayment).where(ParkedPayment.id.in_(chunk)))
         return len(stored)
 
@@ -774,12 +775,12 @@ class SyncEngine:
         targets = [data["voids_payment_id"] for _, data in rows.values()
                    if data.get("voids_payment_id")]
         existing, taken, voided = set(), {}, {}
-        for chunk in _chunks(ids):
+        for chunk in in_chunks(ids):
             existing.update(s.exec(select(Payment.id).where(Payment.id.in_(chunk))).all())
-        for chunk in _chunks(receipts):
+        for chunk in in_chunks(receipts):
             taken.update(s.exec(select(Payment.receipt_no, Payment.id).where(
                 Payment.receipt_no.in_(chunk))).all())
-        for chunk in _chunks(targets):
+        for chunk in in_chunks(targets):
             voided.update({p.id: p for p in s.exec(select(Payment).where(Payment.id.in_(chunk)))})
         for pid in ids:
             _seq, data = rows[pid]
@@ -823,7 +824,7 @@ class SyncEngine:
         from agent_app.store.models import Worker
 
         out: set[str] = set()
-        for chunk in _chunks(sorted(worker_ids)):
+        for chunk in in_chunks(sorted(worker_ids)):
             out.update(c for c in s.exec(select(Worker.canonical_id).where(
                 Worker.id.in_(chunk), Worker.canonical_id.is_not(None))).all() if c)
         return out
@@ -837,12 +838,12 @@ class SyncEngine:
         wanted = {str(v) for d in rows.values()
                   for v in (d.get("worker_id"), d.get("participant_id")) if v}
         found: dict[str, Any] = {}
-        for chunk in _chunks(sorted(wanted)):
+        for chunk in in_chunks(sorted(wanted)):
             found.update({w.id: w for w in s.exec(select(Worker).where(Worker.id.in_(chunk)))})
         missing = {str(d["participant_id"]) for d in rows.values()
                    if d.get("participant_id")} - set(found)
         aliases: dict[str, Any] = {}
-        for chunk in _chunks(sorted(missing)):
+        for chunk in in_chunks(sorted(missing)):
             for w in s.exec(select(Worker).where(Worker.canonical_id.in_(chunk)).order_by(Worker.id)):
                 aliases.setdefault(w.canonical_id, w)
         out = {}
@@ -872,8 +873,7 @@ class SyncEngine:
         if not ids:
             return set()
         busy: set[str] = set()
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
+        for chunk in in_chunks(ids):
             busy.update(s.exec(select(OutboxOp.entity_id).where(
                 OutboxOp.entity_id.in_(chunk), OutboxOp.state.in_(("pending", "in_flight")))).all())
             busy.update(s.exec(select(Payment.worker_id).where(
@@ -1007,7 +1007,7 @@ class SyncEngine:
             # contiguous_seq low, and everything above it need not be loaded.
             mine = OutboxOp.user_id == self.user_id
             rows = list(s.exec(select(OutboxOp).where(mine, OutboxOp.seq > status.highest_seq)))
-            for chunk in _chunks(sorted(missing)):
+            for chunk in in_chunks(sorted(missing)):
                 rows += s.exec(select(OutboxOp).where(mine, OutboxOp.seq.in_(chunk))).all()
             recorded = s.exec(select(func.count()).select_from(OutboxOp).where(
                 mine, OutboxOp.state.in_(("acked", "needs_review")))).one()
@@ -1103,11 +1103,6 @@ class _AuthNeeded(Exception):
     def __init__(self, error: AuthExpired) -> None:
         super().__init__(error.code)
         self.error = error
-
-
-def _chunks(items: list, size: int = 500) -> list[list]:
-    """Bound IN lists (SQLite caps the bound parameters of a statement)."""
-    return [items[i:i + size] for i in range(0, len(items), size)]
 
 
 def _pulled_payment(pid: str, data: dict, worker_id: str, target):

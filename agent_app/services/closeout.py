@@ -27,7 +27,7 @@ from agent_app.domain.messages import register
 from agent_app.services.base import (
     Clock, ServiceError, audit, device_id, enqueue, new_id,
 )
-from agent_app.store.db import Database
+from agent_app.store.db import Database, in_chunks
 from agent_app.store.models import Closeout, Payment, User, Worker
 
 register({
@@ -184,9 +184,9 @@ class CloseoutService:
             )
             s.add(closeout)
             ids = [p.id for p, _ in rows]
-            for start in range(0, len(ids), 500):
+            for chunk in in_chunks(ids):
                 s.execute(
-                    update(Payment).where(col(Payment.id).in_(ids[start:start + 500]),
+                    update(Payment).where(col(Payment.id).in_(chunk),
                                           col(Payment.closeout_id).is_(None))
                     .values(closeout_id=closeout.id)
                 )

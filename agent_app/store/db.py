@@ -32,6 +32,15 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SCHEMA_HEAD = "0003"
 
 
+IN_LIST_SIZE = 500
+
+
+def in_chunks(items: list, size: int = IN_LIST_SIZE) -> list[list]:
+    """``items`` in slices for ``IN (...)`` lists: SQLite caps the bound parameters of one
+    statement (the central server's queries use it too)."""
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
 class StoreError(Exception):
     """An environmental problem with the database file (shown to the user, not a bug)."""
 

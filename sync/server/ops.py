@@ -40,6 +40,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session, select
 
+from agent_app.store.db import in_chunks
 from sync import protocol
 from sync.server.db import dumps, iso, loads, lock_keys, next_value, reserve
 from sync.server.errors import OpRejected, log_bug, text
@@ -103,7 +104,7 @@ class ChangeLog:
         existing: dict[tuple[str, str], list[Any]] = {}
         for entity in sorted({e for e, _ in latest}):
             ids = [i for e, i in latest if e == entity]
-            for chunk in _chunks(ids):
+            for chunk in in_chunks(ids):
                 for row in session.execute(select(table).where(table.c.entity == entity,
                                                                table.c.entity_id.in_(chunk))):
                     existing.setdefault((row.entity, row.entity_id), []).append(row)
@@ -117,7 +118,7 @@ class ChangeLog:
                     stale.append(row.seq)
                     rows.append((*key, "delete", row.scope_kecamatan, row.scope_kelurahan))
             rows.append((*key, op, kec, kel))
-        for chunk in _chunks(stale):
+        for chunk in in_chunks(stale):
             session.execute(delete(table).where(table.c.seq.in_(chunk)))
         first = next_value(session, "change", len(rows)) - len(rows) + 1
         created = iso(now)
@@ -125,11 +126,6 @@ class ChangeLog:
             dict(seq=first + i, entity=entity, entity_id=entity_id, op=op, scope_kecamatan=kec,
                  scope_kelurahan=kel, created_at=created)
             for i, (entity, entity_id, op, kec, kel) in enumerate(rows)])
-
-
-def _chunks(items: list[Any], size: int = 500) -> list[list[Any]]:
-    """Bound IN lists: SQLite caps the number of bound parameters of a statement."""
-    return [items[i:i + size] for i in range(0, len(items), size)]
 
 
 @dataclass
@@ -486,7 +482,7 @@ class Batch:
         kpj_numbers = reserve(engine, "kpj", len(registrations))
         table = AppliedOp.__table__
         known: dict[str, tuple[str, str]] = {}
-        for chunk in _chunks(sorted({op.op_id for op in ops})):
+        for chunk in in_chunks(sorted({op.op_id for op in ops})):
             for row in session.execute(select(table.c.op_id, table.c.payload_hash, table.c.result)
                                        .where(table.c.op_id.in_(chunk))):
                 known[row.op_id] = (row.payload_hash, row.result)
