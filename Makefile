@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench clean
+.PHONY: install run lint test bench clean
 
 install: $(STAMP)
 
@@ -18,7 +18,10 @@ $(STAMP): pyproject.toml
 run: install
 	$(PY) -m agent_app demo
 
-test: install
+lint: install
+	$(VENV)/bin/ruff check .
+
+test: lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
 bench: install

@@ -26,7 +26,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Optional
+from typing import IO
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -39,7 +39,7 @@ FATAL_LOG_NAME = "fatal.log"
 # A dialog that keeps coming back is worse than none: after this many, only log.
 MAX_DIALOGS_PER_RUN = 5
 
-ExcInfo = tuple[type[BaseException], BaseException, Optional[TracebackType]]
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 
 
 def crash_texts(log_path: Path) -> tuple[str, str, str]:
@@ -69,7 +69,7 @@ class CrashHandler:
     def __init__(
         self,
         log_path: Path,
-        parent_getter: Callable[[], Optional[QWidget]] | None = None,
+        parent_getter: Callable[[], QWidget | None] | None = None,
         *,
         fatal_log: bool = True,
     ) -> None:
@@ -88,7 +88,7 @@ class CrashHandler:
             self._enable_faulthandler()
 
     # ----------------------------------------------------------------- install
-    def install(self) -> "CrashHandler":
+    def install(self) -> CrashHandler:
         app = QCoreApplication.instance()
         if app is not None:
             self._notifier = _GuiNotifier()
@@ -128,7 +128,7 @@ class CrashHandler:
 
     # ------------------------------------------------------------------ hooks
     def excepthook(
-        self, exc_type: type[BaseException], exc: BaseException, tb: Optional[TracebackType]
+        self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
     ) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
             self._previous_excepthook(exc_type, exc, tb)
@@ -221,7 +221,7 @@ class CrashHandler:
 
 def install_excepthook(
     log_path: Path,
-    parent_getter: Callable[[], Optional[QWidget]] | None = None,
+    parent_getter: Callable[[], QWidget | None] | None = None,
     *,
     fatal_log: bool = True,
 ) -> CrashHandler:

@@ -82,7 +82,8 @@ class DemoGenerator:
             birth_date=birth,
             sex=sex,
             phone=f"08{rng.choice('1235789')}{rng.randint(10**7, 10**9 - 1)}",
-            address=f"{rng.choice(STREETS)} No. {rng.randint(1, 250)}, RT {rng.randint(1, 9):02d}/RW {rng.randint(1, 12):02d}",
+            address=(f"{rng.choice(STREETS)} No. {rng.randint(1, 250)}, "
+                     f"RT {rng.randint(1, 9):02d}/RW {rng.randint(1, 12):02d}"),
             kelurahan_code=kelurahan.code,
             occupations=occupations,
             declared_income=income,

@@ -46,7 +46,7 @@ class AppPaths:
     def exports(self) -> Path:
         return self.root / "exports"
 
-    def ensure(self) -> "AppPaths":
+    def ensure(self) -> AppPaths:
         for directory in (self.root, self.backups, self.logs, self.exports):
             directory.mkdir(parents=True, exist_ok=True)
         return self

@@ -145,7 +145,7 @@ def _open_database():
     try:
         from agent_app.store.db import open_database
     except ImportError as exc:
-        raise CheckFailed(f"store not available (agent_app.store.db.open_database): {exc}")
+        raise CheckFailed(f"store not available (agent_app.store.db.open_database): {exc}") from exc
     return open_database
 
 
@@ -182,7 +182,7 @@ def check_sqlcipher(work: Path) -> str:
     try:
         import sqlcipher3.dbapi2 as sqlcipher
     except ImportError as exc:
-        raise CheckFailed(f"sqlcipher3 not available: {exc}")
+        raise CheckFailed(f"sqlcipher3 not available: {exc}") from exc
 
     path = work / "cipher-probe.db"
     key = secrets.token_bytes(32)
@@ -252,7 +252,7 @@ def _check_encrypted_store(work: Path, key: bytes) -> str:
         open_database(enc_path, key=secrets.token_bytes(32)).close()
     except StoreError as exc:
         if getattr(exc, "code", "") != "wrong_key":
-            raise CheckFailed(f"wrong key gave {exc.code!r}, expected 'wrong_key'")
+            raise CheckFailed(f"wrong key gave {exc.code!r}, expected 'wrong_key'") from exc
     else:
         raise CheckFailed("the encrypted store opened with a wrong key")
     return "; encrypted store migrates and refuses a wrong key"
@@ -263,7 +263,7 @@ def check_keyring() -> str:
         import keyring
         import keyring.errors
     except ImportError as exc:
-        raise CheckFailed(f"keyring not available: {exc}")
+        raise CheckFailed(f"keyring not available: {exc}") from exc
     backend = keyring.get_keyring()
     name = f"{type(backend).__module__}.{type(backend).__name__}"
     if "fail" in type(backend).__module__.split("."):

@@ -28,22 +28,30 @@ import email.utils
 import gzip
 import json
 import socket
-import time
-from datetime import datetime, timezone
-from typing import Any, Callable, TypeVar
-
 import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 import requests
 import urllib3.connection
 import urllib3.connectionpool
-from requests.adapters import HTTPAdapter
 from pydantic import BaseModel, ValidationError
+from requests.adapters import HTTPAdapter
 
 from sync import protocol
 from sync.protocol import (
-    API_PREFIX, BilingualText, ErrorBody, Health, PullResponse, PushRequest, PushResponse,
-    ReferenceBundle, StreamStatus, TokenPair,
+    API_PREFIX,
+    BilingualText,
+    ErrorBody,
+    Health,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    ReferenceBundle,
+    StreamStatus,
+    TokenPair,
 )
 
 __all__ = [
@@ -152,8 +160,8 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     if when is None:
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    now = now or datetime.now(timezone.utc)
+        when = when.replace(tzinfo=UTC)
+    now = now or datetime.now(UTC)
     return max(0.0, (when - now).total_seconds())
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Optional
 
 import keyring
 import keyring.backend
@@ -85,7 +84,7 @@ class TokenStore:
         """Raise CredentialStoreUnavailable when tokens cannot be stored safely."""
         self._kr()
 
-    def get(self, username: str) -> Optional[Tokens]:
+    def get(self, username: str) -> Tokens | None:
         try:
             raw = self._kr().get_password(SERVICE, self._key(username))
         except keyring.errors.KeyringError as exc:

@@ -37,9 +37,10 @@ import logging
 import random
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import delete, func, or_, update
@@ -127,14 +128,14 @@ class RoundReport:
     resent: int = 0  # acknowledged ops queued again: the server no longer had them
     errors: list[str] = field(default_factory=list)
     state: str = "up_to_date"
-    next_retry_in: Optional[float] = None
+    next_retry_in: float | None = None
     batches: int = 0
     requests: int = 0
     pending: int = 0  # still queued for this user at the end of the round
     attention: int = 0  # unresolved rejected / needs-review operations of this user
-    message: Optional[dict] = None  # {"id": ..., "en": ...} for the status bar
-    latest_app_version: Optional[str] = None
-    download_url: Optional[str] = None
+    message: dict | None = None  # {"id": ..., "en": ...} for the status bar
+    latest_app_version: str | None = None
+    download_url: str | None = None
 
     def summary(self) -> dict:
         return {k: v for k, v in asdict(self).items() if k not in ("message",)}
@@ -421,7 +422,7 @@ class SyncEngine:
             report.batches += 1
             started = time.monotonic()
             try:
-                response = self._authorised(lambda token: self.client.push(batch, token))
+                response = self._authorised(lambda token, batch=batch: self.client.push(batch, token))
             except _Stop as stop:
                 self._release(ids, stop.error, count_attempt=stop.state != "upgrade_required")
                 if isinstance(stop.error, (Offline, NotAcknowledged)) and len(ids) > 1:
@@ -620,7 +621,7 @@ class SyncEngine:
                 cursor = int(get_meta(s, cursor_key(self.user_id), "0") or 0)
             try:
                 page = self._authorised(
-                    lambda token: self.client.pull(cursor, self.pull_limit, token))
+                    lambda token, cursor=cursor: self.client.pull(cursor, self.pull_limit, token))
             except CursorExpired:
                 if resets:
                     raise _Stop("problem", CursorExpired("cursor expired twice")) from None
@@ -1158,13 +1159,13 @@ class AttentionItem:
     kind: str
     state: str  # "rejected" | "needs_review"
     entity_id: str
-    worker_id: Optional[str]
+    worker_id: str | None
     title: str  # the person's name (and receipt for money)
-    code: Optional[str]
+    code: str | None
     message: dict  # {"id": ..., "en": ...}
     created_at: str
-    receipt_no: Optional[str] = None
-    amount: Optional[int] = None
+    receipt_no: str | None = None
+    amount: int | None = None
 
     def reason(self, lang: str = "id") -> str:
         return self.message.get(lang) or self.message.get("id") or self.code or ""

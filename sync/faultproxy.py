@@ -48,7 +48,6 @@ import struct
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Optional
 
 __all__ = ["FaultProxy", "Fault"]
 
@@ -56,7 +55,7 @@ __all__ = ["FaultProxy", "Fault"]
 @dataclass
 class Fault:
     kind: str
-    path: Optional[str] = None
+    path: str | None = None
     times: int = 1
     params: dict = field(default_factory=dict)
 
@@ -168,9 +167,9 @@ class FaultProxy:
         self.rng = random.Random(seed)
         self._rng_lock = threading.Lock()
         self.latency_ms = 0.0
-        self.bandwidth: Optional[float] = None  # bytes/s each way
+        self.bandwidth: float | None = None  # bytes/s each way
         self.reset_probability = 0.0
-        self.reset_after_bytes: Optional[int] = None
+        self.reset_after_bytes: int | None = None
         self.upstream_timeout = upstream_timeout
         self._faults: list[Fault] = []
         self._lock = threading.Lock()
@@ -206,7 +205,7 @@ class FaultProxy:
         with self._lock:
             return sum(f.times for f in self._faults)
 
-    def start(self) -> "FaultProxy":
+    def start(self) -> FaultProxy:
         t = threading.Thread(target=self._accept_loop, name="faultproxy-accept", daemon=True)
         t.start()
         self._threads.append(t)
@@ -234,7 +233,7 @@ class FaultProxy:
         for t in self._threads:
             t.join(5)
 
-    def __enter__(self) -> "FaultProxy":
+    def __enter__(self) -> FaultProxy:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -246,7 +245,7 @@ class FaultProxy:
         with self._rng_lock:
             return self.rng.random()
 
-    def _take_fault(self, path: str, body: bytes = b"", head: bytes = b"") -> Optional[Fault]:
+    def _take_fault(self, path: str, body: bytes = b"", head: bytes = b"") -> Fault | None:
         with self._lock:
             for fault in self._faults:
                 if fault.path is None or path.startswith(fault.path):
@@ -271,7 +270,7 @@ class FaultProxy:
         while not self._stop.is_set():
             try:
                 client, _ = self._listener.accept()
-            except socket.timeout:
+            except TimeoutError:
                 continue
             except OSError:
                 return
@@ -313,7 +312,7 @@ class FaultProxy:
         return sent_so_far
 
     def _serve(self, client: socket.socket) -> None:
-        upstream: Optional[socket.socket] = None
+        upstream: socket.socket | None = None
         cbuf, ubuf = bytearray(), bytearray()
         sent_down = 0
         reset = False
@@ -413,7 +412,7 @@ class FaultProxy:
                     self._sockets.discard(upstream)
 
     @staticmethod
-    def _canned(kind: Optional[str], params: dict) -> Optional[bytes]:
+    def _canned(kind: str | None, params: dict) -> bytes | None:
         if kind in ("http_429", "http_503"):
             status = 429 if kind == "http_429" else 503
             reason = "Too Many Requests" if status == 429 else "Service Unavailable"

@@ -13,12 +13,19 @@ from __future__ import annotations
 import random
 import socket
 import sys
-from typing import Callable, Optional, TextIO
+from collections.abc import Callable
+from typing import TextIO
 
 from sqlmodel import select
 
 from sync.client import (
-    AuthExpired, Forbidden, InvalidCredentials, Offline, RetryLater, SyncClient, SyncError,
+    AuthExpired,
+    Forbidden,
+    InvalidCredentials,
+    Offline,
+    RetryLater,
+    SyncClient,
+    SyncError,
     UpgradeRequired,
 )
 from sync.credentials import CredentialStoreUnavailable, Tokens, TokenStore
@@ -99,7 +106,7 @@ def make_engine(core, base_url: str, username: str, *, client: SyncClient | None
 
 def sync_once(core, base_url: str, username: str, *, client: SyncClient | None = None,
               tokens: TokenStore | None = None, out: TextIO | None = None,
-              engine_factory: Optional[Callable[..., SyncEngine]] = None) -> int:
+              engine_factory: Callable[..., SyncEngine] | None = None) -> int:
     """One sync round for one user; prints a short summary; returns the exit code."""
     out = out or sys.stdout
     try:

@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import json
 import re
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -67,9 +67,9 @@ class UserInfo(Strict):
     username: str
     full_name: str
     role: Literal["agent", "clerk", "supervisor", "admin"]
-    wadah: Optional[str] = None
-    kecamatan_code: Optional[str] = None
-    kelurahan_code: Optional[str] = None
+    wadah: str | None = None
+    kecamatan_code: str | None = None
+    kelurahan_code: str | None = None
 
 
 class TokenPair(Strict):
@@ -80,7 +80,7 @@ class TokenPair(Strict):
     user: UserInfo
     # Additive (server 0.1): per-enrollment secret for receipt QR MACs, see receipt_mac().
     # The same key is returned on every login/refresh of this (device, user) enrollment.
-    receipt_key: Optional[str] = None
+    receipt_key: str | None = None
 
 
 class RefreshRequest(Strict):
@@ -114,13 +114,13 @@ OpStatus = Literal["applied", "duplicate", "rejected", "needs_review"]
 class OpResult(Strict):
     op_id: str
     status: OpStatus
-    code: Optional[str] = None  # machine code of a rejection / review reason
-    message: Optional[BilingualText] = None
+    code: str | None = None  # machine code of a rejection / review reason
+    message: BilingualText | None = None
     # Server-assigned values: {"kpj": "...", "canonical_id": "...", "flag": "..."}
     assigned: dict[str, Any] = Field(default_factory=dict)
     # Additive (server 0.1): for status "duplicate", the status the op got the first time
     # ("applied" or "needs_review"), so a client that lost the first answer can settle it.
-    original_status: Optional[OpStatus] = None
+    original_status: OpStatus | None = None
 
 
 class PushResponse(Strict):
@@ -138,7 +138,7 @@ class Change(Strict):
     entity: Literal["worker", "payment", "reference"]
     id: str
     op: Literal["upsert", "delete"]
-    data: Optional[dict[str, Any]] = None
+    data: dict[str, Any] | None = None
 
 
 class PullResponse(Strict):
@@ -151,8 +151,8 @@ class ReferenceBundle(Strict):
     version: str
     published_at: str
     files: dict[str, Any]  # name -> content (tariffs.json, consent.json, targets.json, ...)
-    latest_app_version: Optional[str] = None
-    download_url: Optional[str] = None
+    latest_app_version: str | None = None
+    download_url: str | None = None
 
 
 class Health(Strict):
@@ -210,8 +210,8 @@ class ReceiptVerifyResponse(Strict):
     valid: bool  # True only when the receipt is known, the MAC matches and it is not voided
     # "valid" | "voided" | "unknown" (not on the server yet) | "mismatch" (MAC or fields differ)
     status: Literal["valid", "voided", "unknown", "mismatch"]
-    payment_status: Optional[Literal["active", "voided"]] = None
-    flag: Optional[str] = None  # e.g. "possible_double_collection"
+    payment_status: Literal["active", "voided"] | None = None
+    flag: str | None = None  # e.g. "possible_double_collection"
     message: BilingualText
 
 
@@ -250,7 +250,7 @@ class WorkerPayload(Payload):
     full_name: str = Field(min_length=1, max_length=128)
     birth_date: str = Field(pattern=_DATE)
     sex: Literal["M", "F"]
-    phone: Optional[str] = Field(default=None, pattern=r"^\+628\d{7,11}$")
+    phone: str | None = Field(default=None, pattern=r"^\+628\d{7,11}$")
     address: str = Field(default="", max_length=512)
     kecamatan_code: str = Field(pattern=r"^\d{6,7}$")
     kelurahan_code: str = Field(pattern=r"^\d{10,11}$")
@@ -259,13 +259,13 @@ class WorkerPayload(Payload):
     is_employer: bool = False
     declared_income: int = Field(ge=1_000_000)
     programmes: dict[str, str]
-    desil: Optional[int] = Field(default=None, ge=1, le=10)
-    desil_source: Optional[str] = Field(default=None, max_length=64)
-    desil_date: Optional[str] = Field(default=None, max_length=32)
+    desil: int | None = Field(default=None, ge=1, le=10)
+    desil_source: str | None = Field(default=None, max_length=64)
+    desil_date: str | None = Field(default=None, max_length=32)
     disability: bool = False
-    disability_kind: Optional[str] = Field(default=None, max_length=64)
-    heir_name: Optional[str] = Field(default=None, max_length=128)
-    heir_relation: Optional[str] = Field(default=None, max_length=32)
+    disability_kind: str | None = Field(default=None, max_length=64)
+    heir_name: str | None = Field(default=None, max_length=128)
+    heir_relation: str | None = Field(default=None, max_length=32)
     consent_version: str = Field(min_length=1, max_length=32)
     consent_at: str = Field(min_length=10, max_length=40)
     consent_user_id: str = Field(min_length=1, max_length=64)
@@ -326,9 +326,9 @@ class VoidPayload(Payload):
     voids_payment_id: str = Field(min_length=1, max_length=64)
     reason: str = Field(min_length=1, max_length=512)
     amount: int = Field(lt=0, ge=-1_000_000_000)
-    worker_id: Optional[str] = Field(default=None, max_length=64)
+    worker_id: str | None = Field(default=None, max_length=64)
     months: list[str] = Field(default_factory=list, max_length=36)
-    method: Optional[str] = Field(default=None, max_length=16)
+    method: str | None = Field(default=None, max_length=16)
     collected_at: str = Field(min_length=10, max_length=40)
     collected_by: str = Field(min_length=1, max_length=64)
     device_id: str = Field(min_length=1, max_length=64)

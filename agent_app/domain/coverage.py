@@ -8,9 +8,10 @@ death benefit after 3 consecutive paid months since registration.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, Literal
+from typing import Literal
 
 CoverageStatus = Literal["active", "grace", "inactive", "never"]
 

@@ -13,8 +13,10 @@ Templates use ``str.format`` fields.  Two extra format specs exist:
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass, field as dc_field
-from typing import Any, Iterable, Literal, Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 LANGUAGES = ("id", "en")
@@ -60,12 +62,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "The birth date in the NIK ({nik_date}) differs from the birth date entered ({form_date})",
     },
     "nik.sex_mismatch": {
-        "id": "Jenis kelamin pada NIK ({nik_sex}) berbeda dengan yang diisi ({form_sex}); untuk perempuan tanggal lahir pada NIK ditambah 40",
-        "en": "The sex in the NIK ({nik_sex}) differs from the one entered ({form_sex}); for women the NIK birth day is increased by 40",
+        "id": ("Jenis kelamin pada NIK ({nik_sex}) berbeda dengan yang diisi ({form_sex}); "
+               "untuk perempuan tanggal lahir pada NIK ditambah 40"),
+        "en": ("The sex in the NIK ({nik_sex}) differs from the one entered ({form_sex}); "
+               "for women the NIK birth day is increased by 40"),
     },
     "nik.kecamatan_mismatch": {
-        "id": "Kecamatan pada NIK ({nik_kecamatan_label}) berbeda dengan kecamatan alamat ({address_kecamatan_label}). Boleh dilanjutkan bila NIK diterbitkan di wilayah lain (misalnya warga pulau atau pendatang)",
-        "en": "The kecamatan in the NIK ({nik_kecamatan_label}) differs from the address kecamatan ({address_kecamatan_label}). You may continue if the NIK was issued elsewhere (e.g. island residents or migrants)",
+        "id": ("Kecamatan pada NIK ({nik_kecamatan_label}) berbeda dengan kecamatan alamat "
+               "({address_kecamatan_label}). Boleh dilanjutkan bila NIK diterbitkan di wilayah lain "
+               "(misalnya warga pulau atau pendatang)"),
+        "en": ("The kecamatan in the NIK ({nik_kecamatan_label}) differs from the address kecamatan "
+               "({address_kecamatan_label}). You may continue if the NIK was issued elsewhere "
+               "(e.g. island residents or migrants)"),
     },
     "kk.required": {
         "id": "Nomor KK wajib diisi",
@@ -142,7 +150,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     # --- phone ---------------------------------------------------------------------
     "phone.invalid": {
-        "id": "Nomor HP tidak valid: gunakan nomor seluler 10-13 digit yang diawali 08 atau +628 (contoh 0812-3456-7890)",
+        "id": ("Nomor HP tidak valid: gunakan nomor seluler 10-13 digit yang diawali 08 atau +628 "
+               "(contoh 0812-3456-7890)"),
         "en": "Invalid mobile number: use a 10-13 digit mobile number starting with 08 or +628 (e.g. 0812-3456-7890)",
     },
     # --- work and income ----------------------------------------------------------
@@ -356,7 +365,7 @@ class Issue:
         return {"code": self.code, "severity": self.severity, "field": self.field, "params": dict(self.params)}
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Issue":
+    def from_dict(cls, data: Mapping[str, Any]) -> Issue:
         return cls(str(data["code"]), data["severity"], str(data.get("field", "")), dict(data.get("params") or {}))
 
     @property

@@ -7,8 +7,9 @@ it beside the input. Errors block registration; warnings ask the agent to double
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 
 from .messages import Issue, error, warning
 from .nik import check_nik

@@ -11,9 +11,10 @@ exact amount is rounded half up to whole rupiah once, per programme and month.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from .coverage import check_month
 from .reference import ReferenceData

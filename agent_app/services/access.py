@@ -22,8 +22,9 @@ Decisions (see docs/PRIVACY.md "Roles"):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Any
 
 from agent_app.domain.messages import register
 from agent_app.services.base import WITA, ServiceError

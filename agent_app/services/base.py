@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from sqlmodel import Session, select
@@ -22,14 +22,14 @@ class Clock:
     """Time as the app sees it; tests pass a fixed clock."""
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
     def today(self) -> date:
         return self.now().astimezone(WITA).date()
 
     def stamp(self) -> str:
         """UTC, so stored stamps compare correctly as text whatever clock made them."""
-        return self.now().astimezone(timezone.utc).isoformat(timespec="seconds")
+        return self.now().astimezone(UTC).isoformat(timespec="seconds")
 
 
 class FixedClock(Clock):

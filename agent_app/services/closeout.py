@@ -25,7 +25,12 @@ from sqlmodel import Session, col, select
 
 from agent_app.domain.messages import register
 from agent_app.services.base import (
-    Clock, ServiceError, audit, device_id, enqueue, new_id,
+    Clock,
+    ServiceError,
+    audit,
+    device_id,
+    enqueue,
+    new_id,
 )
 from agent_app.store.db import Database, in_chunks
 from agent_app.store.models import Closeout, Payment, User, Worker

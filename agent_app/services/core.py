@@ -35,7 +35,7 @@ class AgentCore:
 
     @classmethod
     def open(cls, path: Path, *, key: bytes | None = None, clock: Clock | None = None,
-             ref: ReferenceData | None = None) -> "AgentCore":
+             ref: ReferenceData | None = None) -> AgentCore:
         return cls(open_database(path, key), ref=ref, clock=clock)
 
     def pending_operations(self, user_id: str | None = None) -> int:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from agent_app.files import atomic_path, atomic_write_text
 from agent_app.services.reports import CancelLike, ProgressFn, checkpoint

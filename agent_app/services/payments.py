@@ -12,7 +12,14 @@ from agent_app.domain.receipts import receipt_number
 from agent_app.domain.reference import ReferenceData
 from agent_app.services.access import require, require_void
 from agent_app.services.base import (
-    Clock, ServiceError, audit, device_id, enqueue, get_meta, new_id, next_counter,
+    Clock,
+    ServiceError,
+    audit,
+    device_id,
+    enqueue,
+    get_meta,
+    new_id,
+    next_counter,
 )
 from agent_app.services.workers import WorkerService
 from agent_app.store.db import Database

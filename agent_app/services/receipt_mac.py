@@ -14,7 +14,7 @@ those receipts (the QR then carries ``K=L`` so a checker knows not to ask).
 from __future__ import annotations
 
 import secrets
-from typing import Iterable
+from collections.abc import Iterable
 
 from sqlmodel import Session
 

@@ -11,9 +11,10 @@ show movement and stop it. Aggregation runs per rowid chunk in SQL and is merged
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable, Protocol
+from typing import Protocol
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -190,7 +191,7 @@ class ReportService:
                     row["grace"] += g or 0
                     row["inactive"] += i or 0
         checkpoint(cancel, progress, total, total)
-        for code, name in self.ref.kecamatan:
+        for code, _name in self.ref.kecamatan:
             out.setdefault(code, {"code": code, "new": 0, "total": 0, "active": 0,
                                   "grace": 0, "inactive": 0})
         for row in out.values():

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, text, update
 from sqlmodel import col, select
@@ -168,7 +168,7 @@ def _parse(stamp: str | None) -> datetime | None:
     if not stamp:
         return None
     value = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _settled(s, worker: Worker, device_id: str | None, has_closeouts: bool) -> bool:

@@ -14,10 +14,10 @@ from __future__ import annotations
 import logging
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -176,7 +176,7 @@ def _backup(engine: Engine, path: Path, revision: str | None) -> Path:
     """Copy the live database with SQLite's online backup API (consistent even in WAL)."""
     backups = path.parent / "backups"
     backups.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = backups / f"{path.stem}-{revision or 'empty'}-{stamp}{path.suffix}"
     raw = engine.raw_connection()
     try:

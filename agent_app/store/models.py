@@ -9,8 +9,6 @@ Conventions:
 
 from __future__ import annotations
 
-from typing import Optional
-
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -32,13 +30,13 @@ class User(SQLModel, table=True):
     full_name: str
     role: str  # "agent" | "clerk" | "supervisor"
     password_hash: str  # argon2id, never the password
-    kecamatan_code: Optional[str] = None  # area scope, e.g. "7371010"; None = whole city
-    kelurahan_code: Optional[str] = None
+    kecamatan_code: str | None = None  # area scope, e.g. "7371010"; None = whole city
+    kelurahan_code: str | None = None
     language: str = "id"
-    server_user_id: Optional[str] = None  # set once the user has signed in online
+    server_user_id: str | None = None  # set once the user has signed in online
     active: bool = True
     failed_attempts: int = 0
-    locked_until: Optional[str] = None
+    locked_until: str | None = None
     created_at: str
 
 
@@ -62,7 +60,7 @@ class Worker(SQLModel, table=True):
     name_key: str  # normalised name for search (lower case, variants folded)
     birth_date: str  # YYYY-MM-DD
     sex: str  # "M" | "F"
-    phone: Optional[str] = None  # E.164 "+628..."
+    phone: str | None = None  # E.164 "+628..."
     address: str = ""
     kecamatan_code: str  # 7 digits, e.g. "7371010"
     kelurahan_code: str  # 11 digits, e.g. "73710101001"
@@ -71,24 +69,24 @@ class Worker(SQLModel, table=True):
     is_employer: bool = False
     declared_income: int
     programmes: str  # JSON {"jkk": "self", "jkm": "self", "jht": "apbd"}: programme -> funding source
-    desil: Optional[int] = None
-    desil_source: Optional[str] = None
-    desil_date: Optional[str] = None
+    desil: int | None = None
+    desil_source: str | None = None
+    desil_date: str | None = None
     disability: bool = False
-    disability_kind: Optional[str] = None
-    heir_name: Optional[str] = None
-    heir_relation: Optional[str] = None
+    disability_kind: str | None = None
+    heir_name: str | None = None
+    heir_relation: str | None = None
     consent_version: str
     consent_at: str
     consent_user_id: str
     registered_at: str
     registered_by: str  # user id
     registration_month: str  # YYYY-MM: first month of coverage
-    paid_through: Optional[str] = Field(default=None, index=True)  # YYYY-MM, derived cache of payments
-    kpj: Optional[str] = None  # 11 digits, assigned by the central system
+    paid_through: str | None = Field(default=None, index=True)  # YYYY-MM, derived cache of payments
+    kpj: str | None = None  # 11 digits, assigned by the central system
     # Set when the server aliased this record to another one; indexed because pulled
     # payments name the canonical participant and are attached through it.
-    canonical_id: Optional[str] = Field(default=None, index=True)
+    canonical_id: str | None = Field(default=None, index=True)
     origin: str = "local"  # "local" (registered here) | "pulled" (from the server)
     sync_state: str = Field(default="pending", index=True)  # pending | synced | rejected | review
     server_version: int = 0  # change sequence of the last pulled state
@@ -115,14 +113,14 @@ class Payment(SQLModel, table=True):
     breakdown: str  # JSON {"YYYY-MM": {"jkk": n, "jkm": n, "jht": n}}
     method: str  # "cash" | "qris" | "transfer"
     tariff_version: str
-    voids_payment_id: Optional[str] = Field(default=None, foreign_key="payment.id", index=True)
-    void_reason: Optional[str] = None
+    voids_payment_id: str | None = Field(default=None, foreign_key="payment.id", index=True)
+    void_reason: str | None = None
     collected_at: str = Field(index=True)
     collected_by: str = Field(index=True)  # user id
     device_id: str
-    closeout_id: Optional[str] = Field(default=None, index=True)
+    closeout_id: str | None = Field(default=None, index=True)
     sync_state: str = Field(default="pending", index=True)
-    server_flag: Optional[str] = None  # e.g. "possible_double_collection"
+    server_flag: str | None = None  # e.g. "possible_double_collection"
     origin: str = "local"  # "local" (recorded on this device) | "pulled" (from the server)
 
 
@@ -139,8 +137,8 @@ class ParkedPayment(SQLModel, table=True):
     id: str = Field(primary_key=True)  # the payment's id
     change_seq: int  # server change sequence that brought it (information)
     worker_id: str = Field(index=True)  # the worker id the collecting device used
-    participant_id: Optional[str] = Field(default=None, index=True)  # canonical, per the server
-    voids_payment_id: Optional[str] = Field(default=None, index=True)
+    participant_id: str | None = Field(default=None, index=True)  # canonical, per the server
+    voids_payment_id: str | None = Field(default=None, index=True)
     data: str  # the pulled change's data (JSON)
     parked_at: str
 
@@ -164,24 +162,24 @@ class OutboxOp(SQLModel, table=True):
     payload_hash: str  # sha256 hex of payload
     state: str = Field(default="pending", index=True)  # pending|in_flight|acked|rejected|needs_review
     attempts: int = 0
-    last_error: Optional[str] = None
-    result: Optional[str] = None  # JSON result from the server
+    last_error: str | None = None
+    result: str | None = None  # JSON result from the server
     created_at: str
-    acked_at: Optional[str] = None
+    acked_at: str | None = None
 
 
 class AuditEntry(SQLModel, table=True):
     """Who did what to which record, when, with old and new values (UU PDP processing log)."""
 
     __tablename__ = "audit"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     at: str = Field(index=True)
-    user_id: Optional[str] = Field(default=None, index=True)
+    user_id: str | None = Field(default=None, index=True)
     action: str  # "worker.register", "payment.collect", "worker.view", "export", "sync", ...
     entity: str
-    entity_id: Optional[str] = None
-    old: Optional[str] = None  # JSON
-    new: Optional[str] = None  # JSON
+    entity_id: str | None = None
+    old: str | None = None  # JSON
+    new: str | None = None  # JSON
     synced: bool = False
 
 
@@ -196,7 +194,7 @@ class Closeout(SQLModel, table=True):
     __tablename__ = "closeout"
     id: str = Field(primary_key=True)
     user_id: str = Field(index=True)
-    period_start: Optional[str] = None  # collected_at of the first entry (None: empty period)
+    period_start: str | None = None  # collected_at of the first entry (None: empty period)
     period_end: str  # moment of the close-out
     expected_cash: int  # cash payments minus cash voids of the period
     counted_cash: int
@@ -206,9 +204,9 @@ class Closeout(SQLModel, table=True):
     entries: int = 0  # payment + void rows closed
     created_at: str = Field(index=True)
     locked: bool = True
-    handed_to: Optional[str] = None  # treasurer who received the cash (set once)
-    handed_at: Optional[str] = None
-    handover_by: Optional[str] = None  # user id who recorded the handover
+    handed_to: str | None = None  # treasurer who received the cash (set once)
+    handed_at: str | None = None
+    handover_by: str | None = None  # user id who recorded the handover
     sync_state: str = Field(default="pending", index=True)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes, serialization
@@ -46,7 +46,7 @@ def seal_key(data_dir: Path, key: bytes, *, public_key_pem: bytes | None = None)
         "format": 1,
         "key_id": key_id(pem),
         "sealed_key": base64.b64encode(sealed).decode("ascii"),
-        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     tmp = target.with_suffix(".tmp")
     tmp.write_text(json.dumps(record, indent=2))

@@ -16,9 +16,22 @@ from datetime import date
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
-    QHeaderView, QInputDialog, QLabel, QLineEdit, QMessageBox, QPushButton, QSpinBox,
-    QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from sync.engine import AttentionItem, attention_items, dismiss, resubmit_worker
@@ -48,7 +61,7 @@ class CorrectionDialog(QDialog):
         form = QFormLayout()
         self.labels = [QLabel() for _ in range(6)]
         for label, field in zip(self.labels, (self.full_name, self.birth_date, self.phone,
-                                               self.address, self.kelurahan, self.income)):
+                                               self.address, self.kelurahan, self.income), strict=True):
             form.addRow(label, field)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
@@ -64,7 +77,7 @@ class CorrectionDialog(QDialog):
         self.setWindowTitle(self.tr("Fix and resubmit"))
         texts = [self.tr("Full name"), self.tr("Birth date"), self.tr("Phone"),
                  self.tr("Address"), self.tr("Kelurahan code"), self.tr("Declared income")]
-        for label, text in zip(self.labels, texts):
+        for label, text in zip(self.labels, texts, strict=True):
             label.setText(text)
 
     def changes(self) -> dict:

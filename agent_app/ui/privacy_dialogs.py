@@ -13,9 +13,10 @@ app's data directory: it is the participant's document, in plain text by design.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QStandardPaths, Signal
 from PySide6.QtWidgets import (
@@ -570,7 +571,7 @@ class CorrectionDialog(_PrivacyDialog):
         if (getattr(exc, "code", "") or "").startswith("privacy.reason"):
             self.reason.setFocus()
         elif shown:
-            first = next(n for n, l in self.issue_labels.items() if l.issues)
+            first = next(n for n, label in self.issue_labels.items() if label.issues)
             self.inputs[first].setFocus()
 
 

@@ -17,10 +17,11 @@ import base64
 import html
 import io
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from agent_app.domain.messages import format_rupiah
 from agent_app.files import atomic_path
@@ -127,7 +128,7 @@ def months_label(months: list[str], lang: str = "id") -> str:
     def index(m: str) -> int:
         return int(m[:4]) * 12 + int(m[5:])
 
-    consecutive = all(index(b) - index(a) == 1 for a, b in zip(months, months[1:]))
+    consecutive = all(index(b) - index(a) == 1 for a, b in zip(months, months[1:], strict=False))
     if consecutive:
         return f"{month_label(months[0], lang)} – {month_label(months[-1], lang)}"
     return ", ".join(month_label(m, lang) for m in months)

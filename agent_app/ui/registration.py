@@ -13,9 +13,25 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QButtonGroup, QCheckBox, QComboBox, QCompleter, QFormLayout, QFrame, QGridLayout,
-    QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QRadioButton, QScrollArea,
-    QTextBrowser, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QTextBrowser,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from agent_app.domain.messages import Issue, render
@@ -23,7 +39,12 @@ from agent_app.domain.text import search_key
 from agent_app.services.base import ServiceError
 from agent_app.services.workers import EMPLOYER_OCCUPATION, RegistrationForm
 from agent_app.ui.widgets import (
-    WARNING_COLOR, DateEdit, IssueLabel, NikLineEdit, RupiahLineEdit, mask_nik,
+    WARNING_COLOR,
+    DateEdit,
+    IssueLabel,
+    NikLineEdit,
+    RupiahLineEdit,
+    mask_nik,
 )
 
 VALIDATION_DELAY_MS = 200

@@ -71,7 +71,7 @@ class StatusBar(QStatusBar):
             self.last_sync_label.setText("")
         if self.update:
             version, url = self.update
-            self.update_label.setText('<a href="{0}">{1}</a>'.format(
+            self.update_label.setText('<a href="{}">{}</a>'.format(
                 url, self.tr("Version %1 is available").replace("%1", version)))
 
     def _sync_text(self) -> str:

@@ -21,8 +21,8 @@ import queue
 import random
 import threading
 import traceback
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable, Optional
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
@@ -60,7 +60,7 @@ class SyncController(QObject):
     _last_sync_raw = Signal(str)
 
     def __init__(self, core, session, base_url: str, *,
-                 engine_factory: Optional[Callable[[], object]] = None,
+                 engine_factory: Callable[[], object] | None = None,
                  interval_ms: int = 5 * 60_000, probe_ms: int = 30_000,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -6,13 +6,19 @@ Formatting helpers that need no Qt live in ``agent_app.ui.receipt`` (``format_mo
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import Iterable
 
 from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
-    QCalendarWidget, QDialog, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget,
+    QCalendarWidget,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QToolButton,
+    QWidget,
 )
 
 from agent_app.domain.messages import Issue

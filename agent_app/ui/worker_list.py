@@ -13,12 +13,25 @@ from collections import OrderedDict
 from dataclasses import replace
 
 from PySide6.QtCore import (
-    QAbstractTableModel, QCoreApplication, QEvent, QModelIndex, QPersistentModelIndex, Qt,
-    QTimer, Signal,
+    QAbstractTableModel,
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView,
-    QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from agent_app.domain.coverage import coverage_status, unpaid_months
@@ -56,16 +69,22 @@ def group_number(n: int, lang: str) -> str:
 
 def header_texts() -> dict[str, str]:
     return {
-        "name": QCoreApplication.translate("WorkerListModel", "Name"), "nik": QCoreApplication.translate("WorkerListModel", "NIK"), "kelurahan": QCoreApplication.translate("WorkerListModel", "Kelurahan"),
-        "phone": QCoreApplication.translate("WorkerListModel", "Phone"), "coverage": QCoreApplication.translate("WorkerListModel", "Coverage"), "sync": QCoreApplication.translate("WorkerListModel", "Sync"),
+        "name": QCoreApplication.translate("WorkerListModel", "Name"),
+        "nik": QCoreApplication.translate("WorkerListModel", "NIK"),
+        "kelurahan": QCoreApplication.translate("WorkerListModel", "Kelurahan"),
+        "phone": QCoreApplication.translate("WorkerListModel", "Phone"),
+        "coverage": QCoreApplication.translate("WorkerListModel", "Coverage"),
+        "sync": QCoreApplication.translate("WorkerListModel", "Sync"),
         "kpj": QCoreApplication.translate("WorkerListModel", "KPJ"),
     }
 
 
 def sync_texts() -> dict[str, str]:
     return {
-        "pending": QCoreApplication.translate("WorkerListModel", "Not sent yet"), "synced": QCoreApplication.translate("WorkerListModel", "Sent"),
-        "rejected": QCoreApplication.translate("WorkerListModel", "Rejected"), "review": QCoreApplication.translate("WorkerListModel", "Needs review"),
+        "pending": QCoreApplication.translate("WorkerListModel", "Not sent yet"),
+        "synced": QCoreApplication.translate("WorkerListModel", "Sent"),
+        "rejected": QCoreApplication.translate("WorkerListModel", "Rejected"),
+        "review": QCoreApplication.translate("WorkerListModel", "Needs review"),
     }
 
 

@@ -13,8 +13,17 @@ from datetime import datetime
 from PySide6.QtCore import QCoreApplication, QEvent, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import (
-    QAbstractItemView, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
-    QPushButton, QScrollArea, QSizePolicy, QTableWidget, QTableWidgetItem, QVBoxLayout,
+    QAbstractItemView,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -139,8 +148,11 @@ class PaidMonthsStrip(QWidget):
 
 def state_text(state: str) -> str:
     return {
-        "paid": QCoreApplication.translate("WorkerPage", "Paid"), "unpaid": QCoreApplication.translate("WorkerPage", "Not paid"), "voided": QCoreApplication.translate("WorkerPage", "Voided"),
-        "future": QCoreApplication.translate("WorkerPage", "Not due yet"), "before": QCoreApplication.translate("WorkerPage", "Before registration"),
+        "paid": QCoreApplication.translate("WorkerPage", "Paid"),
+        "unpaid": QCoreApplication.translate("WorkerPage", "Not paid"),
+        "voided": QCoreApplication.translate("WorkerPage", "Voided"),
+        "future": QCoreApplication.translate("WorkerPage", "Not due yet"),
+        "before": QCoreApplication.translate("WorkerPage", "Before registration"),
     }[state]
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import logging
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, Optional
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -55,8 +55,8 @@ def add_wadah(session: Session, name: str) -> Wadah:
 
 
 def add_user(session: Session, regions: Regions, *, username: str, password: str, role: str, full_name: str,
-             wadah: Optional[str] = None, kecamatan: Optional[str] = None,
-             kelurahan: Optional[str] = None) -> ServerUser:
+             wadah: str | None = None, kecamatan: str | None = None,
+             kelurahan: str | None = None) -> ServerUser:
     username = username.strip().lower()
     if not username or len(username) > 64:
         raise AdminError("Nama pengguna tidak valid / Invalid username")
@@ -105,7 +105,7 @@ def set_active(session: Session, username: str, active: bool) -> None:
     session.add(user)
 
 
-def set_app_version(session: Session, version: str, url: Optional[str]) -> None:
+def set_app_version(session: Session, version: str, url: str | None) -> None:
     session.merge(ServerMeta(key="latest_app_version", value=version))
     if url:
         session.merge(ServerMeta(key="download_url", value=url))

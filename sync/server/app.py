@@ -10,7 +10,7 @@ import hmac
 import json
 import logging
 import zlib
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -18,7 +18,8 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, Response
 from packaging.version import InvalidVersion, Version
 from pydantic import ValidationError
-from sqlalchemy import delete, func, text as sql_text
+from sqlalchemy import delete, func
+from sqlalchemy import text as sql_text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
@@ -53,7 +54,7 @@ ErrorResponses: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _error(status: int, body: protocol.ErrorBody, headers: Optional[dict[str, str]] = None) -> JSONResponse:
+def _error(status: int, body: protocol.ErrorBody, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse(status_code=status, content=body.model_dump(), headers=headers)
 
 
@@ -65,7 +66,7 @@ def _reason(exc: ValidationError | RequestValidationError) -> str:
     return "; ".join(parts) or "invalid"
 
 
-def check_app_version(settings: Settings, version: Optional[str]) -> None:
+def check_app_version(settings: Settings, version: str | None) -> None:
     """426 "upgrade_required" for an app older than settings.min_app_version. An app that
     does not say its version (or says something unparsable) is let through."""
     if not version:
@@ -78,7 +79,7 @@ def check_app_version(settings: Settings, version: Optional[str]) -> None:
         raise ApiError(426, "upgrade_required", version=version, minimum=settings.min_app_version)
 
 
-def create_app(settings: Optional[Settings] = None) -> FastAPI:
+def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()  # no argument: "uvicorn --factory" with PERISAI_SERVER_*
     engine = make_engine(settings.database_url, echo=settings.echo_sql)
     init_db(engine)
@@ -130,10 +131,10 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
 
     SessionDep = Annotated[Session, Depends(session_dep)]
 
-    def app_version_dep(x_perisai_app_version: Annotated[Optional[str], Header()] = None) -> None:
+    def app_version_dep(x_perisai_app_version: Annotated[str | None, Header()] = None) -> None:
         check_app_version(settings, x_perisai_app_version)
 
-    def principal_dep(session: SessionDep, authorization: Annotated[Optional[str], Header()] = None,
+    def principal_dep(session: SessionDep, authorization: Annotated[str | None, Header()] = None,
                       _v: None = Depends(app_version_dep)) -> auth_mod.Principal:
         principal = auth_mod.authenticate(session, settings, authorization)
         # End the read transaction now (on SQLite it holds the write lock); detached first so
@@ -192,8 +193,8 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     @app.get("/v1/pull", response_model=protocol.PullResponse)
     def pull(principal: PrincipalDep, session: SessionDep,
              cursor: Annotated[int, Query(ge=0)] = 0,
-             limit: Annotated[Optional[int], Query(ge=1)] = None,
-             kecamatan: Annotated[Optional[str], Query(max_length=16)] = None) -> protocol.PullResponse:
+             limit: Annotated[int | None, Query(ge=1)] = None,
+             kecamatan: Annotated[str | None, Query(max_length=16)] = None) -> protocol.PullResponse:
         limit = min(limit or settings.pull_default_limit, settings.pull_max_limit)
         kec, kel = _scope(principal, kecamatan)
         now = settings.clock()
@@ -229,7 +230,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
                                      missing_seqs=missing, applied_ops=applied)
 
     @app.get("/v1/reference", response_model=protocol.ReferenceBundle)
-    def reference(session: SessionDep, if_none_match: Annotated[Optional[str], Header()] = None) -> Response:
+    def reference(session: SessionDep, if_none_match: Annotated[str | None, Header()] = None) -> Response:
         files = reference_files(settings.reference_dir)
         version = bundle_version(files)
         etag = f'"{version}"'
@@ -260,7 +261,8 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
             raise ApiError(403, "out_of_scope")
         enrollment = session.get(Enrollment, pay.enrollment_id)
         months = loads(pay.months)
-        expected = protocol.receipt_mac(enrollment.receipt_key, pay.receipt_no, pay.amount, months) if enrollment else ""
+        expected = (protocol.receipt_mac(enrollment.receipt_key, pay.receipt_no, pay.amount, months)
+                    if enrollment else "")
         genuine = (hmac.compare_digest(expected, body.mac.lower()) and body.amount == pay.amount
                    and sorted(body.months) == months)
         if not genuine:
@@ -316,7 +318,7 @@ def _json_loads(raw: bytes) -> Any:
     return json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
 
 
-def _scope(principal: auth_mod.Principal, requested: Optional[str]) -> tuple[Optional[str], Optional[str]]:
+def _scope(principal: auth_mod.Principal, requested: str | None) -> tuple[str | None, str | None]:
     """(kecamatan7, kelurahan11) the caller may see; None = no restriction at that level."""
     user = principal.user
     own_kec = kecamatan7(user.kecamatan_code) if user.kecamatan_code else None
@@ -359,7 +361,7 @@ def _paid_months(session: Session, participant_ids: list[str]) -> dict[str, list
     return {pid: sorted(ms) for pid, ms in months.items()}
 
 
-def worker_data(participant: Participant, canonical: Optional[Participant], paid: list[str]) -> dict[str, Any]:
+def worker_data(participant: Participant, canonical: Participant | None, paid: list[str]) -> dict[str, Any]:
     data = loads(participant.data)
     data.update(
         kpj=(canonical or participant).kpj,

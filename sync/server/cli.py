@@ -13,8 +13,8 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence
 
 from sqlmodel import Session, select
 
@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     # SUPPRESS: the option may stand before or after the subcommand without one erasing the other
     common.add_argument("--db", default=argparse.SUPPRESS,
-                        help="SQLAlchemy database URL (default $PERISAI_SERVER_DB or %s)" % DEFAULT_DB)
+                        help=f"SQLAlchemy database URL (default $PERISAI_SERVER_DB or {DEFAULT_DB})")
     parser = argparse.ArgumentParser(prog="perisai-server", parents=[common],
                                      description="Perisai central server (reference implementation)")
     parser.add_argument("--version", action="version", version=SERVER_VERSION)
@@ -127,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Optional[Sequence[str]] = None, *, stdin=None, stdout=None) -> int:
+def main(argv: Sequence[str] | None = None, *, stdin=None, stdout=None) -> int:
     out = stdout or sys.stdout
     args = build_parser().parse_args(argv)
     url = _db_url(args)
@@ -189,7 +189,8 @@ def main(argv: Optional[Sequence[str]] = None, *, stdin=None, stdout=None) -> in
                 try:
                     resolve_review(session, utcnow(), args.review_id, args.decision, args.by)
                 except LookupError:
-                    raise admin.AdminError(f"Kasus tidak ada atau sudah selesai / No open case: {args.review_id}")
+                    raise admin.AdminError(
+                        f"Kasus tidak ada atau sudah selesai / No open case: {args.review_id}") from None
                 session.commit()
                 say(f"Selesai / Resolved: {args.review_id} as {args.decision}")
             elif cmd == "deletion-list":

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import traceback
-from typing import Optional
 
 from sync.protocol import BilingualText, ErrorBody
 
@@ -55,7 +54,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "schema_unsupported": ("Versi skema {version} untuk {kind} belum didukung server; tunggu pembaruan server",
                            "Schema version {version} of {kind} is not supported yet; wait for a server update"),
     "invalid_payload": ("Data tidak valid: {reason}", "Invalid data: {reason}"),
-    "entity_mismatch": ("entity_id operasi berbeda dengan id data", "The operation entity_id differs from the payload id"),
+    "entity_mismatch": ("entity_id operasi berbeda dengan id data",
+                        "The operation entity_id differs from the payload id"),
     "nik_invalid": ("NIK tidak valid: {reason}", "Invalid NIK: {reason}"),
     "nik_birth_mismatch": ("Tanggal lahir atau jenis kelamin tidak sesuai dengan NIK",
                            "Birth date or sex does not match the NIK"),
@@ -87,7 +87,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                    "accepted and flagged for reconciliation"),
     # receipts
     "receipt_valid": ("Kuitansi sah", "Receipt is valid"),
-    "receipt_voided": ("Kuitansi sah tetapi pembayarannya telah dibatalkan", "Receipt is genuine but the payment was voided"),
+    "receipt_voided": ("Kuitansi sah tetapi pembayarannya telah dibatalkan",
+                       "Receipt is genuine but the payment was voided"),
     "receipt_unknown": ("Kuitansi belum tercatat di server (mungkin belum disinkronkan)",
                         "Receipt not on the server (perhaps not synced yet)"),
     "receipt_mismatch": ("Kuitansi tidak cocok dengan data server", "Receipt does not match the server's record"),
@@ -108,7 +109,7 @@ class _Default(dict):
 class ApiError(Exception):
     """Raised anywhere in a request; rendered as protocol.ErrorBody with this status."""
 
-    def __init__(self, status: int, code: str, headers: Optional[dict[str, str]] = None, **params: object):
+    def __init__(self, status: int, code: str, headers: dict[str, str] | None = None, **params: object):
         super().__init__(code)
         self.status = status
         self.code = code

@@ -10,8 +10,6 @@ JSON columns are canonical JSON text.
 
 from __future__ import annotations
 
-from typing import Optional
-
 from sqlalchemy import BigInteger, Index, UniqueConstraint
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
@@ -27,7 +25,7 @@ class Wadah(ServerModel, table=True):
     """An organisation with a cooperation agreement (koperasi, union, ...)."""
 
     __tablename__ = "wadah"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True, max_length=128)
     created_at: str
 
@@ -38,9 +36,9 @@ class ServerUser(ServerModel, table=True):
     username: str = Field(unique=True, index=True, max_length=64)
     full_name: str = Field(max_length=128)
     role: str = Field(max_length=16)  # agent | clerk | supervisor | admin
-    wadah_id: Optional[int] = Field(default=None, foreign_key="wadah.id")
-    kecamatan_code: Optional[str] = Field(default=None, max_length=7)  # 7 digits, "7371100"
-    kelurahan_code: Optional[str] = Field(default=None, max_length=11)  # 11 digits or None
+    wadah_id: int | None = Field(default=None, foreign_key="wadah.id")
+    kecamatan_code: str | None = Field(default=None, max_length=7)  # 7 digits, "7371100"
+    kelurahan_code: str | None = Field(default=None, max_length=11)  # 11 digits or None
     password_hash: str  # argon2id
     active: bool = True
     created_at: str
@@ -59,7 +57,7 @@ class Enrollment(ServerModel, table=True):
     receipt_key: str = Field(max_length=64)  # HMAC key for receipt QR codes
     created_at: str
     last_seen_at: str
-    revoked_at: Optional[str] = None
+    revoked_at: str | None = None
 
 
 class AuthToken(ServerModel, table=True):
@@ -72,7 +70,7 @@ class AuthToken(ServerModel, table=True):
     user_id: str = Field(foreign_key="users.id", index=True)
     issued_at: str
     expires_at: str = Field(index=True)
-    rotated_at: Optional[str] = None  # refresh tokens: when exchanged for a new pair
+    rotated_at: str | None = None  # refresh tokens: when exchanged for a new pair
     revoked: bool = False
 
 
@@ -80,7 +78,7 @@ class LoginFailure(ServerModel, table=True):
     """One failed sign-in, counted per key ("user:<name>" / "ip:<addr>") for rate limiting."""
 
     __tablename__ = "login_failures"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     key: str = Field(index=True, max_length=128)
     at: str = Field(index=True)
 
@@ -126,7 +124,7 @@ class Participant(ServerModel, table=True):
     __tablename__ = "participants"
     id: str = Field(primary_key=True, max_length=64)  # the client's worker id
     canonical_id: str = Field(index=True, max_length=64)  # own id, or alias_of
-    alias_of: Optional[str] = Field(default=None, index=True, max_length=64)
+    alias_of: str | None = Field(default=None, index=True, max_length=64)
     nik: str = Field(index=True, max_length=16)
     full_name: str = Field(max_length=128)
     name_key: str  # case-folded, single spaces (may be longer than the name: "ß" -> "ss")
@@ -135,13 +133,13 @@ class Participant(ServerModel, table=True):
     kelurahan_code: str = Field(max_length=11)
     scope_kecamatan: str = Field(index=True, max_length=7)  # normalised 7-digit form
     scope_kelurahan: str = Field(index=True, max_length=11)  # normalised 11-digit form
-    kpj: Optional[str] = Field(default=None, unique=True, max_length=11)
+    kpj: str | None = Field(default=None, unique=True, max_length=11)
     review_state: str = Field(default="ok", max_length=16)  # ok | needs_review
     data: str  # JSON: the validated worker payload (current state)
     registered_by_user: str = Field(max_length=36)  # server user id of the pushing account
     created_at: str
     updated_at: str
-    deleted_at: Optional[str] = None
+    deleted_at: str | None = None
 
 
 class ServerPayment(ServerModel, table=True):
@@ -156,9 +154,9 @@ class ServerPayment(ServerModel, table=True):
     months: str  # JSON list
     amount: int = Field(sa_type=BigInteger)
     data: str  # JSON: the validated payload
-    voids_payment_id: Optional[str] = Field(default=None, index=True, max_length=64)
-    voided_by: Optional[str] = Field(default=None, max_length=64)  # id of the void row
-    flag: Optional[str] = Field(default=None, max_length=32)
+    voids_payment_id: str | None = Field(default=None, index=True, max_length=64)
+    voided_by: str | None = Field(default=None, max_length=64)  # id of the void row
+    flag: str | None = Field(default=None, max_length=32)
     enrollment_id: str = Field(max_length=36)  # whose receipt key signs its receipt
     user_id: str = Field(max_length=36)
     scope_kecamatan: str = Field(index=True, max_length=7)
@@ -178,21 +176,21 @@ class PaymentMonth(ServerModel, table=True):
 
 class ReviewItem(ServerModel, table=True):
     __tablename__ = "review_queue"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=32)  # nik_conflict
     participant_id: str = Field(index=True, max_length=64)
-    other_participant_id: Optional[str] = Field(default=None, max_length=64)
+    other_participant_id: str | None = Field(default=None, max_length=64)
     op_id: str = Field(max_length=36)
     status: str = Field(default="open", index=True, max_length=16)  # open | resolved
-    resolution: Optional[str] = Field(default=None, max_length=32)
-    resolved_by: Optional[str] = Field(default=None, max_length=64)
+    resolution: str | None = Field(default=None, max_length=32)
+    resolved_by: str | None = Field(default=None, max_length=64)
     created_at: str
-    resolved_at: Optional[str] = None
+    resolved_at: str | None = None
 
 
 class DeletionRequest(ServerModel, table=True):
     __tablename__ = "deletion_requests"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     participant_id: str = Field(index=True, max_length=64)
     reason: str
     requested_at: str

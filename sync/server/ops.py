@@ -30,9 +30,10 @@ state, e.g. "unknown_worker", is re-evaluated when the client sends the same op 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Callable, Optional
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import delete, insert, or_
@@ -142,8 +143,8 @@ class Ctx:
 @dataclass
 class Outcome:
     status: str = "applied"
-    code: Optional[str] = None
-    message: Optional[protocol.BilingualText] = None
+    code: str | None = None
+    message: protocol.BilingualText | None = None
     assigned: dict[str, Any] | None = None
 
 
@@ -246,7 +247,7 @@ def check_worker(w: protocol.WorkerPayload, regions: Regions) -> tuple[str, str]
     return kec, kel
 
 
-def _kpj_of(session: Session, participant: Participant) -> Optional[str]:
+def _kpj_of(session: Session, participant: Participant) -> str | None:
     if participant.canonical_id == participant.id:
         return participant.kpj
     canonical = session.get(Participant, participant.canonical_id)
@@ -475,7 +476,7 @@ class Batch:
 
     @classmethod
     def open(cls, engine: Engine, session: Session, caller: Caller, now: datetime,
-             ops: list[protocol.Operation]) -> "Batch":
+             ops: list[protocol.Operation]) -> Batch:
         """Reserve KPJ numbers (before the session's transaction begins: on SQLite a second
         writer would wait for it), load what is known of the ops, lock the NIKs they register."""
         registrations = [op for op in ops if op.kind == "worker.register"]

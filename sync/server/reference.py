@@ -15,10 +15,10 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 
-def kecamatan7(code: str) -> Optional[str]:
+def kecamatan7(code: str) -> str | None:
     """Normalise "73.71.10" / "737110" / "7371100" to "7371100" (None when malformed)."""
     digits = code.replace(".", "").strip()
     if len(digits) == 6 and digits.isdigit():
@@ -28,7 +28,7 @@ def kecamatan7(code: str) -> Optional[str]:
     return None
 
 
-def kelurahan11(code: str) -> Optional[str]:
+def kelurahan11(code: str) -> str | None:
     """Normalise "73.71.10.1001" / "7371101001" / "73711001001" to "73711001001"."""
     digits = code.replace(".", "").strip()
     if len(digits) == 10 and digits.isdigit():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any, Optional
+from typing import Any
 
 from sync import protocol
 
@@ -21,8 +21,8 @@ def make_nik(birth_date: str, sex: str, *, region: str = "737110", serial: int =
     return f"{region}{day:02d}{d.month:02d}{d.year % 100:02d}{serial:04d}"
 
 
-def worker_payload(*, id: Optional[str] = None, full_name: str = "Daeng Sikki", birth_date: str = "1985-04-12",
-                   sex: str = "M", serial: int = 1, nik: Optional[str] = None, kecamatan_code: str = TAMALATE,
+def worker_payload(*, id: str | None = None, full_name: str = "Daeng Sikki", birth_date: str = "1985-04-12",
+                   sex: str = "M", serial: int = 1, nik: str | None = None, kecamatan_code: str = TAMALATE,
                    kelurahan_code: str = BAROMBONG, **overrides: Any) -> dict[str, Any]:
     worker_id = id or str(uuid.uuid4())
     payload: dict[str, Any] = {
@@ -58,8 +58,8 @@ def worker_payload(*, id: Optional[str] = None, full_name: str = "Daeng Sikki", 
     return payload
 
 
-def payment_payload(worker_id: str, months: list[str], *, id: Optional[str] = None,
-                    receipt_no: Optional[str] = None, per_month: int = 16_800, device_id: str = "device-0001",
+def payment_payload(worker_id: str, months: list[str], *, id: str | None = None,
+                    receipt_no: str | None = None, per_month: int = 16_800, device_id: str = "device-0001",
                     **overrides: Any) -> dict[str, Any]:
     payment_id = id or str(uuid.uuid4())
     payload: dict[str, Any] = {
@@ -79,7 +79,7 @@ def payment_payload(worker_id: str, months: list[str], *, id: Optional[str] = No
     return payload
 
 
-def void_payload(payment: dict[str, Any], *, id: Optional[str] = None, reason: str = "salah input / wrong entry",
+def void_payload(payment: dict[str, Any], *, id: str | None = None, reason: str = "salah input / wrong entry",
                  **overrides: Any) -> dict[str, Any]:
     void_id = id or str(uuid.uuid4())
     payload = {
@@ -99,8 +99,8 @@ def void_payload(payment: dict[str, Any], *, id: Optional[str] = None, reason: s
     return payload
 
 
-def make_op(kind: str, payload: dict[str, Any], seq: int, *, op_id: Optional[str] = None,
-            entity_id: Optional[str] = None, schema_version: Optional[int] = None) -> dict[str, Any]:
+def make_op(kind: str, payload: dict[str, Any], seq: int, *, op_id: str | None = None,
+            entity_id: str | None = None, schema_version: int | None = None) -> dict[str, Any]:
     """An operation as the client sends it (payload_hash computed with protocol.payload_hash)."""
     return {
         "op_id": op_id or str(uuid.uuid4()),
@@ -113,7 +113,7 @@ def make_op(kind: str, payload: dict[str, Any], seq: int, *, op_id: Optional[str
     }
 
 
-def push_body(device_id: str, ops: list[dict[str, Any]], *, batch_id: Optional[str] = None,
+def push_body(device_id: str, ops: list[dict[str, Any]], *, batch_id: str | None = None,
               app_version: str = "") -> dict[str, Any]:
     return {"batch_id": batch_id or str(uuid.uuid4()), "device_id": device_id, "app_version": app_version,
             "ops": ops}

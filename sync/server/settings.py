@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Callable, Optional
 
 from sync import protocol
 
@@ -15,7 +15,7 @@ DEFAULT_REFERENCE_DIR = REPO_ROOT / "resources" / "reference"
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass
@@ -41,13 +41,13 @@ class Settings:
     pull_max_limit: int = 2000
     reference_dir: Path = DEFAULT_REFERENCE_DIR
     min_app_version: str = "0.1.0"  # older apps get 426 "upgrade_required"
-    latest_app_version: Optional[str] = None
-    download_url: Optional[str] = None
+    latest_app_version: str | None = None
+    download_url: str | None = None
     echo_sql: bool = False
     extra: dict = field(default_factory=dict)
 
     @classmethod
-    def from_env(cls, **overrides) -> "Settings":
+    def from_env(cls, **overrides) -> Settings:
         """Settings from PERISAI_SERVER_* environment variables, then explicit overrides."""
         env = os.environ
         values: dict = {}

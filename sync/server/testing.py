@@ -23,9 +23,10 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any
 
 import requests
 from sqlmodel import Session
@@ -68,7 +69,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def run_server(tmp_path: Path, *, port: Optional[int] = None, db_url: Optional[str] = None,
+def run_server(tmp_path: Path, *, port: int | None = None, db_url: str | None = None,
                workers: int = 1, startup_timeout: float = 30.0, **overrides: Any) -> Iterator[ServerURL]:
     unknown = set(overrides) - SETTING_ENV
     if unknown:
@@ -111,9 +112,9 @@ def run_server(tmp_path: Path, *, port: Optional[int] = None, db_url: Optional[s
             proc.wait(timeout=10)
 
 
-def seed_user(db_url: str, username: str, password: str, *, role: str = "agent", kecamatan: Optional[str] = TAMALATE,
-              kelurahan: Optional[str] = None, full_name: Optional[str] = None,
-              wadah: Optional[str] = "Koperasi Perisai Makassar") -> str:
+def seed_user(db_url: str, username: str, password: str, *, role: str = "agent", kecamatan: str | None = TAMALATE,
+              kelurahan: str | None = None, full_name: str | None = None,
+              wadah: str | None = "Koperasi Perisai Makassar") -> str:
     """Create a user directly in the server database (works while the server runs); returns its id."""
     engine = admin.open_db(db_url)
     try:

@@ -7,12 +7,11 @@ import io
 import json
 from datetime import date
 
-
 from sqlmodel import select
 
 from agent_app.store.models import AuditEntry, OutboxOp, Payment, Worker
 from sync import headless
-from sync.credentials import TokenStore, Tokens
+from sync.credentials import Tokens, TokenStore
 from sync.engine import attention_items, resubmit_worker
 
 from .conftest import check_drained, pay, register

@@ -16,8 +16,7 @@ from urllib.parse import urlparse
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, \
-    run_state_machine_as_test
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from sqlmodel import select
 
 from agent_app.services.base import ServiceError
@@ -162,7 +161,7 @@ class SyncModel(RuleBasedStateMachine):
     def teardown(self):
         try:
             self.proxy.clear()
-            for d, dev in enumerate(self.devices):
+            for dev in self.devices:
                 report = self._engine(dev).drain(max_rounds=6, sleep=lambda _s: None)
                 assert report.state == "up_to_date", report
             for d, dev in enumerate(self.devices):

@@ -22,9 +22,7 @@ from sync.credentials import TokenStore
 from sync.engine import cursor_key, stream_hole_key
 from sync.faultproxy import FaultProxy
 
-from .conftest import PASSWORD, Central, Device, check_drained, open_device, pay, register, \
-    seed_agents
-
+from .conftest import PASSWORD, Central, Device, check_drained, open_device, pay, register, seed_agents
 
 # --- a centre of its own, stopped, backed up and restored ------------------------------
 

@@ -12,16 +12,23 @@ from __future__ import annotations
 
 import importlib
 import subprocess
-from datetime import date
 import sys
 import xml.etree.ElementTree as ET
+from datetime import date
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractButton, QComboBox, QGroupBox, QLabel, QLineEdit,
-    QListWidget, QTableView, QTabWidget, QWidget,
+    QAbstractButton,
+    QComboBox,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QTableView,
+    QTabWidget,
+    QWidget,
 )
 
 from agent_app.services.workers import RegistrationForm

@@ -50,10 +50,10 @@ def test_dashboard_figures(qtbot, core, runner, session, agent_user, workers_fac
 def test_my_pages_switch_language_live(qtbot, core, runner, session, agent_user,
                                        workers_factory):
     """Close-out, follow-up, dashboard and reports: no English left in Indonesian and back."""
-    from tests.gui.test_all_pages_languages import TS, _clean, texts_of, ts_pairs
     from agent_app.ui.closeout_page import CloseoutPage
     from agent_app.ui.followup_page import FollowupPage
     from agent_app.ui.reports_page import ReportsPage
+    from tests.gui.test_all_pages_languages import TS, _clean, texts_of, ts_pairs
 
     pairs = [(_clean(s), _clean(t)) for _c, s, t, kind in ts_pairs(TS)
              if t and kind != "unfinished"]

@@ -14,7 +14,9 @@ from sqlmodel import select
 from agent_app.services.workers import RegistrationForm
 from agent_app.store.models import AuditEntry, OutboxOp, Worker
 from agent_app.ui.privacy_dialogs import (
-    CorrectionDialog, DataCopyDialog, DeletionRequestDialog,
+    CorrectionDialog,
+    DataCopyDialog,
+    DeletionRequestDialog,
 )
 
 NIK = "7371014107900001"

@@ -71,8 +71,8 @@ def issue_text(page: RegistrationPage, field: str) -> str:
 def wait_issue(qtbot, page: RegistrationPage, field: str, text: str) -> None:
     try:
         qtbot.waitUntil(lambda: text in issue_text(page, field), timeout=3000)
-    except Exception:
-        raise AssertionError(f"{field}: {issue_text(page, field)!r} / all: {page.issues}")
+    except Exception as exc:
+        raise AssertionError(f"{field}: {issue_text(page, field)!r} / all: {page.issues}") from exc
 
 
 def worker_count(core) -> int:

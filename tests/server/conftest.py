@@ -12,8 +12,8 @@ import json
 import os
 import uuid
 import warnings
-from datetime import datetime, timedelta, timezone
-from typing import Any, Optional
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlmodel import Session
@@ -44,7 +44,7 @@ PG_ENV = "PERISAI_TEST_PG_URL"
 
 class FakeClock:
     def __init__(self) -> None:
-        self.now = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)
+        self.now = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 
     def __call__(self) -> datetime:
         return self.now
@@ -81,8 +81,8 @@ class Central:
         self.http = TestClient(self.app, raise_server_exceptions=False)
         self.regions = load_regions(settings.reference_dir)
 
-    def add_user(self, username: str, *, role: str = "agent", kecamatan: Optional[str] = TAMALATE,
-                 kelurahan: Optional[str] = None, password: str = PASSWORD) -> str:
+    def add_user(self, username: str, *, role: str = "agent", kecamatan: str | None = TAMALATE,
+                 kelurahan: str | None = None, password: str = PASSWORD) -> str:
         with Session(self.engine) as s:
             user = admin.add_user(s, self.regions, username=username, password=password, role=role,
                                   full_name=username.title(), wadah="Koperasi Perisai Makassar",
@@ -90,7 +90,7 @@ class Central:
             s.commit()
             return user.id
 
-    def login(self, username: str, device_id: Optional[str] = None, password: str = PASSWORD) -> "Agent":
+    def login(self, username: str, device_id: str | None = None, password: str = PASSWORD) -> Agent:
         device_id = device_id or f"dev-{uuid.uuid4().hex[:12]}"
         r = self.http.post("/v1/auth/login", json={"username": username, "password": password,
                                                    "device_id": device_id})
@@ -111,7 +111,7 @@ class Agent:
         self.seq += 1
         return self.seq
 
-    def push_raw(self, body: Any, *, gzipped: bool = False, headers: Optional[dict[str, str]] = None):
+    def push_raw(self, body: Any, *, gzipped: bool = False, headers: dict[str, str] | None = None):
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
         h = {**self.headers, "Content-Type": "application/json", **(headers or {})}
         if gzipped:
@@ -124,7 +124,7 @@ class Agent:
         assert r.status_code == 200, r.text
         return r.json()
 
-    def pull(self, cursor: int = 0, limit: Optional[int] = None, **params: Any):
+    def pull(self, cursor: int = 0, limit: int | None = None, **params: Any):
         q = {"cursor": cursor, **({"limit": limit} if limit else {}), **params}
         return self.central.http.get("/v1/pull", params=q, headers=self.headers)
 

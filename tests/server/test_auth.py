@@ -73,7 +73,8 @@ def test_refresh_rotates_and_old_token_dies_after_grace(central, clock):
     assert new["refresh_token"] != old and new["access_token"] != agent.tokens["access_token"]
     assert new["receipt_key"] == agent.tokens["receipt_key"]
     # The answer may have been lost: the old token still works for a short grace ...
-    assert central.http.post("/v1/auth/refresh", json={"refresh_token": old, "device_id": "device-0001"}).status_code == 200
+    answer = central.http.post("/v1/auth/refresh", json={"refresh_token": old, "device_id": "device-0001"})
+    assert answer.status_code == 200
     # ... but not later: that looks like a stolen token and ends the sessions of the stream.
     clock.advance(minutes=5)
     r = central.http.post("/v1/auth/refresh", json={"refresh_token": old, "device_id": "device-0001"})

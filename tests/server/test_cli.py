@@ -37,7 +37,8 @@ def test_users_lifecycle(central, capsys):
         assert "kata-sandi-1" not in user.password_hash
     agent = central.login("agen.tiga", "device-0003", password="kata-sandi-1")
     code, out = run(db, "list-users")
-    assert code == 0 and "agen.tiga\tagent\tAgen Tiga\tKoperasi Sipakatau\t7371100\t73711001001\tactive\tdevices=1" in out
+    assert code == 0
+    assert "agen.tiga\tagent\tAgen Tiga\tKoperasi Sipakatau\t7371100\t73711001001\tactive\tdevices=1" in out
     assert run(db, "reset-password", "agen.tiga", "--password-stdin", stdin_text="kata-sandi-2\n")[0] == 0
     assert_error(central.http.post("/v1/auth/login", json={"username": "agen.tiga", "password": "kata-sandi-1",
                                                            "device_id": "device-0003"}), 401, "invalid_credentials")

@@ -102,7 +102,7 @@ def test_invalid_registrations_are_rejected_with_a_reason(agent):
     ops = [make_op("worker.register", {**worker_payload(), **change}, i + 1)
            for i, (change, _) in enumerate(INVALID_REGISTRATIONS)]
     results = agent.push(ops)["results"]
-    for (change, code), result in zip(INVALID_REGISTRATIONS, results):
+    for (change, code), result in zip(INVALID_REGISTRATIONS, results, strict=True):
         assert (result["status"], result["code"]) == ("rejected", code), change
         assert result["message"]["id"] != result["message"]["en"]
     assert row_counts(agent.central.engine)["participants"] == 0

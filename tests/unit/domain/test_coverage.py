@@ -109,7 +109,8 @@ def test_payable_paid_ahead() -> None:
 
 def test_payable_skips_months_paid_elsewhere() -> None:
     # Jan unpaid, Feb paid at a bank, Mar unpaid
-    p = payable_months(registration_month="2025-10", paid_months={"2025-10", "2025-11", "2025-12", "2026-02"}, today=TODAY)
+    p = payable_months(registration_month="2025-10",
+                       paid_months={"2025-10", "2025-11", "2025-12", "2026-02"}, today=TODAY)
     assert p.next_unpaid == "2026-01"
     assert p.arrears == ("2026-01",)
     assert p.options(3) == ["2026-01", "2026-03", "2026-04"]

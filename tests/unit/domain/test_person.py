@@ -162,7 +162,8 @@ def test_occupations(ref: ReferenceData) -> None:
 
 @pytest.mark.parametrize(
     "income, code",
-    [(1_000_000, None), (999_999, "income.too_low"), (0, "income.too_low"), (None, "income.required"), ("1500000", "income.required"), (True, "income.required")],
+    [(1_000_000, None), (999_999, "income.too_low"), (0, "income.too_low"), (None, "income.required"),
+     ("1500000", "income.required"), (True, "income.required")],
 )
 def test_income(ref: ReferenceData, income: Any, code: str | None) -> None:
     issues = check(ref, declared_income=income)

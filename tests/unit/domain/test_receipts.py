@@ -27,7 +27,8 @@ def test_receipt_number_format_and_parse() -> None:
 
 @pytest.mark.parametrize(
     "prefix, seq, year",
-    [("K7Q2Z", 1, 2026), ("K7Q2ZI", 1, 2026), ("k7q2zd", 1, 2026), ("K7Q2ZD", 0, 2026), ("K7Q2ZD", 1_000_000, 2026), ("K7Q2ZD", 1, 1999)],
+    [("K7Q2Z", 1, 2026), ("K7Q2ZI", 1, 2026), ("k7q2zd", 1, 2026), ("K7Q2ZD", 0, 2026),
+     ("K7Q2ZD", 1_000_000, 2026), ("K7Q2ZD", 1, 1999)],
 )
 def test_receipt_number_rejects(prefix: str, seq: int, year: int) -> None:
     with pytest.raises(ValueError):
@@ -36,7 +37,8 @@ def test_receipt_number_rejects(prefix: str, seq: int, year: int) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", None, "PA-K7Q2ZD-26-00012", "PA-K7Q2ZO-26-000123", "PB-K7Q2ZD-26-000123", "PA-K7Q2ZD-26-000000", "PA-K7Q2ZD-2026-000123"],
+    ["", None, "PA-K7Q2ZD-26-00012", "PA-K7Q2ZO-26-000123", "PB-K7Q2ZD-26-000123", "PA-K7Q2ZD-26-000000",
+     "PA-K7Q2ZD-2026-000123"],
 )
 def test_parse_rejects(text: str | None) -> None:
     assert parse_receipt_number(text) is None

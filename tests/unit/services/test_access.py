@@ -6,7 +6,12 @@ import pytest
 from sqlmodel import func, select
 
 from agent_app.services.access import (
-    PERMISSIONS, ROLE_PERMISSIONS, can, mask_nik, may_void, require,
+    PERMISSIONS,
+    ROLE_PERMISSIONS,
+    can,
+    mask_nik,
+    may_void,
+    require,
     shown_nik,
 )
 from agent_app.services.base import ServiceError

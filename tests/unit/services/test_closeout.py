@@ -10,9 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from agent_app.services.base import ServiceError, new_id
+from agent_app.services.base import FixedClock, ServiceError, new_id
 from agent_app.services.core import AgentCore
-from agent_app.services.base import FixedClock
 from agent_app.store.models import AuditEntry, Closeout, OutboxOp, Payment, User
 from sync.protocol import OP_PAYLOADS
 from tests.unit.conftest import NOW, make_form

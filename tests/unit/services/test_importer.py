@@ -47,7 +47,8 @@ def test_sample_file_imports_completely(core, clerk):
 
 def test_report_explains_each_refused_row(core, user, clerk, tmp_path):
     core.workers.register(user, __import__("tests.unit.conftest", fromlist=["make_form"]).make_form(
-        nik="7371010101800002", full_name="Baso Daeng Nai", birth_date=__import__("datetime").date(1980, 1, 1), sex="M"))
+        nik="7371010101800002", full_name="Baso Daeng Nai",
+        birth_date=__import__("datetime").date(1980, 1, 1), sex="M"))
     rows = [
         GOOD,
         GOOD[:1] + ["Sitti Kembar"] + GOOD[2:],                 # same NIK as row 1

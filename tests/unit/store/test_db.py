@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+import sqlalchemy.exc
 
 from agent_app.store.db import SCHEMA_HEAD, StoreError, head_revision, open_database
 
@@ -59,7 +60,7 @@ def test_migrating_an_older_file_backs_it_up_first(tmp_path):
             "('alembic_version', 'meta') AND name NOT LIKE 'worker_search%' AND name NOT LIKE 'sqlite_%'")]:
             conn.execute(f"DROP TABLE {table}")
         conn.execute("DROP TABLE worker_search")
-    with pytest.raises(Exception):
+    with pytest.raises(sqlalchemy.exc.OperationalError, match="already exists"):
         # the meta table already exists, so the initial migration fails ...
         open_database(path)
     backups = list((tmp_path / "backups").glob("p-empty-*.db"))

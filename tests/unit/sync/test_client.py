@@ -7,14 +7,24 @@ import json
 import socket
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from sync import protocol
 from sync.client import (
-    AuthExpired, BatchRejected, CursorExpired, DeviceRevoked, Forbidden, InvalidCredentials,
-    NotAcknowledged, Offline, RetryLater, SyncClient, UpgradeRequired, parse_retry_after,
+    AuthExpired,
+    BatchRejected,
+    CursorExpired,
+    DeviceRevoked,
+    Forbidden,
+    InvalidCredentials,
+    NotAcknowledged,
+    Offline,
+    RetryLater,
+    SyncClient,
+    UpgradeRequired,
+    parse_retry_after,
 )
 
 HASH = "0" * 64
@@ -130,7 +140,7 @@ def test_retry_after_seconds_and_http_date(stub):
     with pytest.raises(RetryLater) as info:
         client(stub.url).pull(0, 10, "tok")
     assert info.value.retry_after == 7
-    when = email.utils.format_datetime(datetime.now(timezone.utc) + timedelta(seconds=30),
+    when = email.utils.format_datetime(datetime.now(UTC) + timedelta(seconds=30),
                                        usegmt=True)
     stub.reply(503, "down", ctype="text/plain", headers={"Retry-After": when})
     with pytest.raises(RetryLater) as info:

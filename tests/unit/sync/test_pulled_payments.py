@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import timezone
+from datetime import UTC
 
 import pytest
 from sqlmodel import func, select
@@ -17,13 +17,12 @@ from agent_app.services.base import ServiceError
 from agent_app.store.models import OutboxOp, ParkedPayment, Payment, Worker
 from sync import protocol
 from sync.engine import SyncEngine
-from sync.server.samples import BONTORANNU, MARISO, make_nik, payment_payload, void_payload, \
-    worker_payload
+from sync.server.samples import BONTORANNU, MARISO, make_nik, payment_payload, void_payload, worker_payload
 from tests.unit.conftest import NOW
 
 COUNTER_DEVICE = "counter-laptop-kelurahan"
 COUNTER_CLERK = "clerk-user-on-the-counter-laptop"
-TODAY_UTC = NOW.astimezone(timezone.utc).isoformat(timespec="seconds")
+TODAY_UTC = NOW.astimezone(UTC).isoformat(timespec="seconds")
 
 
 @pytest.fixture
