@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
+from sqlalchemy import Integer, String, cast, func
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
-from agent_app.store.models import AuditEntry, Meta, OutboxOp
+from agent_app.store.models import AuditEntry, Meta, OutboxOp, User
 from sync.protocol import OP_SCHEMAS, canonical_json, payload_hash
+
+log = logging.getLogger(__name__)
 
 # Makassar keeps WITA (UTC+8) all year: no daylight saving, so a fixed offset is exact and
 # needs no time-zone database on Windows.
@@ -69,14 +74,19 @@ def to_json(value: Any) -> str:
 
 
 def next_counter(session: Session, key: str) -> int:
-    """Increment and return a persisted counter (inside the caller's write transaction)."""
-    row = session.get(Meta, key)
-    if row is None:
-        row = Meta(key=key, value="0")
-    value = int(row.value) + 1
-    row.value = str(value)
-    session.add(row)
-    return value
+    """Increment and return a persisted counter (inside the caller's write transaction).
+
+    One SQL statement, never a changed ORM object: a pending change can be thrown away
+    (``expire_all``, ``refresh``) while the rows written with the number stay, and the same
+    number would then be given out again.
+    """
+    stmt = (
+        sqlite_insert(Meta).values(key=key, value="1")
+        .on_conflict_do_update(index_elements=[Meta.key],
+                               set_={"value": cast(cast(Meta.value, Integer) + 1, String)})
+        .returning(Meta.value)
+    )
+    return int(session.execute(stmt).scalar_one())
 
 
 def get_meta(session: Session, key: str, default: str | None = None) -> str | None:
@@ -93,6 +103,31 @@ def set_meta(session: Session, key: str, value: str) -> None:
 def outbox_seq_key(user_id: str) -> str:
     """The meta counter of a user's outbox sequence (the last seq given out)."""
     return f"outbox_seq:{user_id}"
+
+
+def heal_outbox_counters(session: Session) -> int:
+    """Raise every user's outbox counter to at least the highest seq stored for them.
+
+    A counter behind its stream makes every new operation of that user collide with a
+    stored one (nothing can be saved), so the store is checked on every open. Cheap: one
+    index lookup per user. Returns how many counters were raised.
+    """
+    raised = 0
+    highest = session.execute(
+        select(User.id, select(func.max(OutboxOp.seq)).where(OutboxOp.user_id == User.id)
+               .scalar_subquery())
+    ).all()
+    for user_id, seq in highest:
+        if seq is None:
+            continue
+        key = outbox_seq_key(user_id)
+        counter = int(get_meta(session, key, "0"))
+        if counter < seq:
+            log.warning("outbox counter of user %s was %d, below its stored seq %d: raised",
+                        user_id, counter, seq)
+            set_meta(session, key, str(seq))
+            raised += 1
+    return raised
 
 
 def enqueue(

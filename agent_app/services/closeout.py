@@ -236,8 +236,7 @@ class CloseoutService:
                     payload=payload, now=now)
             audit(s, user_id=actor.id, action="closeout.handover", entity="closeout",
                   entity_id=closeout_id, now=now, new=payload)
-            s.expire_all()
-            closeout = s.get(Closeout, closeout_id)
+            s.refresh(closeout)  # the row as the conditional update left it
         return closeout
 
     def history(self, actor: User, limit: int = 50) -> list[Closeout]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from agent_app.domain.reference import ReferenceData, load_reference
-from agent_app.services.base import Clock, device_id, pending_count
+from agent_app.services.base import Clock, device_id, heal_outbox_counters, pending_count
 from agent_app.services.closeout import CloseoutService
 from agent_app.services.dashboard import DashboardService
 from agent_app.services.followup import FollowupService
@@ -32,6 +32,7 @@ class AgentCore:
         self.reports = ReportService(db, self.ref, self.clock)
         with db.write() as s:
             self.device_id = device_id(s)
+            heal_outbox_counters(s)
 
     @classmethod
     def open(cls, path: Path, *, key: bytes | None = None, clock: Clock | None = None,

@@ -183,3 +183,37 @@ def test_closeouts_partition_cash(shared, steps):
     open_cash = sum(p.amount for p in cash if p.closeout_id is None)
     assert core.closeouts.preview(user).expected_cash == open_cash
     assert total_closed_cash + open_cash == sum(p.amount for p in cash)
+
+
+# --- work goes on after a handover (the outbox counter is never lost) --------------------
+
+
+def _stream(core, user) -> list[int]:
+    with core.db.read() as s:
+        return sorted(s.exec(select(OutboxOp.seq).where(OutboxOp.user_id == user.id)))
+
+
+def _handover_then_work(core, user, worker) -> None:
+    pay = core.payments.collect(user, worker.id, 1, "cash")
+    c = core.closeouts.close(user, pay.amount, expected_cash=pay.amount)
+    core.closeouts.record_handover(user, c.id, "Hj. Salmah (bendahara)")
+
+
+def test_registration_and_payment_after_a_handover(core, user, worker):
+    _handover_then_work(core, user, worker)
+    second = core.workers.register(user, make_form(nik="7371014107900002", full_name="Nur Aisyah"))
+    core.payments.collect(user, second.id, 1, "cash")
+    # register, collect, close, handover, register, collect: one gapless stream.
+    assert _stream(core, user) == [1, 2, 3, 4, 5, 6]
+
+
+def test_registration_and_payment_after_a_handover_and_a_restart(tmp_path, clock, core, user, worker):
+    _handover_then_work(core, user, worker)
+    core.close()
+    reopened = AgentCore.open(core.db.path, clock=clock)
+    try:
+        second = reopened.workers.register(user, make_form(nik="7371014107900002", full_name="Nur Aisyah"))
+        reopened.payments.collect(user, second.id, 1, "cash")
+        assert _stream(reopened, user) == [1, 2, 3, 4, 5, 6]
+    finally:
+        reopened.close()
