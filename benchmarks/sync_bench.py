@@ -45,7 +45,7 @@ def _cheap_hashing() -> None:
     from argon2 import PasswordHasher
 
     import agent_app.services.users as users
-    import sync.server.auth as server_auth
+    import central_server.auth as server_auth
 
     users._hasher = server_auth._hasher = PasswordHasher(time_cost=1, memory_cost=1024,
                                                          parallelism=1)
@@ -139,7 +139,7 @@ def bench_batched_vs_single(tmp: Path, base_url: str, n: int) -> dict:
 
     import requests
 
-    from sync import protocol
+    import perisai_protocol as protocol
     from sync.credentials import TokenStore
 
     # Batched: the engine as the app runs it.
@@ -218,7 +218,7 @@ def bench_batched_vs_single(tmp: Path, base_url: str, n: int) -> dict:
 def bench_slow_link(tmp: Path, base_url: str, n: int, *, bytes_per_s: int, rtt_ms: int,
                     reset_p: float, name: str, username: str, seed: int = 7) -> dict:
     from sync.client import SyncClient
-    from sync.faultproxy import FaultProxy
+    from tests.helpers.faultproxy import FaultProxy
 
     u = urlparse(base_url)
     with FaultProxy(u.hostname, u.port, seed=seed) as proxy:
@@ -267,7 +267,7 @@ def bench_slow_link(tmp: Path, base_url: str, n: int, *, bytes_per_s: int, rtt_m
 
 def city_scopes() -> list[tuple[str, str]]:
     """(kecamatan, kelurahan) of every kelurahan of Makassar, 7 and 11 digits."""
-    from sync.server.reference import load_regions
+    from central_server.reference import load_regions
 
     regions = load_regions(REPO / "resources" / "reference")
     return sorted((kec, kel) for kel, (kec, _name) in regions.kelurahan.items())
@@ -329,8 +329,8 @@ def bench_load(tmp: Path, base_url: str, devices: int, ops_each: int, scopes: li
     from sqlmodel import Session, select
 
     from agent_app.store.models import OutboxOp
-    from sync.server.db import make_engine
-    from sync.server.models import AppliedOp, Participant
+    from central_server.db import make_engine
+    from central_server.models import AppliedOp, Participant
 
     cores = []
     for i in range(devices):
@@ -411,7 +411,7 @@ def main(argv=None) -> int:
     ap.add_argument("--skip", action="append", default=[], choices=["batch", "slow", "load"])
     args = ap.parse_args(argv)
 
-    from sync.server.testing import run_server, seed_user
+    from tests.helpers.central import run_server, seed_user
 
     _cheap_hashing()
     _keyring()

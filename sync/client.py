@@ -40,8 +40,8 @@ import urllib3.connectionpool
 from pydantic import BaseModel, ValidationError
 from requests.adapters import HTTPAdapter
 
-from sync import protocol
-from sync.protocol import (
+import perisai_protocol as protocol
+from perisai_protocol import (
     API_PREFIX,
     BilingualText,
     ErrorBody,

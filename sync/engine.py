@@ -46,11 +46,11 @@ from pydantic import ValidationError
 from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, select
 
+import perisai_protocol as protocol
 from agent_app.files import atomic_write_text
 from agent_app.services.base import get_meta, set_meta
 from agent_app.services.privacy import ship_audit_log
 from agent_app.store.db import in_chunks
-from sync import protocol
 from sync.client import (
     AuthExpired,
     BatchRejected,

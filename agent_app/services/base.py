@@ -14,7 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from agent_app.store.models import AuditEntry, Meta, OutboxOp, User
-from sync.protocol import OP_SCHEMAS, canonical_json, payload_hash
+from perisai_protocol import OP_SCHEMAS, canonical_json, payload_hash
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """The server-verifiable MAC printed in a receipt's QR code (Qt-free).
 
 The MAC is the one the reference server checks at ``POST /v1/receipts/verify``:
-``sync.protocol.receipt_mac`` (HMAC-SHA256, 64 hex characters, over
+``perisai_protocol.receipt_mac`` (HMAC-SHA256, 64 hex characters, over
 "<receipt_no>|<amount>|<sorted months>"). The server's verify request requires the full
 64 characters, so the MAC is not truncated (a QR of ~120 characters is still small).
 
@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from agent_app.services.base import get_meta, set_meta
 from agent_app.store.db import Database
-from sync.protocol import receipt_mac as _protocol_mac
+from perisai_protocol import receipt_mac as _protocol_mac
 
 
 def _meta_key(user_id: str) -> str:

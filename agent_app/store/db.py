@@ -37,7 +37,7 @@ IN_LIST_SIZE = 500
 
 def in_chunks(items: list, size: int = IN_LIST_SIZE) -> list[list]:
     """``items`` in slices for ``IN (...)`` lists: SQLite caps the bound parameters of one
-    statement (the central server's queries use it too)."""
+    statement."""
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 

@@ -53,9 +53,3 @@ def seal_key(data_dir: Path, key: bytes, *, public_key_pem: bytes | None = None)
     tmp.replace(target)
     return target
 
-
-def open_sealed_key(recovery_file: Path, private_key_pem: bytes, password: bytes | None = None) -> bytes:
-    """Server-side: recover the database key from a device's key-recovery.json."""
-    record = json.loads(Path(recovery_file).read_text())
-    private = serialization.load_pem_private_key(private_key_pem, password=password)
-    return private.decrypt(base64.b64decode(record["sealed_key"]), _OAEP)

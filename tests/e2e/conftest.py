@@ -1,5 +1,5 @@
 """Fixtures of the sync end-to-end tests: the real reference server in a subprocess on
-127.0.0.1 (``sync.server.testing.run_server`` when present), real SQLite devices made with
+127.0.0.1 (``central_server.testing.run_server`` when present), real SQLite devices made with
 ``AgentCore``, and an in-memory keyring.
 
     central          -> Central(base_url, db_url, tmp): a running server with agents seeded
@@ -46,7 +46,7 @@ def _free_port() -> int:
 
 
 def seed_agents(db_url: str, names=AGENTS) -> None:
-    from sync.server.testing import seed_user
+    from tests.helpers.central import seed_user
 
     for name in names:
         seed_user(db_url, name, PASSWORD, kecamatan=KECAMATAN, full_name=f"Agen {name}")
@@ -55,7 +55,7 @@ def seed_agents(db_url: str, names=AGENTS) -> None:
 @contextlib.contextmanager
 def start_server(tmp: Path, seed: bool = True, **overrides):
     """The reference server on 127.0.0.1 in a subprocess; yields (base_url, db_url)."""
-    from sync.server.testing import run_server
+    from tests.helpers.central import run_server
 
     tmp.mkdir(parents=True, exist_ok=True)
     with run_server(tmp, **overrides) as url:
@@ -100,7 +100,7 @@ def cheap_password_hashing():
     from argon2 import PasswordHasher
 
     import agent_app.services.users as users
-    import sync.server.auth as server_auth
+    import central_server.auth as server_auth
 
     cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     saved = users._hasher, server_auth._hasher

@@ -129,7 +129,7 @@ def test_rejected_op_does_not_block_others_and_can_be_corrected(central, device)
         op = s.exec(select(OutboxOp).where(OutboxOp.entity_id == bad.id)).one()
         payload = json.loads(op.payload)
         payload["kelurahan_code"] = "73719999999"
-        from sync.protocol import canonical_json, payload_hash
+        from perisai_protocol import canonical_json, payload_hash
         op.payload, op.payload_hash = canonical_json(payload), payload_hash(payload)
         s.add(op)
     p_bad = pay(dev, bad.id, 1)

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from agent_app.store.models import OutboxOp
 from sync.client import SyncClient
-from sync.faultproxy import FaultProxy
+from tests.helpers.faultproxy import FaultProxy
 
 from .conftest import check_drained, pay, register
 

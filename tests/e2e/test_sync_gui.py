@@ -11,8 +11,8 @@ import pytest
 from sqlmodel import select
 
 from agent_app.store.models import OutboxOp, Payment
-from sync.faultproxy import FaultProxy
-from sync.protocol import canonical_json, payload_hash
+from perisai_protocol import canonical_json, payload_hash
+from tests.helpers.faultproxy import FaultProxy
 
 from .conftest import pay, register
 

@@ -19,7 +19,7 @@ from .conftest import KECAMATAN, KELURAHAN, PASSWORD, check_drained, open_device
 @pytest.fixture
 def kelurahan_devices(central, tmp_path):
     """Two agents scoped to kelurahan Bontorannu, each on their own laptop."""
-    from sync.server.testing import seed_user
+    from tests.helpers.central import seed_user
 
     suffix = uuid.uuid4().hex[:6]
     devices = []

@@ -20,7 +20,7 @@ from sync import headless
 from sync.client import SyncClient
 from sync.credentials import TokenStore
 from sync.engine import cursor_key, stream_hole_key
-from sync.faultproxy import FaultProxy
+from tests.helpers.faultproxy import FaultProxy
 
 from .conftest import PASSWORD, Central, Device, check_drained, open_device, pay, register, seed_agents
 
@@ -31,7 +31,7 @@ class Centre:
     """The reference server on a fixed port and SQLite file, restartable."""
 
     def __init__(self, tmp: Path) -> None:
-        from sync.server.testing import free_port
+        from tests.helpers.central import free_port
 
         self.tmp = tmp
         self.tmp.mkdir(parents=True, exist_ok=True)
@@ -42,7 +42,7 @@ class Centre:
 
     @contextlib.contextmanager
     def running(self):
-        from sync.server.testing import run_server
+        from tests.helpers.central import run_server
 
         with run_server(self.tmp, port=self.port, db_url=self.db_url):
             yield Central(self.base_url, self.db_url, self.tmp)
@@ -194,7 +194,7 @@ def _make_the_server_refuse(dev: Device, worker_id: str) -> None:
     """Rewrite the queued registration behind the service's back: an unknown kelurahan."""
     import json
 
-    from sync.protocol import canonical_json, payload_hash
+    from perisai_protocol import canonical_json, payload_hash
 
     with dev.db.write() as s:
         op = s.exec(select(OutboxOp).where(OutboxOp.entity_id == worker_id)).one()

@@ -79,7 +79,7 @@ def test_english_receipt_and_qr_payload(paid):
     payload = qr_payload(paid)
     base = f"PA1;R={paid.receipt_no};A=85200;M=2026-11..2027-01;N=3"
     # The MAC the central server checks; ";K=L" until the collector signed in online.
-    from sync.protocol import receipt_mac
+    from perisai_protocol import receipt_mac
 
     mac = receipt_mac(paid.mac_key, paid.receipt_no, 85200, paid.months)
     assert payload == f"{base};S={mac};K=L"

@@ -217,9 +217,9 @@ def test_ctrl_p_in_the_list_opens_the_selected_worker_and_the_payment(qtbot, mai
 def test_a_payment_made_at_the_counter_shows_paid_but_is_read_only_here(
         qtbot, core, runner, supervisor_session, siti, tmp_path):
     """Pulled from the centre: the kelurahan counter collected Feb-Mar 2027 for Siti."""
-    from sync import protocol
+    import perisai_protocol as protocol
     from sync.engine import SyncEngine
-    from sync.server.samples import payment_payload
+    from tests.helpers.samples import payment_payload
 
     paid = payment_payload(siti, ["2027-02", "2027-03"], device_id="counter-laptop",
                            collected_by="counter-clerk", collected_at=core.clock.stamp())

@@ -12,7 +12,7 @@ def test_core_layers_do_not_import_qt():
         "import agent_app.store.db, agent_app.store.models, agent_app.store.keys\n"
         "import agent_app.services.core, agent_app.services.importer, agent_app.demo\n"
         "import agent_app.cli\n"
-        "import sync.protocol, sync.engine, sync.client, sync.headless, sync.server.app\n"
+        "import perisai_protocol, sync.engine, sync.client, sync.headless, central_server.app\n"
         "leaked = sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken')))\n"
         "print(','.join(leaked))\n"
     )

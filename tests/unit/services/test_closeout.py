@@ -13,7 +13,7 @@ from sqlmodel import select
 from agent_app.services.base import FixedClock, ServiceError, new_id
 from agent_app.services.core import AgentCore
 from agent_app.store.models import AuditEntry, Closeout, OutboxOp, Payment, User
-from sync.protocol import OP_PAYLOADS
+from perisai_protocol import OP_PAYLOADS
 from tests.unit.conftest import NOW, make_form
 
 

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 
 from agent_app.services import receipt_mac as rm
-from sync.protocol import receipt_mac as server_mac
+from perisai_protocol import receipt_mac as server_mac
 
 
 def test_mac_matches_the_server_check():

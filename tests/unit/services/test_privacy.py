@@ -9,10 +9,10 @@ from datetime import date
 import pytest
 from sqlmodel import func, select
 
+import perisai_protocol as protocol
 from agent_app.services import privacy
 from agent_app.services.base import ServiceError, new_id
 from agent_app.store.models import AuditEntry, OutboxOp, User, Worker
-from sync import protocol
 from tests.unit.conftest import make_form
 
 

@@ -11,6 +11,8 @@ from agent_app.store import recovery
 from agent_app.store.db import StoreError, open_database
 from agent_app.store.keys import KeyStore, is_plaintext_database, open_store
 from agent_app.store.models import Meta
+from central_server.recovery import open_sealed_key
+from tests.helpers import DEMO_PRIVATE_KEY
 
 SENTINEL = "SENTINEL-Hasnawati-7371015507850002"
 
@@ -92,7 +94,6 @@ def test_development_key_file_switch(tmp_path, monkeypatch):
 
 
 def test_key_recovery_with_the_organisation_private_key(tmp_path, memory_keyring):
-    from pathlib import Path
 
     paths = app_paths(tmp_path)
     db = open_store(paths)
@@ -100,8 +101,8 @@ def test_key_recovery_with_the_organisation_private_key(tmp_path, memory_keyring
     db.close()
     original = bytes.fromhex(next(iter(memory_keyring.secrets.values())))
     memory_keyring.secrets.clear()
-    private_pem = (Path(__file__).resolve().parents[3] / "sync/server/demo_recovery_private.pem").read_bytes()
-    recovered = recovery.open_sealed_key(paths.root / recovery.RECOVERY_FILE, private_pem)
+    private_pem = DEMO_PRIVATE_KEY.read_bytes()
+    recovered = open_sealed_key(paths.root / recovery.RECOVERY_FILE, private_pem)
     assert recovered == original
     KeyStore(paths.database).put(recovered)
     reopened = open_store(paths)
@@ -127,8 +128,8 @@ def test_recover_key_command_restores_access(tmp_path):
             "s = db.write().__enter__(); s.add(Meta(key='sentinel', value='kept')); s.commit(); db.close()")
     subprocess.run([sys.executable, "-c", make, str(data)], check=True, env=env, timeout=60)
     server = subprocess.run(
-        [sys.executable, "-m", "sync.server", "recover-key", str(data / recovery.RECOVERY_FILE),
-         "--private-key", str(repo / "sync/server/demo_recovery_private.pem"), "--passphrase-stdin"],
+        [sys.executable, "-m", "central_server", "recover-key", str(data / recovery.RECOVERY_FILE),
+         "--private-key", str(DEMO_PRIVATE_KEY), "--passphrase-stdin"],
         input="\n", capture_output=True, text=True, env=env, timeout=60)
     assert server.returncode == 0, server.stderr
     key = bytes.fromhex(server.stdout.strip())

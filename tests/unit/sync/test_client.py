@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from sync import protocol
+import perisai_protocol as protocol
 from sync.client import (
     AuthExpired,
     BatchRejected,

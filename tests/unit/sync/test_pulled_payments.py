@@ -12,12 +12,12 @@ from datetime import UTC
 import pytest
 from sqlmodel import func, select
 
+import perisai_protocol as protocol
 from agent_app.services.access import may_void
 from agent_app.services.base import ServiceError
 from agent_app.store.models import OutboxOp, ParkedPayment, Payment, Worker
-from sync import protocol
 from sync.engine import SyncEngine
-from sync.server.samples import BONTORANNU, MARISO, make_nik, payment_payload, void_payload, worker_payload
+from tests.helpers.samples import BONTORANNU, MARISO, make_nik, payment_payload, void_payload, worker_payload
 from tests.unit.conftest import NOW
 
 COUNTER_DEVICE = "counter-laptop-kelurahan"

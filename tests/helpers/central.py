@@ -1,6 +1,6 @@
 """Helpers for tests that need a real central server (server and client engineers' e2e).
 
-    from sync.server.testing import run_server, seed_user, login
+    from tests.helpers.central import run_server, seed_user, login
 
     def test_sync(tmp_path):
         with run_server(tmp_path, access_ttl_seconds=60) as base_url:
@@ -8,7 +8,7 @@
             tokens = login(base_url, "agen.satu", "rahasia-123", "device-0001")
             ...
 
-run_server starts ``python -m sync.server.cli serve`` in a subprocess on 127.0.0.1 with a
+run_server starts ``python -m central_server serve`` in a subprocess on 127.0.0.1 with a
 fresh SQLite file in tmp_path (or db_url=...), waits for GET /v1/health and stops it on exit.
 Setting overrides go to the subprocess as PERISAI_SERVER_<NAME> environment variables:
 access_ttl_seconds, refresh_ttl_seconds, change_retention_seconds, login_window_seconds,
@@ -31,9 +31,10 @@ from typing import Any
 import requests
 from sqlmodel import Session
 
-from sync.server import admin
-from sync.server.reference import load_regions
-from sync.server.samples import (  # noqa: F401  (re-exported for tests)
+from central_server import admin
+from central_server.reference import load_regions
+from central_server.settings import Settings
+from tests.helpers.samples import (  # noqa: F401  (re-exported for tests)
     BAROMBONG,
     BONTORANNU,
     MARISO,
@@ -45,7 +46,8 @@ from sync.server.samples import (  # noqa: F401  (re-exported for tests)
     void_payload,
     worker_payload,
 )
-from sync.server.settings import REPO_ROOT, Settings
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 SETTING_ENV = {
     "access_ttl_seconds", "refresh_ttl_seconds", "change_retention_seconds", "login_window_seconds",
@@ -83,7 +85,7 @@ def run_server(tmp_path: Path, *, port: int | None = None, db_url: str | None = 
     log_path = tmp_path / f"central-server-{port}.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "sync.server.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+            [sys.executable, "-m", "central_server", "serve", "--host", "127.0.0.1", "--port", str(port),
              "--db", db_url, "--log-level", "info", "--workers", str(workers)],
             stdout=log, stderr=subprocess.STDOUT, env=env, cwd=str(REPO_ROOT))
     url = ServerURL(f"http://127.0.0.1:{port}")

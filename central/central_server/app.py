@@ -25,12 +25,12 @@ from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from sync import protocol
-from sync.server import SERVER_VERSION
-from sync.server import auth as auth_mod
-from sync.server.db import dumps, init_db, iso, loads, make_engine
-from sync.server.errors import ApiError, log_bug, text
-from sync.server.models import (
+import perisai_protocol as protocol
+from central_server import SERVER_VERSION
+from central_server import auth as auth_mod
+from central_server.db import dumps, init_db, iso, loads, make_engine
+from central_server.errors import ApiError, log_bug, text
+from central_server.models import (
     AppliedOp,
     ChangeRow,
     Counter,
@@ -42,9 +42,9 @@ from sync.server.models import (
     ServerPayment,
     StreamSeq,
 )
-from sync.server.ops import Caller, process_push
-from sync.server.reference import bundle_version, kecamatan7, load_regions, reference_files
-from sync.server.settings import Settings
+from central_server.ops import Caller, process_push
+from central_server.reference import bundle_version, kecamatan7, load_regions, reference_files
+from central_server.settings import Settings
 
 log = logging.getLogger("perisai.server")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import shutil
 
-from sync import protocol
-from sync.server.samples import MARISO, make_op, payment_payload, void_payload, worker_payload
-from sync.server.settings import DEFAULT_REFERENCE_DIR
+import perisai_protocol as protocol
+from central_server.settings import DEFAULT_REFERENCE_DIR
+from tests.helpers.samples import MARISO, make_op, payment_payload, void_payload, worker_payload
 
 from .helpers import assert_error
 

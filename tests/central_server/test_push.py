@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from sync import protocol
-from sync.server.db import _lock_id, lock_keys, make_engine
-from sync.server.models import AppliedOp, Participant, ReviewItem, ServerPayment
-from sync.server.samples import BONTORANNU, MARISO, make_op, payment_payload, void_payload, worker_payload
+import perisai_protocol as protocol
+from central_server.db import _lock_id, lock_keys, make_engine
+from central_server.models import AppliedOp, Participant, ReviewItem, ServerPayment
+from tests.helpers.samples import BONTORANNU, MARISO, make_op, payment_payload, void_payload, worker_payload
 
 from .helpers import row_counts
 
@@ -323,7 +323,7 @@ def test_large_sequence_numbers_and_amount_bounds(agent):
 
 
 def test_a_crashing_handler_rejects_only_its_op_and_logs_no_personal_data(agent, monkeypatch, caplog):
-    from sync.server import ops
+    from central_server import ops
 
     worker = worker_payload()
 
@@ -347,7 +347,7 @@ def test_batch_conflict_falls_back_to_one_transaction_per_op(agent, monkeypatch)
     and the batch is applied again op by op: same answers, nothing twice."""
     from sqlalchemy.exc import IntegrityError
 
-    from sync.server import ops
+    from central_server import ops
 
     real = ops._apply_in_batch
     calls = {"n": 0}

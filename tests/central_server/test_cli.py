@@ -9,10 +9,11 @@ import sys
 
 from sqlmodel import Session, select
 
-from sync.server.cli import DEMO_AGENT, DEMO_PASSWORD, main
-from sync.server.models import Enrollment, ServerUser
-from sync.server.samples import make_op, payment_payload, worker_payload
-from sync.server.settings import REPO_ROOT
+from central_server.cli import main
+from central_server.demo import DEMO_AGENT, DEMO_PASSWORD
+from central_server.models import Enrollment, ServerUser
+from central_server.settings import REPO_ROOT
+from tests.helpers.samples import make_op, payment_payload, worker_payload
 
 from .helpers import assert_error
 
@@ -119,7 +120,7 @@ def test_set_app_version_is_announced(central):
 
 def test_cli_as_a_subprocess(tmp_path):
     db = f"sqlite:///{tmp_path / 'cli.db'}"
-    cmd = [sys.executable, "-m", "sync.server.cli", "--db", db]
+    cmd = [sys.executable, "-m", "central_server.cli", "--db", db]
     add = subprocess.run(cmd + ["add-user", "kota.admin", "--role", "admin", "--full-name", "Admin Kota",
                                 "--password-stdin"], input="rahasia-admin\n", capture_output=True, text=True,
                          cwd=REPO_ROOT, timeout=60)
@@ -156,7 +157,7 @@ def test_init_db_creates_only_server_tables_even_with_client_models_loaded(tmp_p
     import sqlalchemy
 
     import agent_app.store.models  # noqa: F401  (the client's tables, on SQLModel's own metadata)
-    from sync.server.models import ServerModel
+    from central_server.models import ServerModel
 
     db = f"sqlite:///{tmp_path / 'only.db'}"
     assert run(db, "init-db")[0] == 0

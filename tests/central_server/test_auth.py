@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from sync import protocol
-from sync.server.auth import revoke_device, token_hash
-from sync.server.models import AuthToken
-from sync.server.samples import make_op, push_body, worker_payload
+import perisai_protocol as protocol
+from central_server.auth import revoke_device, token_hash
+from central_server.models import AuthToken
+from tests.helpers.samples import make_op, push_body, worker_payload
 
 from .helpers import PASSWORD, assert_error
 
@@ -84,7 +84,7 @@ def test_refresh_rotates_and_old_token_dies_after_grace(central, clock):
 
 
 def test_refresh_refused_for_revoked_device_inactive_user_other_device(central, clock):
-    from sync.server import admin
+    from central_server import admin
 
     central.add_user("agen.satu")
     central.add_user("agen.dua")
@@ -124,7 +124,7 @@ def _requests(agent):
 
 @pytest.mark.parametrize("endpoint", ["push", "pull", "stream", "verify"])
 def test_authorisation_matrix(central, clock, endpoint):
-    from sync.server import admin
+    from central_server import admin
 
     central.add_user("agen.satu")
     agent = central.login("agen.satu", "device-0001")

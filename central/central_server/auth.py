@@ -15,11 +15,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
-from sync import protocol
-from sync.server.db import iso, parse_iso
-from sync.server.errors import ApiError
-from sync.server.models import AuthToken, Enrollment, LoginFailure, ServerUser, Wadah
-from sync.server.settings import Settings
+import perisai_protocol as protocol
+from central_server.db import iso, parse_iso
+from central_server.errors import ApiError
+from central_server.models import AuthToken, Enrollment, LoginFailure, ServerUser, Wadah
+from central_server.settings import Settings
 
 # PERISAI_SERVER_ARGON2=fast selects cheap argon2id parameters, for tests on loaded CI
 # machines only (a hash keeps its own parameters, so verification follows the hash).

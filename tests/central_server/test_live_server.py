@@ -9,8 +9,8 @@ import threading
 import pytest
 import requests
 
-from sync import protocol
-from sync.server.testing import login, make_op, payment_payload, push_body, run_server, seed_user, worker_payload
+import perisai_protocol as protocol
+from tests.helpers.central import login, make_op, payment_payload, push_body, run_server, seed_user, worker_payload
 
 PW = "rahasia-123"
 

@@ -9,7 +9,7 @@ import zlib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sync.server.samples import make_op, push_body, worker_payload
+from tests.helpers.samples import make_op, push_body, worker_payload
 
 from .helpers import assert_error, row_counts
 

@@ -41,11 +41,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session, select
 
-from agent_app.store.db import in_chunks
-from sync import protocol
-from sync.server.db import dumps, iso, loads, lock_keys, next_value, reserve
-from sync.server.errors import OpRejected, log_bug, text
-from sync.server.models import (
+import perisai_protocol as protocol
+from central_server.db import dumps, in_chunks, iso, loads, lock_keys, next_value, reserve
+from central_server.errors import OpRejected, log_bug, text
+from central_server.models import (
     AppliedOp,
     ChangeRow,
     DeletionRequest,
@@ -56,7 +55,7 @@ from sync.server.models import (
     ServerPayment,
     StreamSeq,
 )
-from sync.server.reference import Regions, kecamatan7, kelurahan11
+from central_server.reference import Regions, kecamatan7, kelurahan11
 
 log = logging.getLogger("perisai.server.push")
 

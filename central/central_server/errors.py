@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import traceback
 
-from sync.protocol import BilingualText, ErrorBody
+from perisai_protocol import BilingualText, ErrorBody
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # request level

@@ -18,19 +18,15 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from sync.server import SERVER_VERSION, admin
-from sync.server.auth import revoke_device
-from sync.server.db import init_db, iso, make_engine
-from sync.server.models import Enrollment, ServerUser, Wadah
-from sync.server.reference import load_regions
-from sync.server.settings import Settings, utcnow
+from central_server import SERVER_VERSION, admin
+from central_server.auth import revoke_device
+from central_server.db import init_db, make_engine
+from central_server.demo import DEMO_PASSWORD, seed_demo
+from central_server.models import Enrollment, ServerUser, Wadah
+from central_server.reference import load_regions
+from central_server.settings import Settings, utcnow
 
 DEFAULT_DB = "sqlite:///perisai-central.db"
-DEMO_WADAH = "Koperasi Perisai Makassar"
-DEMO_AGENT = "agen.demo"
-DEMO_SUPERVISOR = "supervisor.demo"
-DEMO_PASSWORD = "perisai-demo"
-DEMO_KECAMATAN = "7371100"  # Tamalate (Kemendagri 73.71.10)
 
 
 def _db_url(args: argparse.Namespace) -> str:
@@ -64,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--exit-with-parent", action="store_true",
+                   help="stop when standard input closes (a parent process that started this server ended)")
 
     sub.add_parser("init-db", parents=[common], help="create the tables")
 
@@ -184,7 +182,7 @@ def main(argv: Sequence[str] | None = None, *, stdin=None, stdout=None) -> int:
                 for r in admin.open_reviews(session):
                     say("\t".join([str(r.id), r.kind, r.participant_id, r.other_participant_id or "-", r.created_at]))
             elif cmd == "review-resolve":
-                from sync.server.ops import resolve_review
+                from central_server.ops import resolve_review
 
                 try:
                     resolve_review(session, utcnow(), args.review_id, args.decision, args.by)
@@ -197,7 +195,7 @@ def main(argv: Sequence[str] | None = None, *, stdin=None, stdout=None) -> int:
                 for d in admin.open_deletions(session):
                     say("\t".join([str(d.id), d.participant_id, d.requested_at, d.requested_by, d.reason]))
             elif cmd == "delete-participant":
-                from sync.server.ops import carry_out_deletion
+                from central_server.ops import carry_out_deletion
 
                 if not carry_out_deletion(session, utcnow(), args.participant_id):
                     raise admin.AdminError(f"Peserta tidak ada atau sudah dihapus / No such participant: "
@@ -222,63 +220,11 @@ def main(argv: Sequence[str] | None = None, *, stdin=None, stdout=None) -> int:
     return 0
 
 
-def seed_demo(session: Session, engine, regions, password: str) -> dict:
-    """Idempotent: demo wadah, agent agen.demo (kecamatan Tamalate 7371100), a supervisor and
-    three participants in Tamalate (registered through the normal push path, so they have
-    KPJ numbers and pull changes), one of them with two paid months."""
-    import uuid
-
-    from sync import protocol
-    from sync.server import samples
-    from sync.server.ops import Caller, process_op
-
-    admin.add_wadah(session, DEMO_WADAH)
-    created = []
-    for username, role, name in ((DEMO_AGENT, "agent", "Agen Demo"),
-                                 (DEMO_SUPERVISOR, "supervisor", "Supervisor Demo")):
-        if session.exec(select(ServerUser).where(ServerUser.username == username)).first() is None:
-            admin.add_user(session, regions, username=username, password=password, role=role, full_name=name,
-                           wadah=DEMO_WADAH, kecamatan=DEMO_KECAMATAN)
-            created.append(username)
-    session.commit()
-    supervisor = admin.get_user(session, DEMO_SUPERVISOR)
-    device = "server-seed-demo"
-    enrollment = session.exec(select(Enrollment).where(Enrollment.device_id == device,
-                                                       Enrollment.user_id == supervisor.id)).first()
-    if enrollment is None:
-        enrollment = Enrollment(id=str(uuid.uuid4()), device_id=device, user_id=supervisor.id,
-                                device_name="seed-demo", receipt_key=uuid.uuid4().hex, created_at=iso(utcnow()),
-                                last_seen_at=iso(utcnow()))
-        session.add(enrollment)
-        session.flush()
-    caller = Caller(user_id=supervisor.id, enrollment_id=enrollment.id, device_id=device)
-    session.commit()  # end this session's transaction: process_op writes through its own sessions
-    people = [("Daeng Sikki", "1985-04-12", "M", samples.BAROMBONG),
-              ("Hasnah Daeng Ngai", "1990-11-03", "F", "73711001003"),
-              ("Muhammad Arfah", "1978-02-27", "M", "73711001005")]
-    ops = []
-    for i, (name, born, sex, kel) in enumerate(people, start=1):
-        wid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"perisai-demo-worker-{i}"))
-        ops.append(("worker.register", samples.worker_payload(id=wid, full_name=name, birth_date=born, sex=sex,
-                                                              serial=900 + i, kelurahan_code=kel)))
-    first = ops[0][1]["id"]
-    pid = str(uuid.uuid5(uuid.NAMESPACE_URL, "perisai-demo-payment-1"))
-    ops.append(("payment.collect", samples.payment_payload(first, ["2026-01", "2026-02"], id=pid,
-                                                           receipt_no="DEMO-0001", device_id=device)))
-    results = []
-    for seq, (kind, payload) in enumerate(ops, start=1):
-        op_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"perisai-demo-op-{seq}"))
-        op = protocol.Operation.model_validate(samples.make_op(kind, payload, seq, op_id=op_id))
-        results.append(process_op(engine, utcnow, caller, regions, op).model_dump(include={"status", "assigned"}))
-    return {"wadah": DEMO_WADAH, "users_created": created, "agent": DEMO_AGENT, "supervisor": DEMO_SUPERVISOR,
-            "kecamatan": f"{DEMO_KECAMATAN} (Tamalate)", "ops": results}
-
-
 def _recover_key(args: argparse.Namespace, stdin=None, out=None) -> int:
     """Print a device's database key (docs/KEY_RECOVERY.md): only the holder of the
     organisation's private key can do this; the agent's app takes the key back with
     ``perisai-agent recover-key``."""
-    from agent_app.store.recovery import open_sealed_key
+    from central_server.recovery import open_sealed_key
 
     out = out or sys.stdout
     passphrase = ((stdin or sys.stdin).readline().rstrip("\r\n") if args.passphrase_stdin
@@ -292,13 +238,27 @@ def _recover_key(args: argparse.Namespace, stdin=None, out=None) -> int:
     return 0
 
 
+def _exit_when_stdin_closes() -> None:
+    """The parent holds our stdin open; EOF means it ended, however it ended."""
+    import threading
+
+    def watch() -> None:
+        sys.stdin.buffer.read()
+        logging.getLogger(__name__).warning("parent process ended: stopping the server")
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def _serve(args: argparse.Namespace, url: str) -> int:
     import uvicorn
 
-    from sync.server.app import create_app
+    from central_server.app import create_app
 
     logging.basicConfig(level=getattr(logging, args.log_level.upper()),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.exit_with_parent:
+        _exit_when_stdin_closes()
     options = dict(host=args.host, port=args.port, log_level=args.log_level, timeout_keep_alive=30,
                    proxy_headers=False)
     if args.workers > 1:
@@ -307,7 +267,7 @@ def _serve(args: argparse.Namespace, url: str) -> int:
         # environment ("--factory").
         init_db(make_engine(url))
         os.environ["PERISAI_SERVER_DB"] = url
-        uvicorn.run("sync.server.app:create_app", factory=True, workers=args.workers, **options)
+        uvicorn.run("central_server.app:create_app", factory=True, workers=args.workers, **options)
         return 0
     uvicorn.run(create_app(Settings.from_env(database_url=url)), workers=1, **options)
     return 0

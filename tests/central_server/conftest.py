@@ -19,7 +19,7 @@ import pytest
 from sqlmodel import Session
 
 # Cheap argon2id parameters (real argon2, 1 MiB, 1 pass): the default costs ~0.7 s per hash
-# on a loaded 2-core machine. Set before sync.server.auth is imported; inherited by the
+# on a loaded 2-core machine. Set before central_server.auth is imported; inherited by the
 # servers that run_server starts.
 os.environ["PERISAI_SERVER_ARGON2"] = "fast"
 
@@ -29,13 +29,13 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message=r".*install `httpx2` instead", category=UserWarning)
     from fastapi.testclient import TestClient
 
-from sync.server import admin
-from sync.server.app import create_app
-from sync.server.db import make_engine
-from sync.server.models import ServerModel
-from sync.server.reference import load_regions
-from sync.server.samples import TAMALATE, push_body
-from sync.server.settings import Settings
+from central_server import admin
+from central_server.app import create_app
+from central_server.db import make_engine
+from central_server.models import ServerModel
+from central_server.reference import load_regions
+from central_server.settings import Settings
+from tests.helpers.samples import TAMALATE, push_body
 
 from .helpers import PASSWORD
 

@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from sync import protocol
-from sync.server.models import AppliedOp, ChangeRow, Document, Participant, ServerPayment, StreamSeq
+import perisai_protocol as protocol
+from central_server.models import AppliedOp, ChangeRow, Document, Participant, ServerPayment, StreamSeq
 
 PASSWORD = "rahasia-123"  # the password of the users the fixtures create
 

@@ -11,10 +11,10 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from agent_app.files import atomic_path
-from sync.server.auth import hash_password
-from sync.server.db import init_db, iso, loads, make_engine
-from sync.server.models import (
+from central_server.auth import hash_password
+from central_server.db import init_db, iso, loads, make_engine
+from central_server.files import atomic_path
+from central_server.models import (
     DeletionRequest,
     Participant,
     ReviewItem,
@@ -23,8 +23,8 @@ from sync.server.models import (
     ServerUser,
     Wadah,
 )
-from sync.server.reference import Regions, kecamatan7, kelurahan11
-from sync.server.settings import utcnow
+from central_server.reference import Regions, kecamatan7, kelurahan11
+from central_server.settings import utcnow
 
 log = logging.getLogger("perisai.server.admin")
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sync import protocol
+import perisai_protocol as protocol
 
 TAMALATE = "7371100"  # kecamatan Tamalate (Kemendagri 73.71.10)
 BAROMBONG = "73711001001"  # kelurahan Barombong, Tamalate (73.71.10.1001)

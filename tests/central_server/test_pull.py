@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from sync import protocol
-from sync.server.ops import carry_out_deletion
-from sync.server.samples import BONTORANNU, MARISO, make_op, payment_payload, void_payload, worker_payload
+import perisai_protocol as protocol
+from central_server.ops import carry_out_deletion
+from tests.helpers.samples import BONTORANNU, MARISO, make_op, payment_payload, void_payload, worker_payload
 
 from .helpers import assert_error
 

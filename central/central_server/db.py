@@ -12,10 +12,12 @@ from sqlalchemy import event, text, update
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine, select
 
-from sync import protocol
-from sync.server.models import Counter, ServerModel
+import perisai_protocol as protocol
+from central_server.models import Counter, ServerModel
 
 COUNTERS = ("kpj", "change")
+# Bound parameters per IN (...) list: SQLite caps the parameters of one statement.
+IN_LIST_SIZE = 500
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -100,6 +102,11 @@ def _lock_id(key: str) -> int:
     """A stable signed 64-bit id for an advisory lock (Python's hash() differs per process)."""
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8, person=b"perisai-lock").digest(),
                           "big", signed=True)
+
+
+def in_chunks(items: list, size: int = IN_LIST_SIZE) -> list[list]:
+    """``items`` in slices small enough for one ``IN (...)`` list."""
+    return [items[i:i + size] for i in range(0, len(items), size)]
 
 
 def iso(dt: datetime) -> str:
