@@ -32,6 +32,9 @@ def create_application(argv: list[str] | None = None):
 
     app = QApplication.instance()
     if app is None:
+        from agent_app.qt_platform import require_gui_libraries
+
+        require_gui_libraries()
         # 150 % Windows scaling must give 1.5x, not a rounded 2x.
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
             Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)

@@ -144,6 +144,10 @@ def run_demo(args, paths) -> int:
     from agent_app.paths import app_paths
     from sync.headless import login
 
+    if not args.no_gui:
+        from agent_app.qt_platform import require_gui_libraries
+
+        require_gui_libraries()  # before any server starts: nothing to clean up if it fails
     _ensure_keyring()
     demo_paths = app_paths(paths.root / "demo")
     server_dir = demo_paths.root / "central"
