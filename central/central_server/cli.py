@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--exit-with-parent", action="store_true",
                    help="stop when standard input closes (a parent process that started this server ended)")
 
-    sub.add_parser("init-db", parents=[common], help="create the tables")
+    sub.add_parser("init-db", parents=[common], help="create the database, or upgrade it to this version (migrations)")
 
     p = sub.add_parser("add-wadah", parents=[common], help="add an organisation")
     p.add_argument("name")

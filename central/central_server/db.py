@@ -6,16 +6,19 @@ import hashlib
 import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, text, update
+from sqlalchemy import event, inspect, text, update
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine, select
 
 import perisai_protocol as protocol
-from central_server.models import Counter, ServerModel
+from central_server.models import Counter
 
 COUNTERS = ("kpj", "change")
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+FIRST_RELEASE = "0001"  # the schema of the release that had no migrations yet
 # Bound parameters per IN (...) list: SQLite caps the parameters of one statement.
 IN_LIST_SIZE = 500
 
@@ -50,9 +53,52 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     return create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
 
 
+class SchemaTooNew(RuntimeError):
+    """The database was migrated by a newer server than this one."""
+
+
+def _alembic_config(connection=None):
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
 def init_db(engine: Engine) -> None:
-    """Create missing tables and counters (idempotent)."""
-    ServerModel.metadata.create_all(engine)
+    """Create the schema, or upgrade it to this server's head (Alembic), then the counters.
+
+    Idempotent, and safe when several server processes start at once: the whole run is one
+    transaction that holds a lock (PostgreSQL: an advisory lock; SQLite: BEGIN IMMEDIATE).
+    A database the first release made (its tables, no alembic_version) is stamped at that
+    release's revision, then upgraded. A database newer than this server is refused.
+    """
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _lock_id("schema-migration")})
+        config = _alembic_config(conn)
+        script = ScriptDirectory.from_config(config)
+        current = MigrationContext.configure(conn).get_current_revision()
+        if current is not None and current not in {r.revision for r in script.walk_revisions()}:
+            raise SchemaTooNew(f"database revision {current} is newer than this server "
+                               f"(head {script.get_current_head()})")
+        if current is None and inspect(conn).has_table(Counter.__tablename__):
+            command.stamp(config, FIRST_RELEASE)
+        if current != script.get_current_head():
+            command.upgrade(config, "head")
     with Session(engine) as session:
         existing = set(session.exec(select(Counter.name)).all())
         for name in COUNTERS:

@@ -62,6 +62,8 @@ def db_url(request, tmp_path) -> str:
         pytest.skip(f"{PG_ENV} is not set: PostgreSQL variant not run")
     engine = make_engine(url)
     ServerModel.metadata.drop_all(engine)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
     engine.dispose()
     return url
 
