@@ -69,7 +69,7 @@ def _password(args) -> str:
     return getpass.getpass("Kata sandi / Password: ")
 
 
-def _open_core(paths, *, create: bool = True):
+def _open_core(paths):
     """Open the store (decrypting it when a key exists) and the use cases."""
     from agent_app.services.core import AgentCore
     from agent_app.store.keys import open_store

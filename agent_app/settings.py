@@ -72,7 +72,3 @@ def set_setting(db: Database, key: str, value: Any) -> None:
     with db.write() as s:
         set_meta(s, PREFIX + key, raw)
 
-
-def all_settings(db: Database) -> dict[str, Any]:
-    with db.read() as s:
-        return {key: st.parse(get_meta(s, PREFIX + key)) for key, st in SETTINGS.items()}

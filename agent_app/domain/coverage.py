@@ -29,10 +29,6 @@ def check_month(month: str) -> str:
     return month
 
 
-def is_month(text: object) -> bool:
-    return isinstance(text, str) and bool(_MONTH.match(text))
-
-
 def _index(month: str) -> int:
     check_month(month)
     return int(month[:4]) * 12 + int(month[5:]) - 1

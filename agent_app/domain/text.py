@@ -42,7 +42,3 @@ def search_key(text: str | None) -> str:
         s = s[:-1]
     return s
 
-
-def clean_spaces(text: str | None) -> str:
-    """Trim and collapse internal whitespace (for storing what the user typed)."""
-    return " ".join((text or "").split())

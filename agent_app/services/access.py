@@ -110,10 +110,6 @@ def require(user: Any, permission: str) -> None:
         )
 
 
-def permissions_of(user: Any) -> frozenset[str]:
-    return frozenset(p for p in PERMISSIONS if can(user, p))
-
-
 def _wita_day(stamp: str) -> date:
     return datetime.fromisoformat(stamp).astimezone(WITA).date()
 
@@ -155,18 +151,6 @@ def mask_nik(nik: str | None) -> str:
 def shown_nik(user: Any, nik: str | None) -> str:
     """The NIK as a list may show it to ``user``."""
     return (nik or "") if can(user, "view_full_nik") else mask_nik(nik)
-
-
-def describe_table(lang: str = "id") -> list[tuple[str, list[str]]]:
-    """(role label, [action labels]) for the settings page and docs."""
-    from agent_app.domain.messages import render
-
-    index = 0 if lang == "id" else 1
-    out = []
-    for role in ROLES:
-        out.append((render(f"role.{role}", lang),
-                    [PERMISSIONS[p][index] for p in PERMISSIONS if p in ROLE_PERMISSIONS[role]]))
-    return out
 
 
 def _check_table(roles: Iterable[str] = ROLES) -> None:

@@ -20,7 +20,6 @@ too, so no copy of the NIK or name stays behind.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -193,6 +192,3 @@ def _settled(s, worker: Worker, device_id: str | None, has_closeouts: bool) -> b
             return False
     return True
 
-
-def retention_summary(result: PurgeResult) -> str:
-    return json.dumps(asdict(result))

@@ -148,18 +148,6 @@ class UserService:
             s.add(row)
         user.language = language
 
-    def link_server_account(self, user: User, server_user: dict, password: str) -> User:
-        """After an online sign-in: remember the server identity and the password hash
-        so this user can sign in offline on this device from now on."""
-        with self.db.write() as s:
-            row = s.get(User, user.id)
-            row.server_user_id = server_user["id"]
-            row.kecamatan_code = server_user.get("kecamatan_code")
-            row.kelurahan_code = server_user.get("kelurahan_code")
-            row.password_hash = _hasher.hash(password)
-            s.add(row)
-        return row
-
     def upsert_from_server(self, server_user: dict, password: str) -> User:
         """A user who signed in online on this device for the first time gets a local
         account (offline sign-in afterwards); an existing one is refreshed."""

@@ -173,7 +173,7 @@ class WorkerService:
 
     # --- registration -------------------------------------------------------------------
 
-    def check(self, form: RegistrationForm, *, kecamatan_hint: bool = True) -> list[Issue]:
+    def check(self, form: RegistrationForm) -> list[Issue]:
         """Everything wrong with the form, for validation as the person types."""
         return check_registration(form.as_dict(), ref=self.ref, today=self.clock.today())
 

@@ -6,7 +6,7 @@ the ``.ts``: in a source checkout nobody has to remember a build step), ``"en"``
 the translator. Installing or removing a translator makes Qt send ``LanguageChange`` to
 every widget, which retranslates itself.
 
-A frozen build ships the ``.qm`` prebuilt (``installer/build.py`` runs ``compile_all``).
+A frozen build ships the ``.qm`` prebuilt (``installer/build.py`` compiles them).
 """
 
 from __future__ import annotations
@@ -73,17 +73,6 @@ def compile_ts(ts: Path, qm: Path) -> bool:
         return False
     os.replace(tmp, qm)  # atomic: a half-written .qm never gets loaded
     return True
-
-
-def compile_all(directory: Path | None = None) -> list[Path]:
-    """Build every .qm next to its .ts (the build script's step)."""
-    directory = directory or translations_dir()
-    built = []
-    for ts in sorted(directory.glob("*.ts")):
-        qm = ts.with_suffix(".qm")
-        if compile_ts(ts, qm):
-            built.append(qm)
-    return built
 
 
 def _fresh(qm: Path, ts: Path) -> bool:

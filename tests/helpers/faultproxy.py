@@ -201,10 +201,6 @@ class FaultProxy:
         self.reset_probability = 0.0
         self.reset_after_bytes = None
 
-    def pending_faults(self) -> int:
-        with self._lock:
-            return sum(f.times for f in self._faults)
-
     def start(self) -> FaultProxy:
         t = threading.Thread(target=self._accept_loop, name="faultproxy-accept", daemon=True)
         t.start()
