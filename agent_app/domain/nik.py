@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from perisai_protocol import region_code
+
 from .messages import Issue, error, warning
-from .reference import ReferenceData, nik_kecamatan_code, normalize_region_code
+from .reference import ReferenceData, nik_kecamatan_code
 
 Sex = Literal["M", "F"]
 FEMALE_DAY_OFFSET = 40
@@ -127,7 +129,7 @@ def check_nik(
             )
         )
     if kecamatan_code:
-        canonical = normalize_region_code(kecamatan_code)
+        canonical = region_code(kecamatan_code)
         address_kec = nik_kecamatan_code(canonical) if canonical else kecamatan_code[:6]
         if address_kec != info.kecamatan:
             issues.append(

@@ -5,8 +5,9 @@ Region codes. ``makassar_regions.csv`` holds Kemendagri codes with dots ("73.71.
 "73.71.01.1001"). The app stores them without dots, the kecamatan part padded to three
 digits so every kecamatan code has 7 digits and every kelurahan code 11:
 "73.71.01" -> "7371010", "73.71.01.1001" -> "73710101001". The first 6 digits of a
-kecamatan code are what a NIK carries (``nik_kecamatan_code``). ``normalize_region_code``
-accepts any of the dotted, 6/10-digit or 7/11-digit spellings.
+kecamatan code are what a NIK carries (``nik_kecamatan_code``). The wire protocol's
+``region_code`` (shared with the central server) accepts any of the dotted, 6/10-digit or
+7/11-digit spellings.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
+
+from perisai_protocol import region_code
 
 from .text import search_key
 
@@ -74,35 +77,6 @@ def default_reference_dir() -> Path:
     return candidates[-1]
 
 
-def normalize_region_code(text: str | None) -> str | None:
-    """Canonical 7-digit kecamatan / 11-digit kelurahan code, or None if not one.
-
-    Accepts "73.71.01", "737101", "7371010" (kecamatan) and "73.71.01.1001",
-    "7371011001", "73710101001" (kelurahan).
-    """
-    if not text:
-        return None
-    s = text.strip()
-    if "." in s:
-        parts = s.split(".")
-        if not all(p.isdigit() for p in parts) or [len(p) for p in parts[:3]] != [2, 2, 2]:
-            return None
-        if len(parts) == 3:
-            return "".join(parts) + "0"
-        if len(parts) == 4 and len(parts[3]) == 4:
-            return "".join(parts[:3]) + "0" + parts[3]
-        return None
-    if not s.isdigit():
-        return None
-    if len(s) == 6:
-        return s + "0"
-    if len(s) == 10:
-        return s[:6] + "0" + s[6:]
-    if len(s) in (7, 11) and s[6] == "0":
-        return s
-    return None
-
-
 def nik_kecamatan_code(code: str) -> str:
     """The 6 digits a NIK carries for a (canonical 7- or 11-digit) region code."""
     return code[:6]
@@ -137,7 +111,7 @@ class ReferenceData:
 
     def kelurahan_for(self, code: str | None) -> Kelurahan | None:
         """The Makassar kelurahan for any accepted spelling of its code."""
-        canonical = normalize_region_code(code)
+        canonical = region_code(code)
         return self.kelurahan_by_code.get(canonical) if canonical else None
 
     def find_kelurahan(self, query: str) -> list[Kelurahan]:
@@ -245,8 +219,8 @@ def _load(path: Path) -> ReferenceData:
         kec, kel = row["kecamatan_code"].strip(), row["kelurahan_code"].strip()
         if not _DOTTED_KEC.match(kec) or not _DOTTED_KEL.match(kel) or not kel.startswith(kec + "."):
             raise ReferenceDataError(f"makassar_regions.csv: bad codes {kec!r}, {kel!r}")
-        kec7 = normalize_region_code(kec)
-        kel11 = normalize_region_code(kel)
+        kec7 = region_code(kec)
+        kel11 = region_code(kel)
         assert kec7 and kel11
         kecamatan.setdefault(kec7, row["kecamatan_name"].strip())
         kelurahan.append(Kelurahan(kel11, row["kelurahan_name"].strip(), kec7, kecamatan[kec7]))

@@ -1,10 +1,9 @@
 """Reference data the server needs: Makassar regions, regency codes, the bundle for clients.
 
 Region codes. resources/reference/makassar_regions.csv holds Kemendagri codes with dots
-("73.71.10", "73.71.10.1001"). The project's stored form (client models, user scopes) is
-7 digits for a kecamatan and 11 for a kelurahan: the two-digit kecamatan number gets a
-trailing 0 ("73.71.10" -> "7371100", "73.71.10.1001" -> "73711001001"). The server also
-accepts the plain dot-less form (6 and 10 digits) and normalises both for scope checks.
+("73.71.10", "73.71.10.1001"). The stored and wire form (client models, user scopes) is 7
+digits for a kecamatan and 11 for a kelurahan ("7371100", "73711001001"): the protocol's
+``kecamatan_code`` / ``kelurahan_code`` normalise every spelling, here as on the device.
 """
 
 from __future__ import annotations
@@ -17,25 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-
-def kecamatan7(code: str) -> str | None:
-    """Normalise "73.71.10" / "737110" / "7371100" to "7371100" (None when malformed)."""
-    digits = code.replace(".", "").strip()
-    if len(digits) == 6 and digits.isdigit():
-        return digits + "0"
-    if len(digits) == 7 and digits.isdigit():
-        return digits
-    return None
-
-
-def kelurahan11(code: str) -> str | None:
-    """Normalise "73.71.10.1001" / "7371101001" / "73711001001" to "73711001001"."""
-    digits = code.replace(".", "").strip()
-    if len(digits) == 10 and digits.isdigit():
-        return digits[:6] + "0" + digits[6:]
-    if len(digits) == 11 and digits.isdigit():
-        return digits
-    return None
+from perisai_protocol import kecamatan_code as kecamatan7
+from perisai_protocol import kelurahan_code as kelurahan11
 
 
 @dataclass

@@ -33,6 +33,49 @@ MAX_BATCH_OPS = 500
 MAX_BODY_BYTES = 8 * 1024 * 1024  # after decompression
 
 
+def region_code(text: str | None) -> str | None:
+    """The wire form of a Makassar region code, or None if ``text`` is not one.
+
+    Kemendagri writes "73.71.10" (kecamatan) and "73.71.10.1001" (kelurahan). On the wire and
+    in both databases a kecamatan is 7 digits and a kelurahan 11: the two-digit kecamatan
+    number gets a trailing 0 ("7371100", "73711001001"); the first six digits are what a NIK
+    carries. Accepts the dotted form, the plain digits (6 / 10) and the wire form (7 / 11).
+    """
+    if not text:
+        return None
+    s = text.strip()
+    if "." in s:
+        parts = s.split(".")
+        if not all(p.isdigit() for p in parts) or [len(p) for p in parts[:3]] != [2, 2, 2]:
+            return None
+        if len(parts) == 3:
+            return "".join(parts) + "0"
+        if len(parts) == 4 and len(parts[3]) == 4:
+            return "".join(parts[:3]) + "0" + parts[3]
+        return None
+    if not s.isdigit():
+        return None
+    if len(s) == 6:
+        return s + "0"
+    if len(s) == 10:
+        return s[:6] + "0" + s[6:]
+    if len(s) in (7, 11) and s[6] == "0":
+        return s
+    return None
+
+
+def kecamatan_code(text: str | None) -> str | None:
+    """The 7-digit kecamatan code ``text`` names, or None (a kelurahan code is not one)."""
+    code = region_code(text)
+    return code if code is not None and len(code) == 7 else None
+
+
+def kelurahan_code(text: str | None) -> str | None:
+    """The 11-digit kelurahan code ``text`` names, or None."""
+    code = region_code(text)
+    return code if code is not None and len(code) == 11 else None
+
+
 def canonical_json(payload: Any) -> str:
     """The one serialisation used for payload hashes on both ends."""
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

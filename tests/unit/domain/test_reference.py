@@ -13,9 +13,10 @@ from agent_app.domain.reference import (
     ReferenceDataError,
     default_reference_dir,
     load_reference,
-    normalize_region_code,
 )
 from agent_app.domain.text import search_key
+from central_server.reference import kecamatan7, kelurahan11
+from perisai_protocol import region_code
 
 
 def test_default_dir_is_the_repository_resources() -> None:
@@ -59,8 +60,11 @@ def test_regions(ref: ReferenceData) -> None:
         (None, None),
     ],
 )
-def test_normalize_region_code(text: str | None, expected: str | None) -> None:
-    assert normalize_region_code(text) == expected
+def test_region_code_spellings(text: str | None, expected: str | None) -> None:
+    """The device and the centre share this normaliser (the protocol's)."""
+    assert region_code(text) == expected
+    assert kecamatan7(text) == (expected if expected and len(expected) == 7 else None)
+    assert kelurahan11(text) == (expected if expected and len(expected) == 11 else None)
 
 
 def test_kelurahan_for_accepts_dotted_code(ref: ReferenceData) -> None:
