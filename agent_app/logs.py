@@ -100,6 +100,14 @@ def is_configured() -> bool:
     return any(_is_ours(h) for h in logging.getLogger().handlers)
 
 
+def current_log_path() -> Path | None:
+    """The file :func:`setup_logging` writes to (None when logging is not set up)."""
+    for handler in logging.getLogger().handlers:
+        if _is_ours(handler) and isinstance(handler, logging.FileHandler):
+            return Path(handler.baseFilename)
+    return None
+
+
 def setup_logging(
     log_dir: Path,
     *,

@@ -5,10 +5,13 @@ SQLite has one writer: every database call of the GUI goes through one ``TaskRun
 window. ``TaskRunner(synchronous=True)`` runs calls inline, for deterministic unit tests;
 GUI tests use the threaded mode with ``qtbot.waitUntil``.
 
-Usage::
+Widgets do not call ``submit`` themselves: ``agent_app.ui.operations.run`` ties a call to
+its widget (cancelled with it) and shows failures nobody handles.
 
-    runner.submit(core.workers.register, actor, form,
-                  on_done=self._saved, on_error=self._show_error)
+``changed(kind)`` is the one signal that data was written (``submit(..., changes=kind)``
+after success, or ``announce(kind)`` for writes made elsewhere, e.g. a sync round): pages
+listen to it and refresh what they show. It fires even when the caller has gone, since the
+write happened all the same.
 """
 
 from __future__ import annotations
@@ -16,24 +19,26 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-import traceback
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from agent_app.ui.errors import log_unexpected
+
 log = logging.getLogger(__name__)
 
 
-class _Task:
-    __slots__ = ("fn", "args", "kwargs", "on_done", "on_error", "cancelled")
+class Task:
+    __slots__ = ("fn", "args", "kwargs", "on_done", "on_error", "changes", "cancelled")
 
-    def __init__(self, fn, args, kwargs, on_done, on_error) -> None:
+    def __init__(self, fn, args, kwargs, on_done, on_error, changes) -> None:
         self.fn = fn
         self.args = args
         self.kwargs = kwargs
         self.on_done = on_done
         self.on_error = on_error
+        self.changes = changes
         self.cancelled = False
 
     def cancel(self) -> None:
@@ -46,11 +51,12 @@ class TaskRunner(QObject):
 
     _finished = Signal(object, bool, object)  # task, ok, result-or-exception
     busy_changed = Signal(bool)
+    changed = Signal(str)  # a write of this kind happened (see agent_app.ui.operations)
 
     def __init__(self, *, synchronous: bool = False, name: str = "db", parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.synchronous = synchronous
-        self._queue: queue.Queue[_Task | None] = queue.Queue()
+        self._queue: queue.Queue[Task | None] = queue.Queue()
         self._pending = 0
         self._finished.connect(self._deliver)
         self._thread: threading.Thread | None = None
@@ -64,9 +70,10 @@ class TaskRunner(QObject):
         *args: Any,
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
+        changes: str | None = None,
         **kwargs: Any,
-    ) -> _Task:
-        task = _Task(fn, args, kwargs, on_done, on_error)
+    ) -> Task:
+        task = Task(fn, args, kwargs, on_done, on_error, changes)
         self._pending += 1
         if self._pending == 1:
             self.busy_changed.emit(True)
@@ -87,22 +94,22 @@ class TaskRunner(QObject):
                 return
             self._run(task)
 
-    def _run(self, task: _Task) -> None:
+    def _run(self, task: Task) -> None:
         try:
             result = task.fn(*task.args, **task.kwargs)
         except BaseException as exc:  # handed to the GUI thread, which decides
-            if not _is_expected(exc):
-                log.error("task %s failed:\n%s", getattr(task.fn, "__qualname__", task.fn),
-                          "".join(traceback.format_exception(exc)))
+            log_unexpected(exc, f"task {getattr(task.fn, '__qualname__', task.fn)}")
             self._finished.emit(task, False, exc)
         else:
             self._finished.emit(task, True, result)
 
     @Slot(object, bool, object)
-    def _deliver(self, task: _Task, ok: bool, value: Any) -> None:
+    def _deliver(self, task: Task, ok: bool, value: Any) -> None:
         self._pending -= 1
         if self._pending == 0:
             self.busy_changed.emit(False)
+        if ok and task.changes:
+            self.changed.emit(task.changes)
         if task.cancelled:
             return
         if ok:
@@ -114,15 +121,11 @@ class TaskRunner(QObject):
             # No handler: a bug. Re-raise on the GUI thread so the crash handler shows it.
             raise value
 
+    def announce(self, kind: str) -> None:
+        """Data of ``kind`` was written outside this runner (a sync round)."""
+        self.changed.emit(kind)
+
     def shutdown(self, timeout: float = 10.0) -> None:
         if self._thread is not None and self._thread.is_alive():
             self._queue.put(None)
             self._thread.join(timeout)
-
-
-def _is_expected(exc: BaseException) -> bool:
-    """Refusals a person reads (ServiceError, StoreError) are not bugs: no traceback."""
-    from agent_app.services.base import ServiceError
-    from agent_app.store.db import StoreError
-
-    return isinstance(exc, (ServiceError, StoreError))

@@ -2427,4 +2427,43 @@
             <translation>Jika ini terjadi lagi, kirimkan berkas tersebut kepada supervisor Anda.</translation>
         </message>
     </context>
+    <context>
+        <name>Errors</name>
+        <message>
+            <source>The server cannot be reached now. Nothing is lost: the data stays on this laptop.</source>
+            <translation>Server tidak dapat dihubungi sekarang. Tidak ada yang hilang: data tetap di laptop ini.</translation>
+        </message>
+        <message>
+            <source>The server gave an answer this app does not understand. Nothing is lost: the data stays on this laptop.</source>
+            <translation>Server memberi jawaban yang tidak dipahami aplikasi ini. Tidak ada yang hilang: data tetap di laptop ini.</translation>
+        </message>
+        <message>
+            <source>The database cannot be opened (%1). Nothing was changed.</source>
+            <translation>Basis data tidak dapat dibuka (%1). Tidak ada yang diubah.</translation>
+        </message>
+        <message>
+            <source>The database is busy. Wait a moment and try again; nothing was saved.</source>
+            <translation>Basis data sedang sibuk. Tunggu sebentar lalu coba lagi; belum ada yang tersimpan.</translation>
+        </message>
+        <message>
+            <source>The disk is full or cannot be written. Free some space and try again; nothing was saved.</source>
+            <translation>Disk penuh atau tidak dapat ditulisi. Kosongkan sebagian ruang lalu coba lagi; belum ada yang tersimpan.</translation>
+        </message>
+        <message>
+            <source>The file could not be written%1: %2</source>
+            <translation>Berkas tidak dapat ditulis%1: %2</translation>
+        </message>
+        <message>
+            <source>Something went wrong and this could not be finished. Your saved data is safe on this laptop.</source>
+            <translation>Terjadi kesalahan dan proses ini tidak dapat diselesaikan. Data Anda yang sudah tersimpan aman di laptop ini.</translation>
+        </message>
+        <message>
+            <source>The details are in the log file %1; if this happens again, send that file to your supervisor.</source>
+            <translation>Rinciannya ada di berkas log %1; jika terjadi lagi, kirim berkas itu ke supervisor Anda.</translation>
+        </message>
+        <message>
+            <source>Perisai Agent</source>
+            <translation>Perisai Agent</translation>
+        </message>
+    </context>
 </TS>

@@ -1,0 +1,94 @@
+"""What a person reads when something fails: one sentence in their language, never a code.
+
+Errors split in two. Refusals and environmental problems (a rule of the use case, the
+database file busy or the disk full, the server unreachable, a file that cannot be
+written) are expected: their own sentence is shown. Anything else is a bug: the person is
+told that something went wrong and where the log is, and the traceback goes to the log
+(``TaskRunner`` logs the failures of its calls; ``log_unexpected`` the others).
+
+``error_text`` never renders an exception's ``code`` attribute by itself: third-party
+exceptions carry codes too (SQLAlchemy's ``IntegrityError.code`` is ``"gkpj"``), and a
+code is not a message.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from PySide6.QtCore import QCoreApplication
+from sqlalchemy.exc import OperationalError
+
+from agent_app.logs import current_log_path
+from agent_app.services.base import ServiceError
+from agent_app.store.db import StoreError
+from sync.client import Offline, RetryLater, SyncError
+
+log = logging.getLogger(__name__)
+
+def is_expected(exc: BaseException) -> bool:
+    """A refusal or an environmental problem (its own message), not a bug."""
+    if isinstance(exc, (ServiceError, StoreError, SyncError)):
+        return True
+    if isinstance(exc, OperationalError):
+        return _database_trouble(exc) is not None
+    return isinstance(exc, OSError)
+
+
+def error_text(exc: BaseException, lang: str = "id") -> str:
+    """One sentence for the person, in ``lang`` (Qt strings follow the installed translator)."""
+    translate = QCoreApplication.translate
+    if isinstance(exc, ServiceError):
+        return exc.text(lang)
+    if isinstance(exc, SyncError):
+        if exc.message is not None:
+            return exc.text(lang)
+        if isinstance(exc, (Offline, RetryLater)):
+            return translate("Errors", "The server cannot be reached now. Nothing is lost: the "
+                                       "data stays on this laptop.")
+        return translate("Errors", "The server gave an answer this app does not understand. "
+                                   "Nothing is lost: the data stays on this laptop.")
+    if isinstance(exc, StoreError):
+        return translate("Errors", "The database cannot be opened (%1). Nothing was changed.") \
+            .replace("%1", exc.code)
+    trouble = _database_trouble(exc) if isinstance(exc, OperationalError) else None
+    if trouble == "busy":
+        return translate("Errors", "The database is busy. Wait a moment and try again; nothing "
+                                   "was saved.")
+    if trouble == "disk":
+        return translate("Errors", "The disk is full or cannot be written. Free some space and "
+                                   "try again; nothing was saved.")
+    if isinstance(exc, OSError):
+        where = f" ({exc.filename})" if exc.filename else ""
+        reason = exc.strerror or type(exc).__name__
+        return translate("Errors", "The file could not be written%1: %2") \
+            .replace("%1", where).replace("%2", reason)
+    return unexpected_text()
+
+
+def unexpected_text() -> str:
+    """A bug: say so calmly and say where the details are."""
+    translate = QCoreApplication.translate
+    text = translate("Errors", "Something went wrong and this could not be finished. Your "
+                               "saved data is safe on this laptop.")
+    path = current_log_path()
+    if path is not None:
+        text += " " + translate("Errors", "The details are in the log file %1; if this happens "
+                                          "again, send that file to your supervisor.") \
+            .replace("%1", str(path))
+    return text
+
+
+def log_unexpected(exc: BaseException, what: str = "") -> None:
+    """Log a bug's traceback (the runner does this for its own calls)."""
+    if not is_expected(exc):
+        log.error("%s failed:\n%s", what or "operation", "".join(traceback.format_exception(exc)))
+
+
+def _database_trouble(exc: OperationalError) -> str | None:
+    text = str(exc.orig if exc.orig is not None else exc).lower()
+    if "locked" in text or "busy" in text:
+        return "busy"
+    if "disk" in text or "full" in text or "readonly" in text or "read-only" in text:
+        return "disk"
+    return None
