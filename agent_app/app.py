@@ -73,15 +73,11 @@ def _wait_for(runner, fn, *args):
 
 
 def _install_crash_hook(paths, window_getter) -> None:
-    try:
-        from agent_app import crash
-    except ImportError:
+    from agent_app import crash
+
+    if paths is None:
         return
-    log_path = None
-    if paths is not None:
-        log_path = Path(paths.logs) / "perisai-agent.log"
-    if log_path is None:
-        return
+    log_path = Path(paths.logs) / "perisai-agent.log"
     try:
         crash.install_excepthook(log_path, window_getter)
     except Exception:  # the app must start even if the crash handler cannot
@@ -111,11 +107,9 @@ def stored_server_url(core) -> str | None:
 
 def start_sync(window, core, session, server_url: str | None):
     """Attach and start background sync when a server is configured; None otherwise."""
+    from agent_app.ui.sync_controller import SyncController
+
     if not server_url:
-        return None
-    try:
-        from agent_app.ui.sync_controller import SyncController
-    except ImportError:
         return None
     controller = SyncController(core, session, server_url, parent=window)
     window.attach_sync(controller)

@@ -1,9 +1,9 @@
 """The "Perlu perhatian" page: operations the server refused or put in review, with the
 server's reason in the person's language, and what to do about each one.
 
-* a worker refused or in review: "Perbaiki dan kirim ulang" opens a correction dialog;
-  the correction is a NEW operation (``sync.engine.resubmit_worker``), the queued one is
-  never rewritten;
+* a worker refused or in review: "Perbaiki dan kirim ulang" opens the correction dialog
+  (``privacy_dialogs.CorrectionDialog`` with the refused operation); the correction is a
+  NEW operation, the queued one is never rewritten;
 * a payment refused: "Batalkan" voids it through the payments service (money is never
   deleted; the void is a new, negative entry);
 * a review item the agent has read: "Tandai sudah dibaca".
@@ -11,97 +11,28 @@ server's reason in the person's language, and what to do about each one.
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
-    QLineEdit,
-    QMessageBox,
     QPushButton,
-    QSpinBox,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from sync.engine import AttentionItem, attention_items, dismiss, resubmit_worker
-
-
-class CorrectionDialog(QDialog):
-    """Edit the fields a correction may change; returns only the changed ones."""
-
-    def __init__(self, worker, reason: str, parent=None) -> None:
-        super().__init__(parent)
-        self.worker = worker
-        self.reason = QLabel(reason)
-        self.reason.setWordWrap(True)
-        self.full_name = QLineEdit(worker.full_name)
-        self.birth_date = QDateEdit()
-        self.birth_date.setDisplayFormat("dd-MM-yyyy")
-        self.birth_date.setCalendarPopup(True)
-        b = date.fromisoformat(worker.birth_date)
-        self.birth_date.setDate(b)
-        self.phone = QLineEdit(worker.phone or "")
-        self.address = QLineEdit(worker.address)
-        self.kelurahan = QLineEdit(worker.kelurahan_code)
-        self.income = QSpinBox()
-        self.income.setRange(1_000_000, 100_000_000)
-        self.income.setSingleStep(100_000)
-        self.income.setValue(int(worker.declared_income))
-        form = QFormLayout()
-        self.labels = [QLabel() for _ in range(6)]
-        for label, field in zip(self.labels, (self.full_name, self.birth_date, self.phone,
-                                               self.address, self.kelurahan, self.income), strict=True):
-            form.addRow(label, field)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.reason)
-        layout.addLayout(form)
-        layout.addWidget(self.buttons)
-        self.retranslateUi()
-
-    def retranslateUi(self) -> None:
-        self.setWindowTitle(self.tr("Fix and resubmit"))
-        texts = [self.tr("Full name"), self.tr("Birth date"), self.tr("Phone"),
-                 self.tr("Address"), self.tr("Kelurahan code"), self.tr("Declared income")]
-        for label, text in zip(self.labels, texts, strict=True):
-            label.setText(text)
-
-    def changes(self) -> dict:
-        from agent_app.domain.phone import normalize_phone
-
-        w = self.worker
-        new = {
-            "full_name": " ".join(self.full_name.text().split()),
-            "birth_date": self.birth_date.date().toPython().isoformat(),
-            "phone": normalize_phone(self.phone.text()) if self.phone.text().strip() else None,
-            "address": self.address.text().strip(),
-            "kelurahan_code": self.kelurahan.text().strip(),
-            "declared_income": int(self.income.value()),
-        }
-        changed = {k: v for k, v in new.items() if v != getattr(w, k)}
-        if "kelurahan_code" in changed:
-            changed["kecamatan_code"] = changed["kelurahan_code"][:7]
-        return changed
+from agent_app.ui.operations import ATTENTION, PAYMENTS, SYNCED, run, show_error
+from agent_app.ui.privacy_dialogs import CorrectionDialog
+from sync.engine import AttentionItem, attention_items, dismiss
 
 
 class AttentionPage(QWidget):
     """Lists this user's rejected / needs-review operations (a handful: a small model)."""
 
-    changed = Signal()  # something was corrected, voided or dismissed: sync again
     count_changed = Signal(int)
 
     COLUMNS = 4
@@ -144,8 +75,8 @@ class AttentionPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
-        if hasattr(session, "language_changed"):
-            session.language_changed.connect(lambda _lang: self._fill())
+        session.language_changed.connect(lambda _lang: self._fill())
+        runner.changed.connect(self._data_changed)
         self.retranslateUi()
         self._update_buttons()
         self.refresh()
@@ -182,8 +113,12 @@ class AttentionPage(QWidget):
     # --- data ----------------------------------------------------------------------
 
     def refresh(self) -> None:
-        self.runner.submit(attention_items, self.core.db, self.session.user.id,
-                           on_done=self._loaded, on_error=lambda exc: None)
+        run(self, self.runner, attention_items, self.core.db, self.session.user.id,
+            on_done=self._loaded)
+
+    def _data_changed(self, kind: str) -> None:
+        if kind in (ATTENTION, PAYMENTS, SYNCED):
+            self.refresh()
 
     def _loaded(self, items: list[AttentionItem]) -> None:
         self.items = items
@@ -191,7 +126,7 @@ class AttentionPage(QWidget):
         self.count_changed.emit(len(items))
 
     def _fill(self) -> None:
-        lang = getattr(self.session, "lang", "id")
+        lang = self.session.lang
         self.model.removeRows(0, self.model.rowCount())
         for item in self.items:
             record = item.title
@@ -225,38 +160,17 @@ class AttentionPage(QWidget):
 
     # --- actions -------------------------------------------------------------------
 
-    def fix_selected(self, *, dialog_factory=None) -> None:
+    def fix_selected(self) -> None:
         """Open the correction dialog (``open()``, not ``exec()``: the auto-lock hides and
-        restores open dialogs); on OK the correction is queued as a new operation."""
+        restores open dialogs); on save the correction is queued as a new operation."""
         item = self.selected()
         if item is None or not item.worker_id:
             return
-        self.runner.submit(self.core.workers.detail, item.worker_id,
-                           on_done=lambda detail: self._open_correction(item, detail, dialog_factory),
-                           on_error=self._error)
-
-    def _open_correction(self, item: AttentionItem, detail, dialog_factory) -> None:
-        if detail is None:
-            return
-        dialog = (dialog_factory or CorrectionDialog)(detail.worker,
-                                                      item.reason(self.session.lang), self)
+        dialog = CorrectionDialog(self.core, self.runner, self.session, item.worker_id, self,
+                                  resubmit_op_id=item.op_id,
+                                  server_reason=item.reason(self.session.lang))
         self._dialog = dialog
-        dialog.finished.connect(lambda result: self._corrected(dialog, item, result))
         dialog.open()
-
-    def _corrected(self, dialog, item: AttentionItem, result: int) -> None:
-        self._dialog = None
-        if result != QDialog.DialogCode.Accepted.value:
-            return
-        changes = dialog.changes()
-        if not changes:
-            QMessageBox.information(self, self.tr("Fix and resubmit"),
-                                    self.tr("Nothing was changed."))
-            return
-        self.runner.submit(resubmit_worker, self.core.db, self.core.clock,
-                           user_id=self.session.user.id, worker_id=item.worker_id,
-                           changes=changes, op_id=item.op_id,
-                           on_done=lambda _op: self._done(), on_error=self._error)
 
     def void_selected(self, *, reason: str | None = None) -> None:
         item = self.selected()
@@ -274,21 +188,17 @@ class AttentionPage(QWidget):
         dialog.open()
 
     def _void(self, item: AttentionItem, reason: str) -> None:
-        self.runner.submit(self.core.payments.void, self.session.user, item.entity_id, reason,
-                           on_done=lambda _v: self._done(), on_error=self._error)
+        # ATTENTION, not only PAYMENTS: the refused payment is settled, sync at once
+        run(self, self.runner, self.core.payments.void, self.session.user, item.entity_id,
+            reason, on_error=self._error, changes=ATTENTION)
 
     def dismiss_selected(self) -> None:
         item = self.selected()
         if item is None or item.state != "needs_review":
             return
-        self.runner.submit(dismiss, self.core.db, op_id=item.op_id,
-                           user_id=self.session.user.id, clock=self.core.clock,
-                           on_done=lambda _r: self._done(), on_error=self._error)
-
-    def _done(self) -> None:
-        self.refresh()
-        self.changed.emit()
+        run(self, self.runner, dismiss, self.core.db, op_id=item.op_id,
+            user_id=self.session.user.id, clock=self.core.clock, on_error=self._error,
+            changes=ATTENTION)
 
     def _error(self, exc: BaseException) -> None:
-        text = exc.text(self.session.lang) if hasattr(exc, "text") else str(exc)
-        QMessageBox.warning(self, self.tr("Needs attention"), text)
+        show_error(self, exc, self.tr("Needs attention"))

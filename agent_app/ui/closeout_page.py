@@ -28,8 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_app.services.base import ServiceError
 from agent_app.services.closeout import CloseoutPreview
 from agent_app.ui.charts import bold
+from agent_app.ui.errors import error_text
+from agent_app.ui.operations import CLOSEOUT, run
 from agent_app.ui.receipt import format_money, format_stamp
 from agent_app.ui.reports_page import ask_save_path, write_pdf
 from agent_app.ui.widgets import IssueLabel, RupiahLineEdit
@@ -236,10 +239,10 @@ class CloseoutPage(QWidget):
 
     def refresh(self) -> None:
         user = self.session.user
-        self.runner.submit(self.core.closeouts.preview, user, on_done=self._previewed,
-                           on_error=self._failed)
-        self.runner.submit(self.core.closeouts.history, user, on_done=self._history,
-                           on_error=self._failed)
+        run(self, self.runner, self.core.closeouts.preview, user, on_done=self._previewed,
+            on_error=self._failed)
+        run(self, self.runner, self.core.closeouts.history, user, on_done=self._history,
+            on_error=self._failed)
 
     def _previewed(self, preview: CloseoutPreview) -> None:
         self.preview = preview
@@ -336,9 +339,9 @@ class CloseoutPage(QWidget):
     def lock(self) -> None:
         self.confirm.hide()
         self.close_button.setEnabled(False)
-        self.runner.submit(self.core.closeouts.close, self.session.user, self.counted.value(),
-                           self.explanation.text(), expected_cash=self.preview.expected_cash,
-                           on_done=self._locked, on_error=self._close_failed)
+        run(self, self.runner, self.core.closeouts.close, self.session.user, self.counted.value(),
+            self.explanation.text(), expected_cash=self.preview.expected_cash,
+            on_done=self._locked, on_error=self._close_failed, changes=CLOSEOUT)
 
     def _locked(self, closeout) -> None:
         self.counted.clear()
@@ -352,12 +355,11 @@ class CloseoutPage(QWidget):
     def _close_failed(self, exc: BaseException) -> None:
         self.close_button.setEnabled(True)
         self._failed(exc)
-        if getattr(exc, "code", "") == "closeout.changed":
+        if isinstance(exc, ServiceError) and exc.code == "closeout.changed":
             self.refresh()
 
     def _failed(self, exc: BaseException) -> None:
-        text = exc.text(self.session.lang) if hasattr(exc, "text") else str(exc)
-        self.error.set_message(text)
+        self.error.set_message(error_text(exc, self.session.lang))
 
     def selected_closeout(self):
         rows = self.history_table.selectionModel().selectedRows() \
@@ -378,10 +380,10 @@ class CloseoutPage(QWidget):
         if c is None:
             return
         self.history_message.set_message("")
-        self.runner.submit(self.core.closeouts.record_handover, self.session.user, c.id,
-                           self.received_by.text(), on_done=self._handed,
-                           on_error=lambda exc: self.history_message.set_message(
-                               exc.text(self.session.lang) if hasattr(exc, "text") else str(exc)))
+        run(self, self.runner, self.core.closeouts.record_handover, self.session.user, c.id,
+            self.received_by.text(), on_done=self._handed,
+            on_error=lambda exc: self.history_message.set_message(
+                error_text(exc, self.session.lang)), changes=CLOSEOUT)
 
     def _handed(self, closeout) -> None:
         self.received_by.clear()
@@ -397,9 +399,9 @@ class CloseoutPage(QWidget):
                                  f"tutup-kas-{c.created_at[:10]}.pdf", "PDF (*.pdf)")
         if not path:
             return
-        self.runner.submit(self.core.closeouts.entries, c.id,
-                           on_done=lambda entries: self._write_pdf(c, entries, Path(path)),
-                           on_error=self._failed)
+        run(self, self.runner, self.core.closeouts.entries, c.id,
+            on_done=lambda entries: self._write_pdf(c, entries, Path(path)),
+            on_error=self._failed)
 
     def _write_pdf(self, c, entries, path: Path) -> None:
         write_pdf(self.closeout_html(c, entries), path)

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
 
 from agent_app.services.dashboard import DashboardData
 from agent_app.ui.charts import BarChart, HBarChart, bold
+from agent_app.ui.errors import error_text
+from agent_app.ui.operations import run
 from agent_app.ui.receipt import format_money
 from agent_app.ui.widgets import IssueLabel, group_thousands
 
@@ -155,12 +157,12 @@ class DashboardPage(QWidget):
 
     def refresh(self) -> None:
         self.refresh_button.setEnabled(False)
-        self.runner.submit(self.core.dashboard.summary, self.session.user,
-                           on_done=self._loaded, on_error=self._failed)
+        run(self, self.runner, self.core.dashboard.summary, self.session.user,
+            on_done=self._loaded, on_error=self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         self.refresh_button.setEnabled(True)
-        self.message.set_message(exc.text(self.session.lang) if hasattr(exc, "text") else str(exc))
+        self.message.set_message(error_text(exc, self.session.lang))
 
     def _loaded(self, data: DashboardData) -> None:
         self.refresh_button.setEnabled(True)

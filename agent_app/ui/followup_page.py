@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
 
 from agent_app.services.followup import KINDS, FollowupQuery, FollowupRow, reminder_text
 from agent_app.ui.charts import bold
+from agent_app.ui.errors import error_text
+from agent_app.ui.operations import run
 from agent_app.ui.receipt import format_money, month_label
 from agent_app.ui.widgets import IssueLabel
 
@@ -116,9 +118,9 @@ class FollowupModel(QAbstractTableModel):
         self.loading = True
         generation = self.generation
         p = self.page
-        p.runner.submit(p.core.followup.page, p.session.user, p.query(), len(self.rows), PAGE,
-                        on_done=lambda rows: self._arrived(generation, rows),
-                        on_error=p.show_error)
+        run(self, p.runner, p.core.followup.page, p.session.user, p.query(), len(self.rows), PAGE,
+            on_done=lambda rows: self._arrived(generation, rows),
+            on_error=p.show_error)
 
     def _arrived(self, generation: int, rows: list[FollowupRow]) -> None:
         if generation != self.generation:
@@ -297,8 +299,8 @@ class FollowupPage(QWidget):
 
     def reload(self) -> None:
         self._counts = None
-        self.runner.submit(self.core.followup.count, self.session.user, self.query(),
-                           on_done=self._counted, on_error=self.show_error)
+        run(self, self.runner, self.core.followup.count, self.session.user, self.query(),
+            on_done=self._counted, on_error=self.show_error)
 
     def _counted(self, counts: dict) -> None:
         self._counts = counts
@@ -324,7 +326,7 @@ class FollowupPage(QWidget):
             "%4", str(c["ends"])).replace("%5", str(c["inactive"])))
 
     def show_error(self, exc: BaseException) -> None:
-        self.message.set_message(exc.text(self.session.lang) if hasattr(exc, "text") else str(exc))
+        self.message.set_message(error_text(exc, self.session.lang))
 
     # --- selection and actions ----------------------------------------------------------
 
@@ -365,10 +367,10 @@ class FollowupPage(QWidget):
         from datetime import date
 
         on = date(q.year(), q.month(), q.day())
-        self.runner.submit(self.core.followup.mark_contacted, self.session.user, row.worker_id,
-                           on, self.note.text(),
-                           on_done=lambda c: self._marked(row.worker_id, c),
-                           on_error=self.show_error)
+        run(self, self.runner, self.core.followup.mark_contacted, self.session.user, row.worker_id,
+            on, self.note.text(),
+            on_done=lambda c: self._marked(row.worker_id, c),
+            on_error=self.show_error)
 
     def _marked(self, worker_id: str, contact) -> None:
         self.note.clear()

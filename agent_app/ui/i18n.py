@@ -38,10 +38,8 @@ def translations_dir() -> Path:
 
 def find_lrelease() -> str | None:
     """The lrelease shipped with PySide6 (wheel layouts differ between versions)."""
-    try:
-        import PySide6
-    except ImportError:  # pragma: no cover
-        return None
+    import PySide6
+
     base = Path(PySide6.__file__).resolve().parent
     exe = ".exe" if sys.platform == "win32" else ""
     candidates = [

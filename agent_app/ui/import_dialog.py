@@ -35,6 +35,8 @@ from PySide6.QtWidgets import (
 from agent_app.services.access import require
 from agent_app.services.base import ServiceError
 from agent_app.services.importer import ImportReport, describe
+from agent_app.ui.errors import error_text
+from agent_app.ui.operations import WORKERS, run
 from agent_app.ui.widgets import ERROR_COLOR, OK_COLOR, WARNING_COLOR, IssueLabel, TaskDialog
 
 STATUS_COLORS = {"valid": OK_COLOR, "invalid": ERROR_COLOR,
@@ -233,9 +235,8 @@ class ImportDialog(TaskDialog):
         self.progress.show()
         self._update_buttons()
         progress = self._progress.changed.emit
-        self._tasks.append(self.runner.submit(
-            self.core.importer.preview, Path(path), progress,
-            on_done=self._previewed, on_error=self._failed))
+        run(self, self.runner, self.core.importer.preview, Path(path), progress,
+            on_done=self._previewed, on_error=self._failed)
 
     def _progressed(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
@@ -267,11 +268,7 @@ class ImportDialog(TaskDialog):
     def _failed(self, exc: BaseException) -> None:
         self.busy = False
         self.progress.hide()
-        if isinstance(exc, ServiceError):
-            text = exc.text(self.session.lang)
-        else:
-            text = self.tr("The import failed: %1").replace("%1", str(exc))
-        self.summary.set_message(text)
+        self.summary.set_message(error_text(exc, self.session.lang))
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -290,9 +287,8 @@ class ImportDialog(TaskDialog):
         self.progress.show()
         self.summary.set_message(self.tr("Importing…"), "warning")
         self._update_buttons()
-        self._tasks.append(self.runner.submit(
-            self.core.importer.commit, self.session.user, self.report,
-            on_done=self._committed, on_error=self._failed))
+        run(self, self.runner, self.core.importer.commit, self.session.user, self.report,
+            on_done=self._committed, on_error=self._failed, changes=WORKERS)
 
     def _committed(self, count: int) -> None:
         self.busy = False
@@ -316,7 +312,7 @@ class ImportDialog(TaskDialog):
         try:
             self.report.write_csv(Path(path), self.session.lang)
         except OSError as exc:
-            self.summary.set_message(self.tr("The report could not be saved: %1").replace("%1", str(exc)))
+            self.summary.set_message(error_text(exc, self.session.lang))
             return
         self.summary.set_message(self.tr("Report saved: %1").replace("%1", str(path)), "ok")
 

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agent_app.ui.login import error_text
+from agent_app.ui.errors import error_text
+from agent_app.ui.operations import run
 
 DEFAULT_MINUTES = 10
 ACTIVITY_EVENTS = {
@@ -165,8 +166,8 @@ class LockController(QObject):
 
     def _verify(self, password: str) -> None:
         self.page.button.setEnabled(False)
-        self.runner.submit(self.core.users.verify_password, self.session.user, password,
-                           on_done=self._verified, on_error=self._refused)
+        run(self, self.runner, self.core.users.verify_password, self.session.user, password,
+            on_done=self._verified, on_error=self._refused)
 
     def _verified(self, ok: bool) -> None:
         self.page.button.setEnabled(True)

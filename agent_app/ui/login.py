@@ -19,14 +19,9 @@ from PySide6.QtWidgets import (
 
 import agent_app.services  # noqa: F401  (registers the use cases' messages)
 from agent_app.services.access import ROLES
+from agent_app.ui.errors import error_text
 from agent_app.ui.i18n import current_language
-
-
-def error_text(exc: BaseException, lang: str) -> str:
-    text = getattr(exc, "text", None)
-    if callable(text):
-        return text(lang)
-    return str(exc)
+from agent_app.ui.operations import run
 
 
 class _BusyMixin:
@@ -97,8 +92,8 @@ class SignInDialog(_BusyMixin, QDialog):
             return
         self._set_busy(True)
         self.error.setText("")
-        self.runner.submit(self.core.users.authenticate, username, self.password.text(),
-                           on_done=self._signed_in, on_error=self._failed)
+        run(self, self.runner, self.core.users.authenticate, username, self.password.text(),
+            on_done=self._signed_in, on_error=self._failed)
 
     def _signed_in(self, user) -> None:
         self._set_busy(False)
@@ -223,7 +218,7 @@ class FirstUserDialog(_BusyMixin, QDialog):
             return
         self._set_busy(True)
         self.error.setText("")
-        self.runner.submit(
+        run(self, self.runner,
             self.core.users.create_user,
             username=self.username.text(),
             full_name=self.full_name.text(),
@@ -232,8 +227,7 @@ class FirstUserDialog(_BusyMixin, QDialog):
             kecamatan_code=self.kecamatan.currentData(),
             kelurahan_code=self.kelurahan.currentData(),
             language=self.lang,
-            on_done=self._created, on_error=self._failed,
-        )
+            on_done=self._created, on_error=self._failed,)
 
     def _created(self, user) -> None:
         self._set_busy(False)

@@ -1,15 +1,13 @@
 """The main window: left navigation, pages, menus/shortcuts, status bar, auto-lock.
 
 Pages: Find worker (list -> worker page), New registration, Follow-up, My day, Cash
-close-out, Reports, Import, Settings. Other engineers' pages and dialogs (``LAZY_PAGES``,
-payment, void, receipt, import, privacy) are imported lazily, pages on their first visit:
-if a module is missing, a placeholder says so and the rest keeps working.
+close-out, Reports, Needs attention, Import, Settings. The pages in ``LAZY_PAGES`` are
+built on their first visit, so start-up stays light. Pages refresh themselves when data
+is written (``runner.changed``, see ``agent_app.ui.operations``); the window only routes
+navigation (open a worker, a new registration) and asks for a sync after a correction.
 """
 
 from __future__ import annotations
-
-import importlib
-import logging
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
@@ -27,49 +25,33 @@ from PySide6.QtWidgets import (
 )
 
 from agent_app.settings import get_setting
+from agent_app.ui.attention import AttentionPage
+from agent_app.ui.closeout_page import CloseoutPage
+from agent_app.ui.dashboard_page import DashboardPage
+from agent_app.ui.followup_page import FollowupPage
+from agent_app.ui.import_dialog import ImportDialog
 from agent_app.ui.lock import DEFAULT_MINUTES, LockController
+from agent_app.ui.operations import ATTENTION, SYNCED, run
+from agent_app.ui.registration import RegistrationPage
+from agent_app.ui.reports_page import ReportsPage
 from agent_app.ui.settings_dialog import SettingsPage
 from agent_app.ui.status import StatusBar
+from agent_app.ui.sync_controller import SyncController
 from agent_app.ui.worker_list import WorkerListPage
 from agent_app.ui.worker_page import WorkerPage
-
-log = logging.getLogger(__name__)
 
 NAV = ("workers", "register", "followup", "dashboard", "closeout", "reports", "attention",
        "import", "settings")
 NAV_PERMISSIONS = {"import": "import", "reports": "view_reports"}
-# Pages other engineers build: (module, class), all constructed as Cls(core, runner, session),
-# imported and built on the first visit so start-up stays light; a missing module shows a
-# placeholder instead.
+# Pages built on their first visit, all constructed as Cls(core, runner, session).
 LAZY_PAGES = {
-    "register": ("registration", "RegistrationPage"),
-    "followup": ("followup_page", "FollowupPage"),
-    "dashboard": ("dashboard_page", "DashboardPage"),
-    "closeout": ("closeout_page", "CloseoutPage"),
-    "reports": ("reports_page", "ReportsPage"),
-    "attention": ("attention", "AttentionPage"),
+    "register": RegistrationPage,
+    "followup": FollowupPage,
+    "dashboard": DashboardPage,
+    "closeout": CloseoutPage,
+    "reports": ReportsPage,
+    "attention": AttentionPage,
 }
-
-
-class PlaceholderPage(QWidget):
-    """Stands in for a page whose module is not part of this build."""
-
-    def __init__(self, name: str, parent=None) -> None:
-        super().__init__(parent)
-        self.name = name
-        self.label = QLabel()
-        self.label.setObjectName("placeholder")
-        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        QVBoxLayout(self).addWidget(self.label)
-        self.retranslateUi()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslateUi()
-        super().changeEvent(event)
-
-    def retranslateUi(self) -> None:
-        self.label.setText(self.tr("This function is not available in this version."))
 
 
 class ImportPage(QWidget):
@@ -171,8 +153,8 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self._nav_changed)
         self.worker_list.worker_opened.connect(self.open_worker)
         self.worker_page.back_requested.connect(self.show_list)
-        self.worker_page.changed.connect(self._data_changed)
         self.worker_page.loaded.connect(self._worker_loaded)
+        runner.changed.connect(self._data_changed)
         self.settings_page.lock_minutes_changed.connect(self.lock.set_minutes)
         self.nav.setCurrentRow(0)
         self.retranslateUi()
@@ -180,8 +162,8 @@ class MainWindow(QMainWindow):
         # Data arrives through the runner: the window is usable at once.
         self.worker_list.apply_query()
         self.status.refresh_pending()
-        runner.submit(get_setting, core.db, "lock_minutes", on_done=self.lock.set_minutes,
-                      on_error=lambda exc: None)
+        run(self, runner, get_setting, core.db, "lock_minutes", on_done=self.lock.set_minutes,
+            on_error=lambda exc: None)
 
     # --- actions -------------------------------------------------------------------------
 
@@ -270,34 +252,21 @@ class MainWindow(QMainWindow):
         self._update_refresh_shortcut()
 
     def ensure_page(self, key: str) -> QWidget:
-        """Build a lazy page on first use (or a placeholder if its module is missing)."""
+        """Build a lazy page on its first use."""
         page = self.lazy[key]
         if page is not None:
             return page
-        module_name, class_name = LAZY_PAGES[key]
-        try:
-            module = importlib.import_module(f"agent_app.ui.{module_name}")
-            page = getattr(module, class_name)(self.core, self.runner, self.session)
-        except (ImportError, AttributeError) as exc:
-            log.info("page %s not available: %s", key, exc)
-            page = PlaceholderPage(key)
-        self._connect_page(page)
+        page = LAZY_PAGES[key](self.core, self.runner, self.session)
+        if isinstance(page, RegistrationPage):
+            page.worker_saved.connect(self.open_worker)
+            page.open_existing.connect(self.open_worker)
+        elif isinstance(page, FollowupPage):
+            page.worker_opened.connect(self.open_worker)
+        elif isinstance(page, AttentionPage):
+            page.count_changed.connect(self.set_attention_count)
         self.lazy[key] = page
         self.slots[key].setWidget(page)
         return page
-
-    def _connect_page(self, page: QWidget) -> None:
-        """Hook up the signals a page may have: saved workers, opened workers, money."""
-        for name, slot in (("worker_saved", self._worker_registered),
-                           ("open_existing", self.open_worker),
-                           ("worker_opened", self.open_worker),
-                           ("closed", lambda *_: self._data_changed()),
-                           ("changed", lambda *_: self._attention_acted()),
-                           ("count_changed", self.set_attention_count),
-                           ("handed_over", lambda *_: self._data_changed())):
-            signal = getattr(page, name, None)
-            if signal is not None and hasattr(signal, "connect"):
-                signal.connect(slot)
 
     @property
     def registration(self) -> QWidget | None:
@@ -369,58 +338,37 @@ class MainWindow(QMainWindow):
     def open_import(self) -> None:
         if not self.session.can("import"):
             return
-        try:
-            module = importlib.import_module("agent_app.ui.import_dialog")
-        except ImportError:
-            self.statusBar().showMessage(self.tr("This function is not available in this version."), 5000)
-            return
-        dialog = module.ImportDialog(self.core, self.runner, self.session, self)
-        dialog.imported.connect(lambda _n: self._data_changed())
+        dialog = ImportDialog(self.core, self.runner, self.session, self)
         self._dialog = dialog
         dialog.open()
 
-    def _worker_registered(self, worker_id: str) -> None:
-        self._data_changed()
-        self.open_worker(worker_id)
-
-    def _data_changed(self) -> None:
+    def _data_changed(self, kind: str) -> None:
+        """Something was written: the list and the counters show it; a correction of a
+        refused record is sent at once."""
         self.worker_list.refresh()
         self.status.refresh_pending()
+        if kind == ATTENTION and self.sync is not None:
+            self.sync.request_sync()
 
     # --- sync ----------------------------------------------------------------------------
 
-    def attach_sync(self, controller) -> None:
-        """Show a SyncController's state here (agent_app.ui.sync_controller); the caller
-        starts it. The window shuts it down with itself."""
+    def attach_sync(self, controller: SyncController) -> None:
+        """Show a SyncController's state here; the caller starts it. The window shuts it
+        down with itself."""
         self.sync = controller
         controller.status_changed.connect(self.status.set_sync_state)
-        controller.round_finished.connect(lambda _report: self._synced())
-        if hasattr(controller, "attention_changed"):
-            controller.attention_changed.connect(self.set_attention_count)
-        if hasattr(controller, "pending_changed"):
-            controller.pending_changed.connect(self.status.set_pending)
-        if hasattr(controller, "last_sync_changed"):
-            controller.last_sync_changed.connect(self.status.set_last_sync)
-            controller.progress.connect(self.status.set_progress)
-            controller.update_available.connect(self.status.set_update)
+        # Pulled records, KPJ numbers, server decisions: every page shows what arrived.
+        controller.round_finished.connect(lambda _report: self.runner.announce(SYNCED))
+        controller.attention_changed.connect(self.set_attention_count)
+        controller.pending_changed.connect(self.status.set_pending)
+        controller.last_sync_changed.connect(self.status.set_last_sync)
+        controller.progress.connect(self.status.set_progress)
+        controller.update_available.connect(self.status.set_update)
         self.act_sync.setEnabled(not self.lock.locked)
 
     def sync_now(self) -> None:
         if self.sync is not None:
             self.sync.sync_now()
-
-    def _synced(self) -> None:
-        self._data_changed()
-        if self.pages.currentWidget() is self.worker_page:
-            self.worker_page.reload()  # a KPJ or a server decision may have arrived
-        page = self.lazy.get("attention")
-        if page is not None and hasattr(page, "refresh"):
-            page.refresh()
-
-    def _attention_acted(self) -> None:
-        self._data_changed()
-        if self.sync is not None:
-            self.sync.request_sync()
 
     def set_attention_count(self, count: int) -> None:
         self.attention_count = count

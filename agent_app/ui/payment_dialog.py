@@ -33,6 +33,8 @@ from agent_app.domain import coverage
 from agent_app.domain.messages import render
 from agent_app.services.base import ServiceError
 from agent_app.ui import receipt as receipts
+from agent_app.ui.errors import error_text
+from agent_app.ui.operations import PAYMENTS, run
 from agent_app.ui.receipt import ReceiptData, load_receipt, months_label
 from agent_app.ui.widgets import IssueLabel, MoneyLabel, TaskDialog, mask_nik
 
@@ -133,7 +135,7 @@ class _ReceiptOutput:
             printed = handler(self, self.receipt, self.layout_key(), self.session.lang,
                               self.receipt_copy)
         except OSError as exc:
-            self.output_status.set_message(_t("Printing failed: %1").replace("%1", str(exc)))
+            self.output_status.set_message(error_text(exc, self.session.lang))
             return
         if printed:
             self.output_status.set_message(_t("Receipt printed."), "ok")
@@ -153,7 +155,7 @@ class _ReceiptOutput:
             receipts.save_receipt_pdf(path, self.receipt, layout=self.layout_key(),
                                       lang=self.session.lang, copy=self.receipt_copy)
         except OSError as exc:
-            self.output_status.set_message(_t("The PDF could not be saved: %1").replace("%1", str(exc)))
+            self.output_status.set_message(error_text(exc, self.session.lang))
             return
         self.output_status.set_message(_t("Saved: %1").replace("%1", str(path)), "ok")
 
@@ -349,13 +351,10 @@ class PaymentDialog(_ReceiptOutput, TaskDialog):
         self._show_view()
 
     # --- loading ------------------------------------------------------------------------
-    def _submit(self, fn, *args, on_done, on_error) -> None:
-        self._tasks.append(self.runner.submit(fn, *args, on_done=on_done, on_error=on_error))
-
     def _load(self) -> None:
         self.worker_name.setText(self.tr("Loading…"))
-        self._submit(load_payment_view, self.core, self.worker_id,
-                     on_done=self._loaded, on_error=self._failed)
+        run(self, self.runner, load_payment_view, self.core, self.worker_id,
+            on_done=self._loaded, on_error=self._failed)
 
     def _loaded(self, view: dict) -> None:
         self.view = view
@@ -366,15 +365,7 @@ class PaymentDialog(_ReceiptOutput, TaskDialog):
     def _failed(self, exc: BaseException) -> None:
         self.busy = False
         self.save_button.setEnabled(self.view is not None)
-        self.error.set_message(self._error_text(exc))
-
-    def _error_text(self, exc: BaseException) -> str:
-        if isinstance(exc, ServiceError):
-            return exc.text(self.session.lang)
-        code = getattr(exc, "code", None)
-        if code:
-            return render(code, self.session.lang)
-        return self.tr("The payment could not be saved: %1").replace("%1", str(exc))
+        self.error.set_message(error_text(exc, self.session.lang))
 
     def _show_view(self) -> None:
         view = self.view
@@ -434,16 +425,16 @@ class PaymentDialog(_ReceiptOutput, TaskDialog):
         self.busy = True
         self.save_button.setEnabled(False)
         self.error.set_message("")
-        self._submit(self.core.payments.collect, self.session.user, self.worker_id,
-                     self.months_ahead(), self.method(),
-                     on_done=self._saved, on_error=self._failed)
+        run(self, self.runner, self.core.payments.collect, self.session.user, self.worker_id,
+            self.months_ahead(), self.method(), on_done=self._saved, on_error=self._failed,
+            changes=PAYMENTS)
 
     def _saved(self, payment) -> None:
         self.payment_id = payment.id
         self.busy = False
         self.payment_saved.emit(payment.id)
-        self._submit(load_receipt, self.core, payment.id,
-                     on_done=self._receipt_loaded, on_error=self._receipt_failed)
+        run(self, self.runner, load_receipt, self.core, payment.id,
+            on_done=self._receipt_loaded, on_error=self._receipt_failed)
 
     def _receipt_loaded(self, data: ReceiptData) -> None:
         self.receipt = data
@@ -460,14 +451,11 @@ class PaymentDialog(_ReceiptOutput, TaskDialog):
         # The money is saved; only the receipt view failed. Say so, keep the dialog open.
         self.stack.setCurrentIndex(1)
         self.receipt_label.setText("")
-        self.output_status.set_message(self._error_text(exc))
+        self.output_status.set_message(error_text(exc, self.session.lang))
         self.print_button.setEnabled(False)
         self.pdf_button.setEnabled(False)
         self.close_button.setDefault(True)
         self.close_button.setFocus()
-
-    # --- output -------------------------------------------------------------------------
-    # --- closing ------------------------------------------------------------------------
 
 
 class ReprintDialog(_ReceiptOutput, QDialog):
@@ -504,8 +492,8 @@ class ReprintDialog(_ReceiptOutput, QDialog):
         self.pdf_button.setEnabled(False)
         self.setMinimumWidth(480)
         self.retranslateUi()
-        self._task = runner.submit(load_receipt, core, payment_id,
-                                   on_done=self._loaded, on_error=self._failed)
+        run(self, runner, load_receipt, core, payment_id, on_done=self._loaded,
+            on_error=self._failed)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -530,12 +518,7 @@ class ReprintDialog(_ReceiptOutput, QDialog):
         self.print_button.setFocus()
 
     def _failed(self, exc: BaseException) -> None:
-        text = exc.text(self.session.lang) if isinstance(exc, ServiceError) else str(exc)
-        self.output_status.set_message(text)
-
-    def done(self, result: int) -> None:
-        self._task.cancel()
-        super().done(result)
+        self.output_status.set_message(error_text(exc, self.session.lang))
 
 
 def _ask_pdf_path(parent: QWidget, suggested: str) -> str | None:

@@ -1,6 +1,10 @@
 """A participant's rights at the counter (UU PDP 27/2022): a copy of their data as a PDF,
 a correction with its reason, a deletion request.
 
+The correction dialog is also how a record the server refused is fixed ("Perlu
+perhatian"): given ``resubmit_op_id`` and the server's reason, it shows that reason and
+queues the correction as a new operation instead of a correction with a reason.
+
 Each dialog is ``Dialog(core, runner, session, worker_id, parent=None)``, opened from the
 worker page; every database call goes through the runner. Keyboard: the first field has
 focus, Enter triggers the default button, Esc closes.
@@ -15,6 +19,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -36,13 +41,16 @@ from PySide6.QtWidgets import (
 )
 
 from agent_app.domain.messages import render
-from agent_app.domain.phone import format_phone_local
+from agent_app.domain.phone import format_phone_local, normalize_phone
 from agent_app.files import atomic_path
 from agent_app.services import privacy
 from agent_app.services.access import can, mask_nik
 from agent_app.services.base import WITA, ServiceError
+from agent_app.ui.errors import error_text
+from agent_app.ui.operations import ATTENTION, WORKERS, run
 from agent_app.ui.receipt import month_label
 from agent_app.ui.widgets import DateEdit, IssueLabel, NikLineEdit, RupiahLineEdit
+from sync.engine import resubmit_worker
 
 COPY_CONTEXT = "ParticipantCopy"
 
@@ -218,13 +226,6 @@ def save_copy_pdf(path: str | Path, data: dict[str, Any], lang: str = "id") -> P
     return path
 
 
-def _error_text(exc: BaseException, lang: str) -> str:
-    if isinstance(exc, ServiceError):
-        return exc.text(lang)
-    code = getattr(exc, "code", None)
-    return render(code, lang) if code else str(exc) or type(exc).__name__
-
-
 class _PrivacyDialog(QDialog):
     """Shared plumbing: runner calls that die with the dialog, language changes."""
 
@@ -235,16 +236,10 @@ class _PrivacyDialog(QDialog):
         self.session = session
         self.worker_id = worker_id
         self.busy = False
-        self._tasks: list = []
         self.setModal(True)
-        self.finished.connect(self._cancel_tasks)
 
-    def _submit(self, fn, *args, on_done, on_error) -> None:
-        self._tasks.append(self.runner.submit(fn, *args, on_done=on_done, on_error=on_error))
-
-    def _cancel_tasks(self, *_args) -> None:
-        for task in self._tasks:
-            task.cancel()
+    def _submit(self, fn, *args, on_done, on_error, changes: str | None = None) -> None:
+        run(self, self.runner, fn, *args, on_done=on_done, on_error=on_error, changes=changes)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -344,7 +339,7 @@ class DataCopyDialog(_PrivacyDialog):
         try:
             save_copy_pdf(path, data, self.session.lang)
         except OSError as exc:
-            self._failed(exc, saving=True)
+            self._failed(exc)
             return
         self.busy = False
         self.saved_path = path
@@ -355,13 +350,10 @@ class DataCopyDialog(_PrivacyDialog):
         self.cancel_button.setFocus()
         self.exported.emit(path)
 
-    def _failed(self, exc: BaseException, saving: bool = False) -> None:
+    def _failed(self, exc: BaseException) -> None:
         self.busy = False
         self.save_button.setEnabled(True)
-        if saving:
-            self.message.set_message(self.tr("The PDF could not be written: %1").replace("%1", str(exc)))
-        else:
-            self.message.set_message(_error_text(exc, self.session.lang))
+        self.message.set_message(error_text(exc, self.session.lang))
 
 
 # --- correction ------------------------------------------------------------------------
@@ -372,6 +364,11 @@ class CorrectionDialog(_PrivacyDialog):
 
     Identity fields (NIK, birth date, sex) appear for supervisors only. Occupations and
     programmes are changed through the registration form's own widgets (not here).
+
+    With ``resubmit_op_id`` (an operation the server refused or put in review) the
+    dialog is "Perbaiki dan kirim ulang": it shows ``server_reason``, asks for no reason of
+    its own, and queues the correction as a new operation (the refused one is never
+    rewritten); identity fields cannot be resubmitted.
     """
 
     corrected = Signal(str)  # worker id
@@ -380,18 +377,24 @@ class CorrectionDialog(_PrivacyDialog):
               "heir_name", "heir_relation")
     IDENTITY = ("nik", "birth_date", "sex")
 
-    def __init__(self, core, runner, session, worker_id: str, parent: QWidget | None = None) -> None:
+    def __init__(self, core, runner, session, worker_id: str, parent: QWidget | None = None, *,
+                 resubmit_op_id: str | None = None, server_reason: str = "") -> None:
         super().__init__(core, runner, session, worker_id, parent)
         self.setObjectName("correctionDialog")
         self.original: dict[str, Any] | None = None
-        self.identity = can(session.user, "correct_identity")
+        self.resubmit_op_id = resubmit_op_id
+        self.identity = can(session.user, "correct_identity") and resubmit_op_id is None
         layout = QVBoxLayout(self)
         self.title = QLabel()
         self.title.setProperty("role", "title")
         self.subtitle = QLabel()
         self.subtitle.setObjectName("correctionWorker")
+        self.server_reason = IssueLabel()
+        self.server_reason.setObjectName("serverReason")
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
+        layout.addWidget(self.server_reason)
+        self._server_reason_text = server_reason
 
         body = QWidget()
         self.form = QFormLayout(body)
@@ -420,7 +423,11 @@ class CorrectionDialog(_PrivacyDialog):
         self.reason.setMaxLength(privacy.MAX_REASON)
         self.reason_caption = QLabel()
         self.reason_caption.setBuddy(self.reason)
-        self.form.addRow(self.reason_caption, self.reason)
+        if resubmit_op_id is None:
+            self.form.addRow(self.reason_caption, self.reason)
+        else:  # the server's reason is the reason; nothing to type
+            self.reason.hide()
+            self.reason_caption.hide()
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
@@ -474,7 +481,7 @@ class CorrectionDialog(_PrivacyDialog):
         first.setFocus()
 
     def _load_failed(self, exc: BaseException) -> None:
-        self.message.set_message(_error_text(exc, self.session.lang))
+        self.message.set_message(error_text(exc, self.session.lang))
 
     @staticmethod
     def _set_value(widget: QWidget, name: str, value: Any) -> None:
@@ -485,8 +492,6 @@ class CorrectionDialog(_PrivacyDialog):
         elif isinstance(widget, QComboBox):
             widget.setCurrentIndex(max(0, widget.findData(value)))
         elif name == "phone":
-            from agent_app.domain.phone import format_phone_local
-
             widget.setText(format_phone_local(value) if value else "")
         else:
             widget.setText(value or "")
@@ -513,8 +518,17 @@ class CorrectionDialog(_PrivacyDialog):
         return out
 
     def retranslateUi(self) -> None:
-        self.setWindowTitle(self.tr("Correct participant data"))
-        self.title.setText(self.tr("Correct participant data"))
+        if self.resubmit_op_id is None:
+            self.setWindowTitle(self.tr("Correct participant data"))
+            self.title.setText(self.tr("Correct participant data"))
+            self.save_button.setText(self.tr("&Save correction"))
+        else:
+            self.setWindowTitle(self.tr("Fix and resubmit"))
+            self.title.setText(self.tr("Fix and resubmit"))
+            self.save_button.setText(self.tr("&Save and resubmit"))
+            self.server_reason.set_message(
+                self.tr("The server's reason: %1").replace("%1", self._server_reason_text),
+                "warning")
         labels = {
             "nik": self.tr("&NIK"), "birth_date": self.tr("&Birth date"), "sex": self.tr("Se&x"),
             "full_name": self.tr("&Full name"), "phone": self.tr("&Mobile phone"),
@@ -529,7 +543,6 @@ class CorrectionDialog(_PrivacyDialog):
             self.inputs["sex"].setItemText(1, self.tr("Female"))
         self.reason_caption.setText(self.tr("R&eason for the correction"))
         self.reason.setPlaceholderText(self.tr("e.g. the participant showed their KTP"))
-        self.save_button.setText(self.tr("&Save correction"))
         self.cancel_button.setText(self.tr("Cancel"))
 
     def save(self) -> None:
@@ -544,12 +557,20 @@ class CorrectionDialog(_PrivacyDialog):
         self.busy = True
         self.save_button.setEnabled(False)
         self.message.set_message("")
-        self._submit(privacy.correct_worker, self.core, self.session.user, self.worker_id,
-                     changes, self.reason.text(), on_done=self._saved, on_error=self._failed)
+        if self.resubmit_op_id is None:
+            self._submit(privacy.correct_worker, self.core, self.session.user, self.worker_id,
+                         changes, self.reason.text(), on_done=self._saved, on_error=self._failed,
+                         changes=WORKERS)
+        else:
+            resubmit = partial(resubmit_worker, self.core.db, self.core.clock,
+                               user_id=self.session.user.id, worker_id=self.worker_id,
+                               changes=_as_stored(self.core.ref, changes),
+                               op_id=self.resubmit_op_id)
+            self._submit(resubmit, on_done=self._saved, on_error=self._failed, changes=ATTENTION)
 
-    def _saved(self, worker) -> None:
+    def _saved(self, _result) -> None:
         self.busy = False
-        self.corrected.emit(worker.id)
+        self.corrected.emit(self.worker_id)
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
@@ -567,12 +588,22 @@ class CorrectionDialog(_PrivacyDialog):
             if elsewhere:
                 self.message.set_issues(elsewhere, lang)
                 return
-        self.message.set_message(_error_text(exc, lang))
-        if (getattr(exc, "code", "") or "").startswith("privacy.reason"):
+        self.message.set_message(error_text(exc, lang))
+        if isinstance(exc, ServiceError) and exc.code.startswith("privacy.reason"):
             self.reason.setFocus()
         elif shown:
             first = next(n for n, label in self.issue_labels.items() if label.issues)
             self.inputs[first].setFocus()
+
+
+def _as_stored(ref, changes: dict[str, Any]) -> dict[str, Any]:
+    """Changed form values as the worker row stores them (what a resubmission sends)."""
+    stored = {name: privacy._normalise(name, value) for name, value in changes.items()}
+    if "phone" in stored:
+        stored["phone"] = normalize_phone(stored["phone"]) if stored["phone"] else None
+    if "kelurahan_code" in stored:
+        stored["kecamatan_code"] = ref.kelurahan_by_code[stored["kelurahan_code"]].kecamatan_code
+    return stored
 
 
 # --- deletion request ------------------------------------------------------------------
@@ -672,7 +703,8 @@ class DeletionRequestDialog(_PrivacyDialog):
         self.busy = True
         self._update()
         self._submit(privacy.request_deletion, self.core, self.session.user, self.worker_id,
-                     self.reason.toPlainText(), on_done=self._sent, on_error=self._failed)
+                     self.reason.toPlainText(), on_done=self._sent, on_error=self._failed,
+                     changes=WORKERS)
 
     def _sent(self, _record) -> None:
         self.busy = False
@@ -681,5 +713,5 @@ class DeletionRequestDialog(_PrivacyDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self.busy = False
-        self.message.set_message(_error_text(exc, self.session.lang))
+        self.message.set_message(error_text(exc, self.session.lang))
         self._update()

@@ -20,6 +20,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from agent_app.services.reports import Cancelled, CancelToken
+from agent_app.ui.operations import run
 
 
 class _Bridge(QObject):
@@ -81,8 +82,8 @@ class ProgressDialog(QDialog):
               on_cancel: Callable[[], None] | None = None, **kwargs: Any) -> CancelToken:
         self.running = True
         self._on_done, self._on_error, self._on_cancel = on_done, on_error, on_cancel
-        self.runner.submit(fn, *args, progress=self._bridge.report, cancel=self.token,
-                           on_done=self._done, on_error=self._error, **kwargs)
+        run(self, self.runner, fn, *args, progress=self._bridge.report, cancel=self.token,
+            on_done=self._done, on_error=self._error, **kwargs)
         if self.running:  # a synchronous runner may already have finished
             self._show_timer.start()
         return self.token

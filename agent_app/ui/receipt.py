@@ -5,9 +5,9 @@ only, "7371********0001").
 Three layouts: A4 paper, and 80 mm / 58 mm thermal rolls (one continuous page as long as
 the receipt). A reprint says "SALINAN / COPY"; a void says "PEMBATALAN" with its reason.
 
-Usage from the GUI (the loading reads the database, so it goes through the TaskRunner)::
+Usage from the GUI (the loading reads the database, so it runs on the database thread)::
 
-    runner.submit(load_receipt, core, payment_id, on_done=...)
+    run(self, runner, load_receipt, core, payment_id, on_done=...)  # agent_app.ui.operations
     save_receipt_pdf(path, data, layout="80mm", lang=session.lang)
 """
 

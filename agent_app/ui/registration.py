@@ -34,10 +34,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agent_app.domain.messages import Issue, render
+from agent_app.domain.messages import Issue
 from agent_app.domain.text import search_key
 from agent_app.services.base import ServiceError
 from agent_app.services.workers import EMPLOYER_OCCUPATION, RegistrationForm
+from agent_app.ui.errors import error_text
+from agent_app.ui.operations import WORKERS, run
 from agent_app.ui.widgets import (
     WARNING_COLOR,
     DateEdit,
@@ -243,7 +245,6 @@ class RegistrationPage(QWidget):
         self.similar: list = []
         self._looked_up_nik = ""
         self._similar_key: tuple | None = None
-        self._tasks: list = []
         self.setObjectName("registrationPage")
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -698,10 +699,9 @@ class RegistrationPage(QWidget):
         self.save_button.setToolTip(hint)
 
     # --- look-ups (database: through the runner) --------------------------------------------
-    def _submit(self, fn, *args, on_done, on_error=None, **kwargs) -> None:
-        self._tasks = [t for t in self._tasks if not t.cancelled][-20:]
-        self._tasks.append(self.runner.submit(fn, *args, on_done=on_done,
-                                              on_error=on_error or self._lookup_failed, **kwargs))
+    def _submit(self, fn, *args, on_done, on_error=None, changes=None, **kwargs) -> None:
+        run(self, self.runner, fn, *args, on_done=on_done,
+            on_error=on_error or self._lookup_failed, changes=changes, **kwargs)
 
     def _maybe_lookup(self, form: RegistrationForm) -> None:
         nik = self.nik_edit.text()
@@ -739,7 +739,7 @@ class RegistrationPage(QWidget):
         self._show_banners()
 
     def _lookup_failed(self, exc: BaseException) -> None:
-        self.status.set_message(self._error_text(exc))
+        self.status.set_message(error_text(exc, self.session.lang))
 
     def _show_banners(self) -> None:
         if self.existing is not None:
@@ -786,7 +786,7 @@ class RegistrationPage(QWidget):
         self._update_save_state()
         self.status.set_message(self.tr("Saving…"), "warning")
         self._submit(self.core.workers.register, self.session.user, self.form(),
-                     on_done=self._saved, on_error=self._save_failed)
+                     on_done=self._saved, on_error=self._save_failed, changes=WORKERS)
 
     def _saved(self, worker) -> None:
         self.saving = False
@@ -807,16 +807,8 @@ class RegistrationPage(QWidget):
             self._show_banners()
             self.status.set_message(exc.text(self.session.lang))
         else:
-            self.status.set_message(self._error_text(exc))
+            self.status.set_message(error_text(exc, self.session.lang))
         self._update_save_state()
-
-    def _error_text(self, exc: BaseException) -> str:
-        if isinstance(exc, ServiceError):
-            return exc.text(self.session.lang)
-        code = getattr(exc, "code", None)
-        if code:
-            return render(code, self.session.lang)
-        return self.tr("Could not save: %1").replace("%1", str(exc))
 
     def _focus_first_error(self) -> None:
         focus = {

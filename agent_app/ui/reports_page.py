@@ -34,7 +34,9 @@ from agent_app.files import atomic_path
 from agent_app.services import exports
 from agent_app.services.access import can
 from agent_app.services.exports import Table
+from agent_app.ui import operations
 from agent_app.ui.charts import BarChart, bold
+from agent_app.ui.errors import error_text
 from agent_app.ui.progress import ProgressDialog
 from agent_app.ui.receipt import format_money, format_stamp
 from agent_app.ui.widgets import IssueLabel
@@ -234,8 +236,8 @@ class ReportsPage(QWidget):
                               on_cancel=self._cancelled)
         else:
             self.dialog = None
-            self.runner.submit(self.core.reports.flagged, on_done=lambda r: self._show(kind, r),
-                               on_error=self._failed)
+            operations.run(self, self.runner, self.core.reports.flagged,
+                           on_done=lambda r: self._show(kind, r), on_error=self._failed)
 
     def _new_dialog(self, label) -> ProgressDialog:
         if self.dialog is not None and not self.dialog.running:
@@ -248,8 +250,7 @@ class ReportsPage(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.run_button.setEnabled(True)
-        self.message.set_message(exc.text(self.session.lang) if hasattr(exc, "text")
-                                 else str(exc))
+        self.message.set_message(error_text(exc, self.session.lang))
 
     def _show(self, kind: str, report) -> None:
         self.run_button.setEnabled(True)
@@ -373,5 +374,5 @@ class ReportsPage(QWidget):
     def _exported(self, path: Path, rows: int) -> None:
         self.last_path = path
         self.message.set_message(self.tr("Saved: %1").replace("%1", str(path)), "ok")
-        self.runner.submit(self.core.reports.record_export, self.session.user,
-                           self.report_kind or "", str(path), rows, on_error=self._failed)
+        operations.run(self, self.runner, self.core.reports.record_export, self.session.user,
+                       self.report_kind or "", str(path), rows, on_error=self._failed)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_app.settings import SETTINGS, get_setting, set_setting
+from agent_app.ui.operations import run
 
 LANGUAGE_NAMES = (("id", "Bahasa Indonesia"), ("en", "English"))  # endonyms: never translated
 
@@ -67,8 +68,8 @@ class SettingsPage(QWidget):
         layout.addWidget(self.note)
         layout.addStretch(1)
         self.retranslateUi()
-        runner.submit(get_setting, core.db, "lock_minutes", on_done=self._lock_loaded,
-                      on_error=lambda exc: self.lock_minutes.setEnabled(True))
+        run(self, runner, get_setting, core.db, "lock_minutes", on_done=self._lock_loaded,
+            on_error=lambda exc: self.lock_minutes.setEnabled(True))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -100,15 +101,15 @@ class SettingsPage(QWidget):
         if lang == self.session.lang:
             return
         self.session.set_language(lang)
-        self.runner.submit(self.core.users.set_language, self.session.user, lang,
-                           on_done=lambda _r: self.saved.emit("language"),
-                           on_error=lambda exc: None)
+        run(self, self.runner, self.core.users.set_language, self.session.user, lang,
+            on_done=lambda _r: self.saved.emit("language"),
+            on_error=lambda exc: None)
 
     def _lock_minutes_chosen(self, minutes: int) -> None:
         self.lock_minutes_changed.emit(minutes)
-        self.runner.submit(set_setting, self.core.db, "lock_minutes", minutes,
-                           on_done=lambda _r: self.saved.emit("lock_minutes"),
-                           on_error=lambda exc: None)
+        run(self, self.runner, set_setting, self.core.db, "lock_minutes", minutes,
+            on_done=lambda _r: self.saved.emit("lock_minutes"),
+            on_error=lambda exc: None)
 
 
 class SettingsDialog(QDialog):

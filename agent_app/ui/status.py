@@ -13,6 +13,7 @@ from datetime import datetime
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QLabel, QStatusBar
 
+from agent_app.ui.operations import run
 from agent_app.version import __version__, windows_file_version
 
 SYNC_STATES = ("never", "offline", "syncing", "up_to_date", "problem")
@@ -118,10 +119,9 @@ class StatusBar(QStatusBar):
     def refresh_pending(self) -> None:
         if self._task is not None:
             self._task.cancel()
-        self._task = self.runner.submit(
-            self.core.pending_operations, self.session.user.id,
-            on_done=self._pending_loaded, on_error=lambda exc: None,
-        )
+        self._task = run(self, self.runner,
+                         self.core.pending_operations, self.session.user.id,
+                         on_done=self._pending_loaded, on_error=lambda exc: None)
 
     def _pending_loaded(self, count: int) -> None:
         self._task = None

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 
 from agent_app.services.base import ServiceError
 from agent_app.ui import receipt as receipts
+from agent_app.ui.errors import error_text
+from agent_app.ui.operations import PAYMENTS, run
 from agent_app.ui.receipt import ReceiptData, load_receipt, months_label
 from agent_app.ui.widgets import IssueLabel, TaskDialog, mask_nik
 
@@ -107,8 +109,8 @@ class VoidDialog(TaskDialog):
         self.setMinimumWidth(520)
         self.retranslateUi()
         self.session.language_changed.connect(self._language_changed)
-        self._tasks.append(self.runner.submit(load_void_view, core, session.user, payment_id,
-                                              on_done=self._loaded, on_error=self._failed))
+        run(self, runner, load_void_view, core, session.user, payment_id,
+            on_done=self._loaded, on_error=self._failed)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -172,14 +174,13 @@ class VoidDialog(TaskDialog):
         self.busy = True
         self._update_state()
         self.message.set_message("")
-        self._tasks.append(self.runner.submit(
-            self.core.payments.void, self.session.user, self.payment_id, self.reason(),
-            on_done=self._voided, on_error=self._failed))
+        run(self, self.runner, self.core.payments.void, self.session.user, self.payment_id,
+            self.reason(), on_done=self._voided, on_error=self._failed, changes=PAYMENTS)
 
     def _voided(self, void) -> None:
         self.payment_voided.emit(void.id)
-        self._tasks.append(self.runner.submit(load_receipt, self.core, void.id,
-                                              on_done=self._void_loaded, on_error=self._failed))
+        run(self, self.runner, load_receipt, self.core, void.id, on_done=self._void_loaded,
+            on_error=self._failed)
 
     def _void_loaded(self, data: ReceiptData) -> None:
         self.busy = False
@@ -197,11 +198,7 @@ class VoidDialog(TaskDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self.busy = False
-        if isinstance(exc, ServiceError):
-            text = exc.text(self.session.lang)
-        else:
-            text = self.tr("Could not void the payment: %1").replace("%1", str(exc))
-        self.message.set_message(text)
+        self.message.set_message(error_text(exc, self.session.lang))
         self._update_state()
 
     def print_slip(self) -> None:

@@ -42,32 +42,21 @@ def group_thousands(value: int) -> str:
 
 
 class TaskDialog(QDialog):
-    """A dialog whose work runs on the TaskRunner.
+    """A dialog whose work runs through ``agent_app.ui.operations.run`` (its calls are
+    cancelled when it closes).
 
     While ``busy`` (a write under way) it cannot be closed: that would hide the outcome
-    of what is being saved. Closing forgets the callbacks of work still queued and stops
-    following language changes (subclasses connect ``session.language_changed`` to their
-    ``_language_changed``).
+    of what is being saved.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.busy = False
-        self._tasks: list = []
 
     def reject(self) -> None:
         if self.busy:
             return
         super().reject()
-
-    def done(self, result: int) -> None:
-        for task in self._tasks:
-            task.cancel()
-        try:
-            self.session.language_changed.disconnect(self._language_changed)
-        except (RuntimeError, TypeError):
-            pass
-        super().done(result)
 
 
 class MoneyLabel(QLabel):

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from agent_app.domain.coverage import coverage_status, unpaid_months
 from agent_app.domain.messages import render
 from agent_app.services.workers import FirstPage, WorkerQuery, WorkerRow
+from agent_app.ui.operations import run
 
 BLOCK = 200
 MAX_CACHED_BLOCKS = 30  # ~6,000 rows kept; older blocks are dropped (LRU)
@@ -121,11 +122,10 @@ class WorkerListModel(QAbstractTableModel):
         self.query = replace(query, today=query.today or self.core.clock.today())
         self.count_requests += 1
         self.loading = True
-        self.runner.submit(
+        run(self, self.runner,
             self.core.workers.first_page, self.query, BLOCK,
             on_done=lambda page: self._counted(generation, page),
-            on_error=lambda exc: self._counted(generation, FirstPage(0, False, [])),
-        )
+            on_error=lambda exc: self._counted(generation, FirstPage(0, False, [])))
 
     def refresh(self) -> None:
         self.set_query(self.query)
@@ -150,11 +150,10 @@ class WorkerListModel(QAbstractTableModel):
         self.in_flight.add(block)
         self.block_requests += 1
         generation = self.generation
-        self.runner.submit(
+        run(self, self.runner,
             self.core.workers.search, self.query, block * BLOCK, BLOCK,
             on_done=lambda rows: self._block_arrived(generation, block, rows),
-            on_error=lambda exc: self._block_arrived(generation, block, []),
-        )
+            on_error=lambda exc: self._block_arrived(generation, block, []))
 
     def _block_arrived(self, generation: int, block: int, rows: list[WorkerRow]) -> None:
         if generation != self.generation:

@@ -1,12 +1,12 @@
 """One worker: profile (full NIK), paid months strip, payments with voids, change history.
 
-Opening a worker records a view (UU PDP processing log). Payment, void and receipt reprint
-open the forms engineer's dialogs (imported lazily: the page works without them).
+Opening a worker records a view (UU PDP processing log). Payment, void, receipt reprint
+and the participant's rights open their dialogs; whatever they write comes back through
+``runner.changed`` and the page shows it again.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 from datetime import datetime
 
@@ -29,7 +29,14 @@ from PySide6.QtWidgets import (
 
 from agent_app.domain.coverage import add_months, coverage_status, month_of, unpaid_months
 from agent_app.domain.messages import format_rupiah, render
+from agent_app.services.access import may_void
 from agent_app.services.base import WITA
+from agent_app.ui.errors import error_text
+from agent_app.ui.operations import CLOSEOUT, run
+from agent_app.ui.payment_dialog import PaymentDialog
+from agent_app.ui.privacy_dialogs import CorrectionDialog, DataCopyDialog, DeletionRequestDialog
+from agent_app.ui.receipt import reprint
+from agent_app.ui.void_dialog import VoidDialog
 
 MONTHS_BACK = 11  # the strip shows the last 12 months (current included) ...
 MONTHS_AHEAD = 6  # ... and the next 6
@@ -158,7 +165,6 @@ def state_text(state: str) -> str:
 
 class WorkerPage(QWidget):
     back_requested = Signal()
-    changed = Signal()  # a payment or void was saved: lists and counters refresh
     loaded = Signal(str)  # worker id, after the data arrived and was shown
 
     def __init__(self, core, runner, session, parent=None) -> None:
@@ -217,15 +223,13 @@ class WorkerPage(QWidget):
         # The participant's rights at the counter (UU PDP): correction, copy, deletion.
         self.correct_button = QPushButton()
         self.correct_button.setObjectName("correctButton")
-        self.correct_button.clicked.connect(
-            lambda: self._privacy("CorrectionDialog", "corrected"))
+        self.correct_button.clicked.connect(lambda: self._privacy(CorrectionDialog))
         self.copy_button = QPushButton()
         self.copy_button.setObjectName("copyButton")
-        self.copy_button.clicked.connect(lambda: self._privacy("DataCopyDialog", "exported"))
+        self.copy_button.clicked.connect(lambda: self._privacy(DataCopyDialog))
         self.delete_button = QPushButton()
         self.delete_button.setObjectName("deleteButton")
-        self.delete_button.clicked.connect(
-            lambda: self._privacy("DeletionRequestDialog", "requested"))
+        self.delete_button.clicked.connect(lambda: self._privacy(DeletionRequestDialog))
         rights = QHBoxLayout()
         for button in (self.correct_button, self.copy_button, self.delete_button):
             rights.addWidget(button)
@@ -306,6 +310,7 @@ class WorkerPage(QWidget):
         self.retranslateUi()
         self._set_message("")
         self._update_buttons()
+        runner.changed.connect(self._data_changed)
 
     # --- language ------------------------------------------------------------------------
 
@@ -359,22 +364,24 @@ class WorkerPage(QWidget):
             self._set_message("")
         self.worker_id = worker_id
         if record_view:
-            self.runner.submit(self.core.workers.record_view, self.session.user, worker_id,
-                               on_error=lambda exc: None)
-        self._task = self.runner.submit(
-            load_worker, self.core, worker_id,
-            on_done=lambda result: self._loaded(worker_id, result),
-            on_error=self._failed,
-        )
+            run(self, self.runner, self.core.workers.record_view, self.session.user, worker_id,
+                on_error=self._failed)
+        self._task = run(self, self.runner, load_worker, self.core, worker_id,
+                         on_done=lambda result: self._loaded(worker_id, result),
+                         on_error=self._failed)
 
     def reload(self) -> None:
         if self.worker_id:
             self.load(self.worker_id, record_view=False)
 
+    def _data_changed(self, kind: str) -> None:
+        """A write (here, in a dialog, by a sync round): show the worker as it is now."""
+        if kind != CLOSEOUT and self.isVisible():
+            self.reload()
+
     def _failed(self, exc: BaseException) -> None:
         self._task = None
-        text = exc.text(self.session.lang) if hasattr(exc, "text") else str(exc)
-        self._set_message(text)
+        self._set_message(error_text(exc, self.session.lang))
 
     def _loaded(self, worker_id: str, result) -> None:
         self._task = None
@@ -524,70 +531,39 @@ class WorkerPage(QWidget):
 
     def _may_void(self, payment) -> bool:
         """Agents and clerks: their own payment of today, not yet closed out."""
-        try:
-            from agent_app.services.access import may_void
-        except ImportError:
-            return True
         return may_void(self.session.user, payment, self.core.clock.today())
 
-    def _open_dialog(self, module: str, cls: str, *args):
-        """The dialog class if its module exists yet, else None (and say so)."""
-        try:
-            klass = getattr(importlib.import_module(f"agent_app.ui.{module}"), cls)
-        except (ImportError, AttributeError):
-            self._set_message(self.tr("This function is not available in this version."))
-            return None
-        dialog = klass(self.core, self.runner, self.session, *args, self)
+    def _open(self, dialog_class, *args):
+        dialog = dialog_class(self.core, self.runner, self.session, *args, self)
         self._dialog = dialog
+        dialog.open()
         return dialog
 
     def collect_payment(self) -> None:
         if self.detail is None or not self.pay_button.isEnabled():
             return
-        dialog = self._open_dialog("payment_dialog", "PaymentDialog", self.worker_id)
-        if dialog is not None:
-            dialog.payment_saved.connect(self._money_saved)
-            dialog.open()
+        self._open(PaymentDialog, self.worker_id)
 
     def void_selected(self) -> None:
         payment = self.selected_payment()
         if payment is None or not self.void_button.isEnabled():
             return
-        dialog = self._open_dialog("void_dialog", "VoidDialog", payment.id)
-        if dialog is not None:
-            dialog.payment_voided.connect(self._money_saved)
-            dialog.open()
+        self._open(VoidDialog, payment.id)
 
     def reprint_selected(self) -> None:
         """Reprint (marked "SALINAN / COPY") through agent_app.ui.receipt.reprint."""
         payment = self.selected_payment()
         if payment is None:
             return
-        try:
-            reprint = importlib.import_module("agent_app.ui.receipt").reprint
-        except (ImportError, AttributeError):
-            self._set_message(self.tr("This function is not available in this version."))
-            return
         self._dialog = reprint(self.core, self.runner, self.session, payment.id, self)
 
-    def _privacy(self, class_name: str, signal_name: str) -> None:
+    def _privacy(self, dialog_class) -> None:
         if self.detail is None:
             return
-        dialog = self._open_dialog("privacy_dialogs", class_name, self.worker_id)
-        if dialog is None:
-            return
-        signal = getattr(dialog, signal_name, None)
-        if signal is not None:
-            if signal_name == "exported":
-                signal.connect(lambda path: self._set_message(
-                    self.tr("Copy saved: %1").replace("%1", str(path))))
-            else:
-                signal.connect(self._money_saved)  # reload + tell the lists
-        dialog.open()
-
-    def _money_saved(self, *_args) -> None:
-        self.reload()
-        self.changed.emit()
+        dialog = self._open(dialog_class, self.worker_id)
+        if dialog_class is DataCopyDialog:
+            dialog.exported.connect(lambda path: self._set_message(
+                self.tr("Copy saved: %1").replace("%1", str(path))))
 
 
 PROFILE_FIELDS = ("name", "nik", "kpj", "birth", "sex", "phone", "address", "region",

@@ -169,10 +169,6 @@
             <translation>&amp;Keluar</translation>
         </message>
         <message>
-            <source>This function is not available in this version.</source>
-            <translation>Fungsi ini belum tersedia di versi ini.</translation>
-        </message>
-        <message>
             <source>Follow-up</source>
             <translation>Tindak Lanjut</translation>
         </message>
@@ -195,13 +191,6 @@
         <message>
             <source>S&amp;ync now</source>
             <translation>&amp;Sinkronkan sekarang</translation>
-        </message>
-    </context>
-    <context>
-        <name>PlaceholderPage</name>
-        <message>
-            <source>This function is not available in this version.</source>
-            <translation>Fungsi ini belum tersedia di versi ini.</translation>
         </message>
     </context>
     <context>
@@ -613,10 +602,6 @@
             <translation>Pembatalan %1: %2</translation>
         </message>
         <message>
-            <source>This function is not available in this version.</source>
-            <translation>Fungsi ini belum tersedia di versi ini.</translation>
-        </message>
-        <message>
             <source>Registered on this device</source>
             <translation>Didaftarkan di perangkat ini</translation>
         </message>
@@ -852,10 +837,6 @@
             <source>Saved: %1</source>
             <translation>Tersimpan: %1</translation>
         </message>
-        <message>
-            <source>The PDF could not be written: %1</source>
-            <translation>PDF tidak bisa ditulis: %1</translation>
-        </message>
     </context>
     <context>
         <name>CorrectionDialog</name>
@@ -932,28 +913,12 @@
             <translation>Perbaiki dan kirim ulang</translation>
         </message>
         <message>
-            <source>Full name</source>
-            <translation>Nama lengkap</translation>
+            <source>&amp;Save and resubmit</source>
+            <translation>&amp;Simpan dan kirim ulang</translation>
         </message>
         <message>
-            <source>Birth date</source>
-            <translation>Tanggal lahir</translation>
-        </message>
-        <message>
-            <source>Phone</source>
-            <translation>Telepon</translation>
-        </message>
-        <message>
-            <source>Address</source>
-            <translation>Alamat</translation>
-        </message>
-        <message>
-            <source>Kelurahan code</source>
-            <translation>Kode kelurahan</translation>
-        </message>
-        <message>
-            <source>Declared income</source>
-            <translation>Penghasilan (dilaporkan)</translation>
+            <source>The server's reason: %1</source>
+            <translation>Alasan dari server: %1</translation>
         </message>
     </context>
     <context>
@@ -1296,10 +1261,6 @@
             <translation>Sedang diperiksa</translation>
         </message>
         <message>
-            <source>Nothing was changed.</source>
-            <translation>Tidak ada yang diubah.</translation>
-        </message>
-        <message>
             <source>Why is receipt %1 voided? (at least 5 characters)</source>
             <translation>Mengapa kuitansi %1 dibatalkan? (minimal 5 karakter)</translation>
         </message>
@@ -1339,20 +1300,12 @@
             <translation>%1 pekerja diimpor.</translation>
         </message>
         <message>
-            <source>The import failed: %1</source>
-            <translation>Impor gagal: %1</translation>
-        </message>
-        <message>
             <source>&amp;Import %1 valid rows</source>
             <translation>&amp;Impor %1 baris yang benar</translation>
         </message>
         <message>
             <source>Importing…</source>
             <translation>Mengimpor…</translation>
-        </message>
-        <message>
-            <source>The report could not be saved: %1</source>
-            <translation>Laporan tidak dapat disimpan: %1</translation>
         </message>
         <message>
             <source>Report saved: %1</source>
@@ -1505,10 +1458,6 @@
         <message>
             <source>Loading…</source>
             <translation>Memuat…</translation>
-        </message>
-        <message>
-            <source>The payment could not be saved: %1</source>
-            <translation>Pembayaran tidak dapat disimpan: %1</translation>
         </message>
         <message>
             <source>NIK %1 · %2</source>
@@ -1716,10 +1665,6 @@
             <source>Saved: %1</source>
             <translation>Tersimpan: %1</translation>
         </message>
-        <message>
-            <source>Could not save: %1</source>
-            <translation>Tidak dapat menyimpan: %1</translation>
-        </message>
     </context>
     <context>
         <name>ReprintDialog</name>
@@ -1793,10 +1738,6 @@
         <message>
             <source>Voided. Reversal receipt %1.</source>
             <translation>Dibatalkan. Kuitansi pembatalan %1.</translation>
-        </message>
-        <message>
-            <source>Could not void the payment: %1</source>
-            <translation>Pembayaran tidak dapat dibatalkan: %1</translation>
         </message>
     </context>
     <context>

@@ -91,33 +91,21 @@ def test_attention_page_lists_reason_and_fixes_with_a_new_operation(qtbot, centr
     page.select_row(0)
     assert page.fix_button.isEnabled() and not page.void_button.isEnabled()
 
-    class FakeDialog:  # what CorrectionDialog offers the page: finished, open(), changes()
-        def __init__(self, worker, reason, parent):
-            self.worker = worker
-            self.callbacks = []
-            self.finished = self
-
-        def connect(self, callback):
-            self.callbacks.append(callback)
-
-        def open(self):
-            from PySide6.QtWidgets import QDialog
-            for callback in self.callbacks:
-                callback(int(QDialog.DialogCode.Accepted.value))
-
-        def changes(self):
-            return {"address": "Jl. Nuri 2"}
-
-    # The real dialog, cancelled: nothing is queued.
+    # The correction dialog, cancelled: nothing is queued.
     page.fix_selected()
-    real = page._dialog
-    assert real.full_name.text() == bad.full_name and real.isVisible()
-    real.address.setText("Jl. Batal")
-    real.reject()
+    dialog = page._dialog
+    assert dialog.inputs["full_name"].text() == bad.full_name and dialog.isVisible()
+    assert "Kelurahan" in dialog.server_reason.plain_text()  # the server's reason, shown
+    dialog.inputs["address"].setText("Jl. Batal")
+    dialog.reject()
     with dev.db.read() as s:
         assert not s.exec(select(OutboxOp).where(OutboxOp.state == "pending")).all()
     page.select_row(0)
-    page.fix_selected(dialog_factory=FakeDialog)
+    page.fix_selected()
+    dialog = page._dialog
+    dialog.inputs["address"].setText("Jl. Nuri 2")
+    with qtbot.waitSignal(dialog.corrected):
+        dialog.save_button.click()
     assert page.model.rowCount() == 0  # the payment was re-queued with the registration
     with dev.db.read() as s:
         kinds = [o.kind for o in s.exec(select(OutboxOp).where(OutboxOp.state == "pending")

@@ -10,7 +10,6 @@ Two checks:
 
 from __future__ import annotations
 
-import importlib
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -121,26 +120,26 @@ def vocabulary():
 
 
 def _dialogs(core, runner, session, window, worker_id, payment_id):
-    """Every dialog the app has (the forms engineer's only if their module exists)."""
+    """Every dialog the app has."""
+    from agent_app.ui.import_dialog import ImportDialog
     from agent_app.ui.login import FirstUserDialog, SignInDialog
+    from agent_app.ui.payment_dialog import PaymentDialog, ReprintDialog
+    from agent_app.ui.privacy_dialogs import CorrectionDialog, DataCopyDialog, DeletionRequestDialog
     from agent_app.ui.settings_dialog import SettingsDialog
+    from agent_app.ui.void_dialog import VoidDialog
 
-    dialogs = [SignInDialog(core, runner, window, lang=session.lang),
-               FirstUserDialog(core, runner, window, lang=session.lang),
-               SettingsDialog(core, runner, session, window)]
-    for module, cls, args in (("payment_dialog", "PaymentDialog", (worker_id,)),
-                              ("payment_dialog", "ReprintDialog", (payment_id,)),
-                              ("void_dialog", "VoidDialog", (payment_id,)),
-                              ("import_dialog", "ImportDialog", ()),
-                              ("privacy_dialogs", "CorrectionDialog", (worker_id,)),
-                              ("privacy_dialogs", "DataCopyDialog", (worker_id,)),
-                              ("privacy_dialogs", "DeletionRequestDialog", (worker_id,))):
-        try:
-            klass = getattr(importlib.import_module(f"agent_app.ui.{module}"), cls)
-        except (ImportError, AttributeError):
-            continue
-        dialogs.append(klass(core, runner, session, *args, window))
-    return dialogs
+    return [SignInDialog(core, runner, window, lang=session.lang),
+            FirstUserDialog(core, runner, window, lang=session.lang),
+            SettingsDialog(core, runner, session, window),
+            PaymentDialog(core, runner, session, worker_id, window),
+            ReprintDialog(core, runner, session, payment_id, window),
+            VoidDialog(core, runner, session, payment_id, window),
+            ImportDialog(core, runner, session, window),
+            CorrectionDialog(core, runner, session, worker_id, window),
+            CorrectionDialog(core, runner, session, worker_id, window, resubmit_op_id="op",
+                             server_reason="Kelurahan tidak dikenal"),
+            DataCopyDialog(core, runner, session, worker_id, window),
+            DeletionRequestDialog(core, runner, session, worker_id, window)]
 
 
 def test_every_page_and_dialog_in_both_languages(qtbot, main_window, core, runner, session,

@@ -252,6 +252,31 @@ def test_nik_registered_meanwhile_is_refused_cleanly(qtbot, page, core, agent_us
     assert worker_count(core) == 1
 
 
+def test_a_database_failure_on_save_is_a_sentence_not_a_code(qtbot, page, core, tmp_path):
+    """A failure inside the database (here a constraint the store enforces) once showed a
+    bare "gkpj", SQLAlchemy's code for IntegrityError."""
+    from sqlalchemy import text
+
+    from agent_app.logs import setup_logging, shutdown_logging
+
+    log = setup_logging(tmp_path / "logs")
+    try:
+        with core.db.write() as s:  # a real constraint failure, from SQLite itself
+            s.execute(text("CREATE TRIGGER refuse BEFORE INSERT ON worker "
+                           "BEGIN SELECT RAISE(ABORT, 'refused'); END"))
+        fill_valid(qtbot, page)
+        qtbot.waitUntil(lambda: page.save_button.isEnabled(), timeout=3000)
+        qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not page.saving, timeout=5000)
+        shown = page.status.plain_text()
+        assert "gkpj" not in shown and "Error" not in shown and "refused" not in shown
+        assert shown.startswith("Terjadi kesalahan") and str(log) in shown
+        assert page.nik_edit.text() == NIK  # nothing typed is lost
+        assert worker_count(core) == 0
+    finally:
+        shutdown_logging()
+
+
 @offscreen
 def test_same_name_and_birth_date_warns_maybe_the_same_person(qtbot, page, core, agent_user):
     other_id = register_directly(core, agent_user, nik="7371020101900009")
