@@ -132,6 +132,7 @@ class RoundReport:
     batches: int = 0
     requests: int = 0
     pending: int = 0  # still queued for this user at the end of the round
+    waiting: int = 0  # of those, queued behind a registration another user of this laptop has not sent
     attention: int = 0  # unresolved rejected / needs-review operations of this user
     message: dict | None = None  # {"id": ..., "en": ...} for the status bar
     latest_app_version: str | None = None
@@ -168,6 +169,37 @@ def stream_hole_key(user_id: str) -> str:
     (nothing of it was kept), one refused here before sending, or one purged here after its
     acknowledgement. The server's contiguous_seq cannot pass it."""
     return f"stream_hole:{user_id}"
+
+
+def _worker_named(op) -> str | None:
+    """The worker an operation needs on the server (None for a registration or a document)."""
+    if op.kind.startswith("payment."):
+        return json.loads(op.payload).get("worker_id")
+    if op.kind.startswith("worker.") and op.kind != "worker.register":
+        return op.entity_id
+    return None
+
+
+def _first_waiting(s: Session, user_id: str, ops: list) -> int:
+    """The index of the first of ``ops`` (one user's queue in seq order) that names a worker
+    whose registration still waits in another local user's queue; len(ops) when none.
+
+    Several users share a counter laptop and each pushes their own stream: a payment the
+    clerk took for someone the agent registered would reach the centre before the person
+    does and be refused for good as an unknown worker. It waits instead (and the ops after
+    it, so the stream stays in order) until the agent's round has sent the registration.
+    A registration the centre refused does not hold anything: its correction re-sends the
+    payments (``resubmit_worker``).
+    """
+    from agent_app.store.models import OutboxOp
+
+    named = [_worker_named(op) for op in ops]
+    queued: set[str] = set()
+    for chunk in in_chunks(sorted({w for w in named if w})):
+        queued.update(s.exec(select(OutboxOp.entity_id).where(
+            OutboxOp.kind == "worker.register", OutboxOp.user_id != user_id,
+            OutboxOp.state.in_(("pending", "in_flight")), OutboxOp.entity_id.in_(chunk))))
+    return next((i for i, worker in enumerate(named) if worker in queued), len(ops))
 
 
 class SyncEngine:
@@ -265,6 +297,19 @@ class SyncEngine:
                 )
             ).one()
 
+    def _pending_ops(self, s: Session, limit: int | None = None) -> list:
+        from agent_app.store.models import OutboxOp
+
+        return list(s.exec(select(OutboxOp).where(OutboxOp.user_id == self.user_id,
+                                                  OutboxOp.state == "pending")
+                           .order_by(OutboxOp.seq).limit(limit)))
+
+    def _waiting_count(self) -> int:
+        """This user's queued ops that wait for another user's registration (and after it)."""
+        with self.db.read() as s:
+            ops = self._pending_ops(s)
+            return len(ops) - _first_waiting(s, self.user_id, ops)
+
     def sync_round(self, progress: Callable[[int, int], None] | None = None) -> RoundReport:
         """Push until drained, then pull. Never raises for network/server conditions."""
         report = RoundReport()
@@ -308,6 +353,8 @@ class SyncEngine:
             self.startup_recovery()  # nothing of ours stays in flight between rounds
         report.requests = self.client.requests_sent - requests_before
         report.pending = self.pending_count()
+        if report.pending and report.state == "up_to_date":
+            report.waiting = self._waiting_count()
         report.attention = len(attention_items(self.db, self.user_id))
         self._meta_out(report)
         self._audit(report)
@@ -370,17 +417,10 @@ class SyncEngine:
     # --- push ----------------------------------------------------------------------
 
     def _choose(self, limit: int) -> list:
-        from agent_app.store.models import OutboxOp
-
+        """The next pending ops in seq order, up to the first one that must wait."""
         with self.db.read() as s:
-            return list(
-                s.exec(
-                    select(OutboxOp)
-                    .where(OutboxOp.user_id == self.user_id, OutboxOp.state == "pending")
-                    .order_by(OutboxOp.seq)
-                    .limit(limit)
-                )
-            )
+            ops = self._pending_ops(s, limit)
+            return ops[:_first_waiting(s, self.user_id, ops)]
 
     def _push_all(self, report: RoundReport, progress) -> None:
         total = self.pending_count()

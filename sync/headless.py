@@ -132,6 +132,11 @@ def sync_once(core, base_url: str, username: str, *, client: SyncClient | None =
     if report.resent:
         _say(out, f"{report.resent} operasi dikirim ulang: server pusat tidak lagi menyimpannya",
              f"{report.resent} operations sent again: the central server no longer had them")
+    if report.waiting:
+        _say(out, f"{report.waiting} operasi menunggu: pengguna lain di laptop ini belum mengirim "
+                  "pendaftaran peserta yang dibutuhkannya",
+             f"{report.waiting} operations wait until another user of this laptop sends the "
+             "registration they need")
     if report.message:
         _say(out, report.message.get("id", ""), report.message.get("en", ""))
     if report.state != "up_to_date":

@@ -179,6 +179,30 @@ def test_two_users_on_one_laptop_keep_their_own_streams(central, device):
     check_drained([dev], central)
 
 
+def test_money_for_a_person_another_user_registered_waits_for_the_registration(central, device):
+    """A counter laptop: the agent registers someone, the clerk takes their money, and the
+    clerk syncs first. The payment waits (it is not refused as an unknown worker and left
+    behind) until the agent's round sends the registration; then it reaches the centre."""
+    from .conftest import PASSWORD, Device
+
+    dev = device("shared-money", "agen1")
+    assert headless.login(dev.core, central.base_url, "agen2", PASSWORD, out=io.StringIO()) == 0
+    clerk = Device("shared-money-2", dev.core, central.base_url, "agen2",
+                   dev.core.users.authenticate("agen2", PASSWORD), dev.clock, 700)
+    worker = register(dev)
+    payment = pay(clerk, worker.id)
+    first = clerk.engine().sync_round()
+    assert (first.state, first.rejected, first.pending, first.waiting) == ("up_to_date", 0, 1, 1)
+    out = io.StringIO()
+    assert headless.sync_once(dev.core, central.base_url, "agen2", out=out) == 0
+    assert "1 operasi menunggu" in out.getvalue()
+    assert dev.engine().sync_round().acked == 1  # the registration
+    second = clerk.engine().sync_round()
+    assert (second.acked, second.rejected, second.pending, second.waiting) == (1, 0, 0, 0)
+    assert central.query("SELECT count(*) FROM payments WHERE id = :p", p=payment.id)[0][0] == 1
+    check_drained([dev], central)
+
+
 def test_headless_exit_codes(central, device, tmp_path):
     dev = device("h")
     register(dev)
