@@ -45,11 +45,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def seed_agents(db_url: str, names=AGENTS) -> None:
+def seed_agents(db_url: str, names=AGENTS, role: str = "agent") -> None:
     from tests.helpers.central import seed_user
 
     for name in names:
-        seed_user(db_url, name, PASSWORD, kecamatan=KECAMATAN, full_name=f"Agen {name}")
+        seed_user(db_url, name, PASSWORD, role=role, kecamatan=KECAMATAN, full_name=f"Agen {name}")
 
 
 @contextlib.contextmanager
