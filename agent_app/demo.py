@@ -13,7 +13,7 @@ import json
 import random
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from agent_app.domain import coverage, tariffs
 from agent_app.domain.reference import ReferenceData
@@ -126,6 +126,7 @@ def bulk_load(core, *, workers: int, seed: int = 2026,
     gen = DemoGenerator(core.ref, seed)
     today = core.clock.today()
     now = core.clock.stamp()
+    moment = core.clock.now()
     user = user_id or "demo-import"
     payments_written = 0
     receipt_seq = 0
@@ -141,7 +142,8 @@ def bulk_load(core, *, workers: int, seed: int = 2026,
             w.origin = "pulled"
             w.sync_state = "synced"
             w.kpj = f"{gen.rng.randint(0, 10**11 - 1):011d}"
-            w.registration_month = demo.paid_months[0] if demo.paid_months else coverage.month_of(today)
+            this_month = coverage.month_of(today)
+            w.registration_month = min(demo.paid_months[0], this_month) if demo.paid_months else this_month
             w.paid_through = demo.paid_months[-1] if demo.paid_months else None
             worker_rows.append(w.model_dump())
             # Most BPU workers pay month by month; some pay a quarter ahead.
@@ -161,7 +163,7 @@ def bulk_load(core, *, workers: int, seed: int = 2026,
                     breakdown=json.dumps({m: f.amounts for m, f in quote.per_month.items()}),
                     method=gen.rng.choice(("cash", "cash", "qris", "transfer")),
                     tariff_version=quote.tariff_version, voids_payment_id=None, void_reason=None,
-                    collected_at=f"{part[0]}-{gen.rng.randint(1, 28):02d}T02:00:00+00:00",
+                    collected_at=_collected_at(gen.rng, part[0], moment),
                     collected_by=user, device_id="demo", closeout_id=None,
                     sync_state="synced", server_flag=None,
                 ))
@@ -171,6 +173,15 @@ def bulk_load(core, *, workers: int, seed: int = 2026,
                 s.execute(insert(Payment), payment_rows)
         payments_written += len(payment_rows)
     return payments_written
+
+
+def _collected_at(rng: random.Random, month: str, now: datetime) -> str:
+    """When a month was paid: a day of that month at the counter's opening, or, for a
+    month paid ahead, some time in the week before now. Never after now."""
+    moment = datetime(int(month[:4]), int(month[5:7]), rng.randint(1, 28), 2, tzinfo=UTC)
+    if moment > now:
+        moment = now - timedelta(hours=rng.randint(1, 7 * 24))
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 class _Actor:
