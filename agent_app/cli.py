@@ -93,26 +93,25 @@ def _server_url(core, explicit: str | None) -> str:
 
 
 def _cmd_import(args, paths) -> int:
+    from agent_app.services.access import require
     from agent_app.services.base import ServiceError
     from agent_app.services.importer import describe
 
     core = _open_core(paths)
     try:
-        try:
-            user = core.users.authenticate(args.user, _password(args))
-            report = core.importer.preview(args.file)
-        except ServiceError as exc:
-            print(exc.text(), file=sys.stderr)
-            return EXIT_PROBLEM
+        user = core.users.authenticate(args.user, _password(args))
+        require(user, "import")  # before the list is read: an agent is told at once
+        report = core.importer.preview(args.file)
         report.write_csv(args.report)
         print(describe(report))
-        imported = 0
-        if report.valid and not args.dry_run:
-            imported = core.importer.commit(user, report)
-        print(f"Diimpor / imported: {imported}")
-        return EXIT_REFUSED_ROWS if (report.refused or report.file_issues) else EXIT_OK
+        imported = core.importer.commit(user, report) if report.valid and not args.dry_run else 0
+    except ServiceError as exc:
+        print(f"{exc.text('id')} / {exc.text('en')}", file=sys.stderr)
+        return EXIT_PROBLEM
     finally:
         core.close()
+    print(f"Diimpor / imported: {imported}")
+    return EXIT_REFUSED_ROWS if (report.refused or report.file_issues) else EXIT_OK
 
 
 def _cmd_login(args, paths) -> int:
