@@ -29,7 +29,8 @@ import perisai_protocol as protocol
 from central_server import SERVER_VERSION
 from central_server import auth as auth_mod
 from central_server.db import dumps, init_db, iso, loads, make_engine
-from central_server.errors import ApiError, log_bug, text
+from central_server.errors import ApiError, log_bug, printable, text
+from central_server.limits import BodyLimit
 from central_server.models import (
     AppliedOp,
     ChangeRow,
@@ -42,13 +43,15 @@ from central_server.models import (
     ServerPayment,
     StreamSeq,
 )
-from central_server.ops import Caller, process_push
+from central_server.ops import Caller, missing_seqs, process_push
 from central_server.reference import bundle_version, kecamatan7, load_regions, reference_files
 from central_server.settings import Settings
 
 log = logging.getLogger("perisai.server")
 
 APP_VERSION_HEADER = "X-Perisai-App-Version"
+PUSH_PATH = "/v1/push"
+STREAM_MISSING_CAP = 1000  # gaps listed per GET /v1/stream (protocol.StreamStatus)
 ErrorResponses: dict[int | str, dict[str, Any]] = {
     code: {"model": protocol.ErrorBody} for code in (400, 401, 403, 404, 410, 413, 415, 426, 429, 500, 503)
 }
@@ -94,6 +97,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(BodyLimit, limit_for=lambda path: (
+        settings.max_wire_bytes if path == PUSH_PATH else settings.max_request_bytes))
 
     # --- errors --------------------------------------------------------------------------
 
@@ -162,9 +167,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             pair = auth_mod.login(session, settings, body, client_ip)
         except ApiError as exc:
             if exc.code == "invalid_credentials":
-                log.warning("sign-in failed user=%s ip=%s", body.username.strip().lower()[:64], client_ip)
+                log.warning("sign-in failed user=%s ip=%s", printable(body.username.strip().lower()), client_ip)
             raise
-        log.info("sign-in user=%s device=%s", pair.user.username, body.device_id)
+        log.info("sign-in user=%s device=%s", pair.user.username, printable(body.device_id))
         return pair
 
     @app.post("/v1/auth/refresh", response_model=protocol.TokenPair)
@@ -172,7 +177,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 _v: None = Depends(app_version_dep)) -> protocol.TokenPair:
         return auth_mod.refresh(session, settings, body)
 
-    @app.post("/v1/push", response_model=protocol.PushResponse)
+    @app.post(PUSH_PATH, response_model=protocol.PushResponse)
     async def push(request: Request, principal: PrincipalDep) -> protocol.PushResponse:
         raw = await _read_body(request, settings)
         try:
@@ -192,8 +197,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/v1/pull", response_model=protocol.PullResponse)
     def pull(principal: PrincipalDep, session: SessionDep,
-             cursor: Annotated[int, Query(ge=0)] = 0,
-             limit: Annotated[int | None, Query(ge=1)] = None,
+             cursor: Annotated[int, Query(ge=0, le=protocol.MAX_SEQ)] = 0,
+             limit: Annotated[int | None, Query(ge=1, le=protocol.MAX_SEQ)] = None,
              kecamatan: Annotated[str | None, Query(max_length=16)] = None) -> protocol.PullResponse:
         limit = min(limit or settings.pull_default_limit, settings.pull_max_limit)
         kec, kel = _scope(principal, kecamatan)
@@ -221,8 +226,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         contiguous = row.contiguous_seq if row else 0
         seen = sorted(loads(row.seen_above)) if row else []
         highest = seen[-1] if seen else contiguous
-        seen_set = set(seen)
-        missing = [n for n in range(contiguous + 1, highest) if n not in seen_set][:1000]
+        missing = missing_seqs(contiguous, seen, STREAM_MISSING_CAP)
         applied = session.exec(select(func.count()).select_from(AppliedOp).where(
             AppliedOp.device_id == device_id, AppliedOp.user_id == user_id)).one()
         session.rollback()
@@ -280,16 +284,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 async def _read_body(request: Request, settings: Settings) -> bytes:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > settings.max_wire_bytes:
-        raise ApiError(413, "body_too_large", limit=settings.max_wire_bytes)
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > settings.max_wire_bytes:
-            raise ApiError(413, "body_too_large", limit=settings.max_wire_bytes)
-        chunks.append(chunk)
-    raw = b"".join(chunks)
+    raw = await request.body()  # at most max_wire_bytes: BodyLimit saw to it
     encoding = request.headers.get("content-encoding", "identity").strip().lower()
     if encoding == "gzip":
         inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)

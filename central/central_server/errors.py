@@ -126,8 +126,15 @@ class OpRejected(Exception):
         self.message = text(code, **params)
 
 
+def printable(value: object) -> str:
+    """A value a client chose (username, device or batch id), as a log line may hold it:
+    control characters escaped, so a newline in it cannot start a forged line."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in str(value))
+
+
 def log_bug(logger: logging.Logger, what: str, exc: BaseException) -> None:
     """Log a bug with its traceback but not the exception's message: messages of database
-    and validation errors can quote the values involved (a NIK, a password hash)."""
+    and validation errors can quote the values involved (a NIK, a password hash). ``what``
+    may name client-given values (an op id, a request path): escaped like ``printable``."""
     frames = "".join(traceback.format_tb(exc.__traceback__))
-    logger.error("%s: %s.%s\n%s", what, type(exc).__module__, type(exc).__qualname__, frames)
+    logger.error("%s: %s.%s\n%s", printable(what), type(exc).__module__, type(exc).__qualname__, frames)

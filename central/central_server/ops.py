@@ -43,7 +43,7 @@ from sqlmodel import Session, select
 
 import perisai_protocol as protocol
 from central_server.db import dumps, in_chunks, iso, loads, lock_keys, next_value, reserve
-from central_server.errors import OpRejected, log_bug, text
+from central_server.errors import OpRejected, log_bug, printable, text
 from central_server.models import (
     AppliedOp,
     ChangeRow,
@@ -184,6 +184,22 @@ def track_seqs(session: Session, device_id: str, user_id: str, seqs: list[int], 
         seen.discard(contiguous)
     row.contiguous_seq = contiguous
     row.seen_above = dumps(sorted(seen))
+
+
+def missing_seqs(contiguous: int, seen_above: list[int], cap: int) -> list[int]:
+    """The first ``cap`` seqs above ``contiguous`` not in ``seen_above`` (sorted), below its
+    highest: work in proportion to ``cap`` and the list, never to the size of a gap (a
+    device may send seq 10**9 after seq 5)."""
+    missing: list[int] = []
+    expected = contiguous + 1
+    for seq in seen_above:
+        while expected < seq and len(missing) < cap:
+            missing.append(expected)
+            expected += 1
+        if len(missing) >= cap:
+            break
+        expected = seq + 1
+    return missing
 
 
 def contiguous_seq(session: Session, device_id: str, user_id: str) -> int:
@@ -564,7 +580,7 @@ def process_op(engine: Engine, clock: Callable[[], datetime], caller: Caller, re
                 return _rejected(op, "internal_error", text("internal_error"))
         except DataError:
             # A value the database refuses (too long, out of range): that op's fault alone.
-            log.warning("op %s (%s) refused by the database", op.op_id, op.kind)
+            log.warning("op %s (%s) refused by the database", printable(op.op_id), printable(op.kind))
             return _rejected(op, "invalid_payload", text("invalid_payload", reason="value out of range"))
         except DBAPIError:
             raise  # connection lost and the like: 503 for the batch, the client retries
@@ -581,7 +597,7 @@ def _apply_in_batch(session: Session, regions: Regions, batch: Batch, op: protoc
     except (IntegrityError, OperationalError):
         raise  # a conflict with another request: the whole batch goes the per-op way
     except DataError:
-        log.warning("op %s (%s) refused by the database", op.op_id, op.kind)
+        log.warning("op %s (%s) refused by the database", printable(op.op_id), printable(op.kind))
         return _rejected(op, "invalid_payload", text("invalid_payload", reason="value out of range"))
     except DBAPIError:
         raise
@@ -599,15 +615,16 @@ def process_push(engine: Engine, clock: Callable[[], datetime], caller: Caller, 
             batch.finish(session)
             session.commit()
     except (IntegrityError, OperationalError) as exc:
-        log.info("batch %s: %s, applying it one op per transaction", request.batch_id, type(exc).__name__)
+        log.info("batch %s: %s, applying it one op per transaction", printable(request.batch_id),
+                 type(exc).__name__)
         results = [process_op(engine, clock, caller, regions, op) for op in request.ops]
     with Session(engine) as session:
         contiguous = contiguous_seq(session, caller.device_id, caller.user_id)
     counts: dict[str, int] = {}
     for r in results:
         counts[r.status] = counts.get(r.status, 0) + 1
-    log.info("push batch=%s user=%s device=%s ops=%d %s contiguous=%d", request.batch_id, caller.user_id,
-             caller.device_id, len(results), counts, contiguous)
+    log.info("push batch=%s user=%s device=%s ops=%d %s contiguous=%d", printable(request.batch_id),
+             caller.user_id, printable(caller.device_id), len(results), counts, contiguous)
     return protocol.PushResponse(batch_id=request.batch_id, results=results, contiguous_seq=contiguous,
                                  server_time=iso(clock()))
 

@@ -34,6 +34,7 @@ class Settings:
     login_failure_window: timedelta = timedelta(minutes=15)
     max_body_bytes: int = protocol.MAX_BODY_BYTES  # push body after decompression
     max_wire_bytes: int = 4 * 1024 * 1024  # push body as received (gzip or plain)
+    max_request_bytes: int = 64 * 1024  # the body of any other request (sign-in, receipts)
     # Tombstones older than this are pruned; a pull cursor older than the newest pruned
     # tombstone gets 410 "cursor_expired" (the client then resyncs from 0).
     change_retention: timedelta = timedelta(days=365)
@@ -73,6 +74,7 @@ class Settings:
             "login_max_failures_per_ip": "PERISAI_SERVER_LOGIN_MAX_PER_IP",
             "max_body_bytes": "PERISAI_SERVER_MAX_BODY_BYTES",
             "max_wire_bytes": "PERISAI_SERVER_MAX_WIRE_BYTES",
+            "max_request_bytes": "PERISAI_SERVER_MAX_REQUEST_BYTES",
         }
         for name, key in ints.items():
             if env.get(key):

@@ -10,9 +10,9 @@ import hashlib
 import hmac
 import json
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 PROTOCOL_VERSION = 1
 API_PREFIX = "/v1"
@@ -31,6 +31,11 @@ OP_SCHEMAS: dict[str, int] = {
 
 MAX_BATCH_OPS = 500
 MAX_BODY_BYTES = 8 * 1024 * 1024  # after decompression
+# Every sequence number and cursor: exact as a JSON number everywhere, and far inside a
+# database BIGINT. A device makes a few thousand operations a year.
+MAX_SEQ = 2**53 - 1
+MAX_AMOUNT = 1_000_000_000  # rupiah: a bound on any sum of money on the wire
+MAX_INCOME = 1_000_000_000_000  # rupiah a month: a bound, not a rule
 
 
 def region_code(text: str | None) -> str | None:
@@ -85,6 +90,27 @@ def payload_hash(payload: Any) -> str:
     return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
 
 
+# Characters no name, address, reason or identifier may hold: C0 and C1 controls (line
+# breaks, tabs, NUL, escape), Unicode line/paragraph separators, and the invisible direction
+# marks and overrides that make a text display as something else. They would break CSV
+# files and log lines, and nobody types them into a form.
+CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def has_control_characters(text: str) -> bool:
+    return CONTROL_CHARACTERS.search(text) is not None
+
+
+def _plain(value: str) -> str:
+    if has_control_characters(value):
+        raise ValueError("must not contain control characters (line breaks, tabs, NUL, direction marks)")
+    return value
+
+
+Plain = Annotated[str, AfterValidator(_plain)]
+"""Text without control characters; bound its length with ``Field(max_length=...)``."""
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -98,11 +124,11 @@ class BilingualText(Strict):
 
 
 class LoginRequest(Strict):
-    username: str = Field(min_length=1, max_length=64)
+    username: Plain = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
-    device_id: str = Field(min_length=8, max_length=64)
-    device_name: str = Field(default="", max_length=128)
-    app_version: str = Field(default="", max_length=32)
+    device_id: Plain = Field(min_length=8, max_length=64)
+    device_name: Plain = Field(default="", max_length=128)
+    app_version: Plain = Field(default="", max_length=32)
 
 
 class UserInfo(Strict):
@@ -128,26 +154,26 @@ class TokenPair(Strict):
 
 class RefreshRequest(Strict):
     refresh_token: str = Field(min_length=16, max_length=512)
-    device_id: str = Field(min_length=8, max_length=64)
+    device_id: Plain = Field(min_length=8, max_length=64)
 
 
 # --- push ------------------------------------------------------------------------------
 
 
 class Operation(Strict):
-    op_id: str = Field(min_length=32, max_length=36)
-    seq: int = Field(ge=1)
-    kind: str = Field(max_length=64)
-    entity_id: str = Field(min_length=1, max_length=64)
-    schema_version: int = Field(ge=1)
+    op_id: Plain = Field(min_length=32, max_length=36)
+    seq: int = Field(ge=1, le=MAX_SEQ)
+    kind: Plain = Field(max_length=64)
+    entity_id: Plain = Field(min_length=1, max_length=64)
+    schema_version: int = Field(ge=1, le=1000)
     payload: dict[str, Any]
     payload_hash: str = Field(min_length=64, max_length=64)
 
 
 class PushRequest(Strict):
-    batch_id: str = Field(min_length=8, max_length=64)
-    device_id: str = Field(min_length=8, max_length=64)
-    app_version: str = Field(default="", max_length=32)
+    batch_id: Plain = Field(min_length=8, max_length=64)
+    device_id: Plain = Field(min_length=8, max_length=64)
+    app_version: Plain = Field(default="", max_length=32)
     ops: list[Operation] = Field(min_length=1, max_length=MAX_BATCH_OPS)
 
 
@@ -243,9 +269,9 @@ def receipt_mac(key: str, receipt_no: str, amount: int, months: list[str]) -> st
 
 
 class ReceiptVerifyRequest(Strict):
-    receipt_no: str = Field(min_length=1, max_length=64)
-    amount: int
-    months: list[str] = Field(min_length=1, max_length=36)
+    receipt_no: Plain = Field(min_length=1, max_length=64)
+    amount: int = Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT)
+    months: list[Annotated[str, Field(max_length=7)]] = Field(min_length=1, max_length=36)
     mac: str = Field(min_length=64, max_length=64)
 
 
@@ -288,32 +314,34 @@ _DATE = r"^\d{4}-\d{2}-\d{2}$"
 class WorkerPayload(Payload):
     """Payload of "worker.register" (schema 1)."""
 
-    id: str = Field(min_length=1, max_length=64)
+    id: Plain = Field(min_length=1, max_length=64)
     nik: str = Field(pattern=r"^\d{16}$")
-    full_name: str = Field(min_length=1, max_length=128)
+    full_name: Plain = Field(min_length=1, max_length=128)
     birth_date: str = Field(pattern=_DATE)
     sex: Literal["M", "F"]
     phone: str | None = Field(default=None, pattern=r"^\+628\d{7,11}$")
-    address: str = Field(default="", max_length=512)
+    address: Plain = Field(default="", max_length=512)
     kecamatan_code: str = Field(pattern=r"^\d{6,7}$")
     kelurahan_code: str = Field(pattern=r"^\d{10,11}$")
-    occupations: list[str] = Field(min_length=1, max_length=2)
-    policy_sector: str = Field(min_length=1, max_length=32)
+    occupations: list[Annotated[Plain, Field(min_length=1, max_length=128)]] = Field(min_length=1, max_length=2)
+    policy_sector: Plain = Field(min_length=1, max_length=32)
     is_employer: bool = False
-    declared_income: int = Field(ge=1_000_000)
-    programmes: dict[str, str]
+    declared_income: int = Field(ge=1_000_000, le=MAX_INCOME)
+    # programme ("jkk", "jkm", "jht") -> who pays it
+    programmes: dict[Annotated[Plain, Field(max_length=8)], Annotated[Plain, Field(max_length=32)]] = Field(
+        max_length=8)
     desil: int | None = Field(default=None, ge=1, le=10)
-    desil_source: str | None = Field(default=None, max_length=64)
-    desil_date: str | None = Field(default=None, max_length=32)
+    desil_source: Annotated[Plain, Field(max_length=64)] | None = None
+    desil_date: Annotated[Plain, Field(max_length=32)] | None = None
     disability: bool = False
-    disability_kind: str | None = Field(default=None, max_length=64)
-    heir_name: str | None = Field(default=None, max_length=128)
-    heir_relation: str | None = Field(default=None, max_length=32)
-    consent_version: str = Field(min_length=1, max_length=32)
-    consent_at: str = Field(min_length=10, max_length=40)
-    consent_user_id: str = Field(min_length=1, max_length=64)
-    registered_at: str = Field(min_length=10, max_length=40)
-    registered_by: str = Field(min_length=1, max_length=64)
+    disability_kind: Annotated[Plain, Field(max_length=64)] | None = None
+    heir_name: Annotated[Plain, Field(max_length=128)] | None = None
+    heir_relation: Annotated[Plain, Field(max_length=32)] | None = None
+    consent_version: Plain = Field(min_length=1, max_length=32)
+    consent_at: Plain = Field(min_length=10, max_length=40)
+    consent_user_id: Plain = Field(min_length=1, max_length=64)
+    registered_at: Plain = Field(min_length=10, max_length=40)
+    registered_by: Plain = Field(min_length=1, max_length=64)
     registration_month: str = Field(pattern=_MONTH)
 
 
@@ -329,26 +357,29 @@ WORKER_UPDATE_META = frozenset({"updated_at", "updated_by", "reason"})
 class DeletionRequestPayload(Payload):
     """Payload of "worker.deletion_request" (schema 1): UU PDP erasure request."""
 
-    id: str = Field(min_length=1, max_length=64)
-    reason: str = Field(min_length=1, max_length=512)
-    requested_at: str = Field(min_length=10, max_length=40)
-    by: str = Field(min_length=1, max_length=64)
+    id: Plain = Field(min_length=1, max_length=64)
+    reason: Plain = Field(min_length=1, max_length=512)
+    requested_at: Plain = Field(min_length=10, max_length=40)
+    by: Plain = Field(min_length=1, max_length=64)
 
 
 class PaymentPayload(Payload):
     """Payload of "payment.collect" (schema 1)."""
 
-    id: str = Field(min_length=1, max_length=64)
-    receipt_no: str = Field(min_length=1, max_length=64)
-    worker_id: str = Field(min_length=1, max_length=64)
+    id: Plain = Field(min_length=1, max_length=64)
+    receipt_no: Plain = Field(min_length=1, max_length=64)
+    worker_id: Plain = Field(min_length=1, max_length=64)
     months: list[str] = Field(min_length=1, max_length=36)
-    amount: int = Field(gt=0, le=1_000_000_000)
-    breakdown: dict[str, dict[str, int]] = Field(default_factory=dict)
+    amount: int = Field(gt=0, le=MAX_AMOUNT)
+    # month -> programme -> rupiah
+    breakdown: dict[Annotated[str, Field(max_length=7)],
+                    dict[Annotated[Plain, Field(max_length=8)], Annotated[int, Field(ge=0, le=MAX_AMOUNT)]]] = Field(
+        default_factory=dict, max_length=36)
     method: Literal["cash", "qris", "transfer"]
-    tariff_version: str = Field(min_length=1, max_length=64)
-    collected_at: str = Field(min_length=10, max_length=40)
-    collected_by: str = Field(min_length=1, max_length=64)
-    device_id: str = Field(min_length=1, max_length=64)
+    tariff_version: Plain = Field(min_length=1, max_length=64)
+    collected_at: Plain = Field(min_length=10, max_length=40)
+    collected_by: Plain = Field(min_length=1, max_length=64)
+    device_id: Plain = Field(min_length=1, max_length=64)
 
     @field_validator("months")
     @classmethod
@@ -364,17 +395,17 @@ class PaymentPayload(Payload):
 class VoidPayload(Payload):
     """Payload of "payment.void" (schema 1): a reversal row (amount negative)."""
 
-    id: str = Field(min_length=1, max_length=64)
-    receipt_no: str = Field(min_length=1, max_length=64)
-    voids_payment_id: str = Field(min_length=1, max_length=64)
-    reason: str = Field(min_length=1, max_length=512)
-    amount: int = Field(lt=0, ge=-1_000_000_000)
-    worker_id: str | None = Field(default=None, max_length=64)
-    months: list[str] = Field(default_factory=list, max_length=36)
-    method: str | None = Field(default=None, max_length=16)
-    collected_at: str = Field(min_length=10, max_length=40)
-    collected_by: str = Field(min_length=1, max_length=64)
-    device_id: str = Field(min_length=1, max_length=64)
+    id: Plain = Field(min_length=1, max_length=64)
+    receipt_no: Plain = Field(min_length=1, max_length=64)
+    voids_payment_id: Plain = Field(min_length=1, max_length=64)
+    reason: Plain = Field(min_length=1, max_length=512)
+    amount: int = Field(lt=0, ge=-MAX_AMOUNT)
+    worker_id: Annotated[Plain, Field(max_length=64)] | None = None
+    months: list[Annotated[str, Field(max_length=7)]] = Field(default_factory=list, max_length=36)
+    method: Annotated[Plain, Field(max_length=16)] | None = None
+    collected_at: Plain = Field(min_length=10, max_length=40)
+    collected_by: Plain = Field(min_length=1, max_length=64)
+    device_id: Plain = Field(min_length=1, max_length=64)
 
     @model_validator(mode="before")
     @classmethod
@@ -389,7 +420,7 @@ class DocumentPayload(Payload):
     """Payload of "closeout.create" and "audit.batch": stored as-is, must carry an id."""
 
     model_config = ConfigDict(extra="allow")
-    id: str = Field(min_length=1, max_length=64)
+    id: Plain = Field(min_length=1, max_length=64)
 
 
 OP_PAYLOADS: dict[str, type[Payload]] = {

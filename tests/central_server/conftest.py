@@ -53,10 +53,14 @@ class FakeClock:
         self.now += timedelta(**kw)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'central.db'}"
+DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def fresh_database(kind: str, directory) -> str:
+    """The URL of an empty database: a new SQLite file in ``directory``, or the PostgreSQL
+    test database with its tables dropped (skips when PERISAI_TEST_PG_URL is not set)."""
+    if kind == "sqlite":
+        return f"sqlite:///{directory / 'central.db'}"
     url = os.environ.get(PG_ENV)
     if not url:
         pytest.skip(f"{PG_ENV} is not set: PostgreSQL variant not run")
@@ -66,6 +70,17 @@ def db_url(request, tmp_path) -> str:
         conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
     engine.dispose()
     return url
+
+
+@pytest.fixture(params=DATABASES)
+def db_url(request, tmp_path) -> str:
+    return fresh_database(request.param, tmp_path)
+
+
+@pytest.fixture(scope="module", params=DATABASES)
+def module_db_url(request, tmp_path_factory) -> str:
+    """One database for a whole test module (a module that shares one server among its tests)."""
+    return fresh_database(request.param, tmp_path_factory.mktemp("central"))
 
 
 @pytest.fixture
