@@ -63,10 +63,13 @@ def _sqlcipher_creator(path: Path, key: bytes):
 
 
 def _make_engine(path: Path, key: bytes | None) -> Engine:
+    # hide_parameters: an error (a full disk) names the statement, never the values bound to
+    # it, which a log would keep (the outbox payload holds addresses and NIKs).
     if key is None:
         engine = create_engine(
             f"sqlite:///{path}",
             connect_args={"check_same_thread": False, "isolation_level": None},
+            hide_parameters=True,
         )
     else:
         if len(key) != 32:
@@ -74,7 +77,8 @@ def _make_engine(path: Path, key: bytes | None) -> Engine:
         import sqlcipher3.dbapi2 as sqlcipher
 
         engine = create_engine(
-            "sqlite://", creator=_sqlcipher_creator(path, key), module=sqlcipher
+            "sqlite://", creator=_sqlcipher_creator(path, key), module=sqlcipher,
+            hide_parameters=True,
         )
 
     @event.listens_for(engine, "connect")

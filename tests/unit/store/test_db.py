@@ -175,3 +175,25 @@ def _config(conn):
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["connection"] = conn
     return cfg
+
+
+def test_a_failed_write_never_quotes_its_values(tmp_path):
+    """A full disk during a registration: the error (and whatever logs it) names the
+    statement, never the values bound to it (the outbox payload holds the address)."""
+    from agent_app.services.base import FixedClock
+    from agent_app.services.core import AgentCore
+    from tests.unit.conftest import NOW, PASSWORD, make_form
+
+    core = AgentCore.open(tmp_path / "perisai.db", clock=FixedClock(NOW))
+    try:
+        core.users.create_user(username="besse", full_name="Besse Agen", role="agent", password=PASSWORD)
+        user = core.users.authenticate("besse", PASSWORD)
+        with core.db.engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TRIGGER disk_full BEFORE INSERT ON outbox "
+                                 "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
+        with pytest.raises(sqlalchemy.exc.DatabaseError) as info:
+            core.workers.register(user, make_form(address="Jl. Rahasia Sekali No. 9"))
+        assert "disk is full" in str(info.value)
+        assert "Rahasia" not in str(info.value) and "7371014107900001" not in str(info.value)
+    finally:
+        core.close()
