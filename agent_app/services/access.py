@@ -1,7 +1,8 @@
 """Who may do what: the declared permission table of the three roles (UU PDP access control).
 
-One table, read by the services (``require``), the GUI (``can``: hide or disable what a
-role may not do) and docs/PRIVACY.md. A refusal is a ``ServiceError("access.denied")``
+One table (``perisai_protocol.permissions``, which the central server applies to every
+operation a device pushes), read by the services (``require``), the GUI (``can``: hide or
+disable what a role may not do) and docs/PRIVACY.md. A refusal is a ``ServiceError("access.denied")``
 that names the action in both languages.
 
 Decisions (see docs/PRIVACY.md "Roles"):
@@ -22,49 +23,15 @@ Decisions (see docs/PRIVACY.md "Roles"):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
 from agent_app.domain.messages import register
 from agent_app.services.base import WITA, ServiceError
+from perisai_protocol.permissions import PERMISSIONS, ROLE_LABELS, ROLE_PERMISSIONS, ROLES, role_can
 
-ROLES = ("agent", "clerk", "supervisor")
-
-# permission -> (Indonesian, English) label used in the refusal message and in docs.
-PERMISSIONS: dict[str, tuple[str, str]] = {
-    "register": ("mendaftarkan peserta", "register participants"),
-    "collect": ("menerima iuran", "collect contributions"),
-    "void": ("membatalkan pembayaran", "void payments"),
-    "void_any": ("membatalkan pembayaran orang lain atau hari lain",
-                 "void other people's or older payments"),
-    "correct": ("mengoreksi data peserta", "correct participant data"),
-    "correct_identity": ("mengoreksi NIK, tanggal lahir atau jenis kelamin",
-                         "correct NIK, birth date or sex"),
-    "participant_copy": ("memberi salinan data kepada peserta",
-                         "give a participant a copy of their data"),
-    "request_deletion": ("mencatat permintaan penghapusan data",
-                         "record a data deletion request"),
-    "view_full_nik": ("melihat NIK lengkap di daftar", "see full NIKs in lists"),
-    "export": ("mengekspor daftar peserta", "export participant lists"),
-    "import": ("mengimpor daftar peserta", "import participant lists"),
-    "manage_users": ("mengelola pengguna", "manage users"),
-    "view_reports": ("melihat laporan", "view reports"),
-    "view_audit": ("melihat log audit", "view the audit log"),
-    "purge": ("menghapus data lama dari perangkat", "purge old data from the device"),
-}
-
-_DAILY_WORK = frozenset({
-    "register", "collect", "void", "correct", "participant_copy", "request_deletion",
-    "view_reports",
-})
-
-ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "agent": _DAILY_WORK,
-    # The city hands its lists of APBD-funded workers to the cooperatives' counters.
-    "clerk": _DAILY_WORK | {"import"},
-    "supervisor": frozenset(PERMISSIONS),
-}
+__all__ = ["PERMISSIONS", "ROLE_PERMISSIONS", "ROLES", "can", "require", "may_void", "require_void",
+           "mask_nik", "shown_nik"]
 
 register({
     "access.denied": {
@@ -77,9 +44,7 @@ register({
         "en": "You may only void payments you collected yourself today that are not yet "
               "closed out. Ask a supervisor",
     },
-    "role.agent": {"id": "agen", "en": "agent"},
-    "role.clerk": {"id": "petugas loket", "en": "counter clerk"},
-    "role.supervisor": {"id": "supervisor", "en": "supervisor"},
+    **{f"role.{role}": {"id": ident, "en": en} for role, (ident, en) in ROLE_LABELS.items()},
 })
 
 
@@ -89,11 +54,8 @@ def _role(user: Any) -> str:
 
 def can(user: Any, permission: str) -> bool:
     """True when ``user`` (a User row, or anything with ``.role``) holds ``permission``."""
-    if permission not in PERMISSIONS:
-        raise KeyError(f"undeclared permission {permission!r}")
-    if user is None or not getattr(user, "active", True):
-        return False
-    return permission in ROLE_PERMISSIONS.get(_role(user), frozenset())
+    allowed = role_can(_role(user), permission)  # KeyError for an undeclared permission
+    return allowed and user is not None and getattr(user, "active", True)
 
 
 def require(user: Any, permission: str) -> None:
@@ -151,12 +113,3 @@ def mask_nik(nik: str | None) -> str:
 def shown_nik(user: Any, nik: str | None) -> str:
     """The NIK as a list may show it to ``user``."""
     return (nik or "") if can(user, "view_full_nik") else mask_nik(nik)
-
-
-def _check_table(roles: Iterable[str] = ROLES) -> None:
-    for role in roles:
-        unknown = ROLE_PERMISSIONS[role] - set(PERMISSIONS)
-        assert not unknown, (role, unknown)
-
-
-_check_table()
