@@ -28,6 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import perisai_protocol as protocol
 from central_server import SERVER_VERSION
 from central_server import auth as auth_mod
+from central_server.authz import Caller
 from central_server.db import dumps, init_db, iso, loads, make_engine
 from central_server.errors import ApiError, log_bug, printable, text
 from central_server.limits import BodyLimit
@@ -43,7 +44,7 @@ from central_server.models import (
     ServerPayment,
     StreamSeq,
 )
-from central_server.ops import Caller, missing_seqs, process_push
+from central_server.ops import missing_seqs, process_push
 from central_server.reference import bundle_version, kecamatan7, load_regions, reference_files
 from central_server.settings import Settings
 
@@ -191,8 +192,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         check_app_version(settings, body.app_version)
         if body.device_id != principal.enrollment.device_id:
             raise ApiError(403, "device_mismatch")
-        caller = Caller(user_id=principal.user.id, enrollment_id=principal.enrollment.id,
-                        device_id=principal.enrollment.device_id)
+        caller = Caller.of(principal.user, principal.enrollment)
         return await run_in_threadpool(process_push, engine, settings.clock, caller, regions, body)
 
     @app.get("/v1/pull", response_model=protocol.PullResponse)

@@ -13,9 +13,10 @@ from sqlmodel import Session, select
 
 import perisai_protocol as protocol
 from central_server import admin
+from central_server.authz import Caller
 from central_server.db import iso
 from central_server.models import Enrollment, ServerUser
-from central_server.ops import Caller, process_op
+from central_server.ops import process_op
 from central_server.reference import Regions
 from central_server.settings import utcnow
 
@@ -87,7 +88,7 @@ def seed_demo(session: Session, engine, regions: Regions, password: str = DEMO_P
                                 last_seen_at=iso(utcnow()))
         session.add(enrollment)
         session.flush()
-    caller = Caller(user_id=supervisor.id, enrollment_id=enrollment.id, device_id=DEMO_DEVICE)
+    caller = Caller.of(supervisor, enrollment)
     session.commit()  # end this session's transaction: process_op writes through its own sessions
     ops = [("worker.register", _registration(i, *person))
            for i, person in enumerate(DEMO_PEOPLE, start=1)]

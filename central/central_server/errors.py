@@ -44,6 +44,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "user_inactive": ("Akun Anda tidak aktif; hubungi admin", "Your account is inactive; contact the admin"),
     "device_mismatch": ("Token ini milik perangkat lain", "This token belongs to another device"),
     "out_of_scope": ("Data ini di luar wilayah tugas Anda", "This data is outside your assigned area"),
+    "not_permitted": ("Peran Anda ({role_id}) tidak boleh {action_id}", "Your role ({role_en}) may not {action_en}"),
+    "out_of_area": ("Peserta ini di luar wilayah tugas Anda ({area}). Minta supervisor atau agen wilayahnya",
+                    "This participant is outside your assigned area ({area}). Ask a supervisor or the "
+                    "agent of that area"),
+    "void_own_same_day": ("Anda hanya boleh membatalkan pembayaran yang Anda terima sendiri hari itu dan "
+                          "belum ditutup. Minta supervisor",
+                          "You may only void payments you collected yourself that day and have not closed "
+                          "out. Ask a supervisor"),
     "cursor_expired": ("Penanda sinkronisasi sudah kedaluwarsa; unduh ulang data wilayah dari awal",
                        "The sync cursor has expired; download your area's data again from the start"),
     # operation level
@@ -66,6 +74,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "programmes_invalid": ("Program wajib JKK dan JKM{extra}", "JKK and JKM are required{extra_en}"),
     "nik_conflict": ("NIK sudah terdaftar atas nama/tanggal lahir lain; menunggu pemeriksaan supervisor",
                      "NIK already registered with another name/birth date; waiting for supervisor review"),
+    "nik_review": ("NIK ini perlu diperiksa pusat sebelum peserta mendapat KPJ. Data tetap tersimpan; "
+                   "pusat akan memutuskan", "This NIK needs a check by the centre before the participant "
+                   "gets a KPJ. The data is kept; the centre will decide"),
     "worker_exists": ("ID peserta sudah dipakai untuk NIK lain", "Worker id already used for another NIK"),
     "unknown_worker": ("Peserta {worker_id} tidak dikenal server", "Worker {worker_id} is unknown to the server"),
     "worker_deleted": ("Data peserta telah dihapus", "The participant's data has been deleted"),

@@ -42,6 +42,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalErr
 from sqlmodel import Session, select
 
 import perisai_protocol as protocol
+from central_server.authz import Caller, attributed, in_area, out_of_area, require, wita_day
 from central_server.db import dumps, in_chunks, iso, loads, lock_keys, next_value, reserve
 from central_server.errors import OpRejected, log_bug, printable, text
 from central_server.models import (
@@ -56,17 +57,11 @@ from central_server.models import (
     StreamSeq,
 )
 from central_server.reference import Regions, kecamatan7, kelurahan11
+from perisai_protocol.permissions import OP_PERMISSIONS, role_can
 
 log = logging.getLogger("perisai.server.push")
 
 ASSIGNED_STATUSES = ("applied", "needs_review")
-
-
-@dataclass
-class Caller:
-    user_id: str
-    enrollment_id: str
-    device_id: str
 
 
 class ChangeLog:
@@ -262,6 +257,40 @@ def check_worker(w: protocol.WorkerPayload, regions: Regions) -> tuple[str, str]
     return kec, kel
 
 
+def _in_reach(ctx: Ctx, participant: Participant) -> bool:
+    """A participant the caller may work on: one in their area, or one they registered (a
+    person registered at their counter who lives elsewhere)."""
+    return (participant.registered_by_user == ctx.caller.user_id
+            or in_area(ctx.caller, participant.scope_kecamatan, participant.scope_kelurahan))
+
+
+def _require_reach(ctx: Ctx, participant: Participant) -> None:
+    if not _in_reach(ctx, participant):
+        raise out_of_area(ctx.caller, ctx.regions)
+
+
+def _named(ctx: Ctx, worker_id: str) -> Participant:
+    """The participant row an operation names (an alias row, not followed): within reach."""
+    row = ctx.session.get(Participant, worker_id)
+    if row is None:
+        raise OpRejected("unknown_worker", worker_id=worker_id)
+    _require_reach(ctx, row)
+    return row
+
+
+def _check_own_same_day(ctx: Ctx, target: ServerPayment, void: protocol.VoidPayload) -> None:
+    """Agents and clerks void only their own payment, on the day (WITA) they collected it,
+    before its close-out, as in the app (agent_app.services.access.may_void). The day is the
+    void's own stamp, not the centre's clock: a void made offline arrives days later."""
+    collected = loads(target.data).get("collected_at", "")
+    closed = ctx.session.exec(select(Document.op_id).where(
+        Document.kind == "closeout.create", Document.user_id == target.user_id,
+        Document.data.contains(f'"{target.id}"', autoescape=True))).first()
+    if (target.user_id != ctx.caller.user_id or closed is not None
+            or wita_day(void.collected_at) != wita_day(collected)):
+        raise OpRejected("void_own_same_day")
+
+
 def _kpj_of(session: Session, participant: Participant) -> str | None:
     if participant.canonical_id == participant.id:
         return participant.kpj
@@ -286,7 +315,7 @@ def worker_register(ctx: Ctx) -> Outcome:
     # transaction locked every NIK its ops register before applying any (Batch.open).
     existing = s.get(Participant, w.id)
     if existing is not None:
-        if existing.nik != w.nik:
+        if existing.nik != w.nik or not _in_reach(ctx, existing):
             raise OpRejected("worker_exists")
         # The same worker registered again under a new op id: answer with what it has.
         return Outcome(status="applied" if existing.review_state == "ok" else "needs_review",
@@ -295,7 +324,11 @@ def worker_register(ctx: Ctx) -> Outcome:
     matches = s.exec(select(Participant).where(Participant.nik == w.nik, Participant.alias_of.is_(None),
                                                Participant.deleted_at.is_(None))
                      .order_by(Participant.created_at, Participant.id)).all()
-    same = [m for m in matches if m.name_key == key and m.birth_date == w.birth_date]
+    # Only people within the caller's reach may be named in the answer: a match elsewhere is
+    # for the centre to decide, and the answer must not tell whether name and birth date matched.
+    visible = [m for m in matches if _in_reach(ctx, m)]
+    hidden = [m for m in matches if not _in_reach(ctx, m)]
+    same = [m for m in visible if m.name_key == key and m.birth_date == w.birth_date]
     row = Participant(id=w.id, canonical_id=w.id, nik=w.nik, full_name=w.full_name, name_key=key,
                       birth_date=w.birth_date, kecamatan_code=w.kecamatan_code, kelurahan_code=w.kelurahan_code,
                       scope_kecamatan=kec, scope_kelurahan=kel, data=dumps(w.model_dump()),
@@ -311,12 +344,18 @@ def worker_register(ctx: Ctx) -> Outcome:
         row.review_state = "needs_review"
         s.add(row)
         s.flush()
-        item = ReviewItem(kind="nik_conflict", participant_id=row.id, other_participant_id=matches[0].id,
+        if hidden:
+            kind, code = "nik_elsewhere", "nik_review"
+            hidden.sort(key=lambda m: not (m.name_key == key and m.birth_date == w.birth_date))
+            other = hidden[0]
+        else:
+            kind, code, other = "nik_conflict", "nik_conflict", visible[0]
+        item = ReviewItem(kind=kind, participant_id=row.id, other_participant_id=other.id,
                           op_id=ctx.op.op_id, created_at=iso(ctx.now))
         s.add(item)
         s.flush()  # the review id
         ctx.changes.emit("worker", row.id, "upsert", kec, kel)
-        return Outcome(status="needs_review", code="nik_conflict", message=text("nik_conflict"),
+        return Outcome(status="needs_review", code=code, message=text(code),
                        assigned={"canonical_id": row.id, "review_id": item.id})
     row.kpj = f"{ctx.kpj_numbers.pop(0):011d}"
     s.add(row)
@@ -336,6 +375,7 @@ def worker_update(ctx: Ctx) -> Outcome:
     if refused:
         raise OpRejected("field_not_updatable", fields=", ".join(refused))
     row = resolve(s, worker_id, lock_row=True)
+    _require_reach(ctx, row)  # the record that changes: the canonical one
     if row.deleted_at is not None:
         raise OpRejected("worker_deleted")
     merged = {**loads(row.data), **changed}
@@ -366,10 +406,9 @@ def worker_deletion_request(ctx: Ctx) -> Outcome:
     s = ctx.session
     d = parse(protocol.DeletionRequestPayload, ctx.op.payload)
     _same_entity(ctx, d.id)
-    if s.get(Participant, d.id) is None:
-        raise OpRejected("unknown_worker", worker_id=d.id)
+    _named(ctx, d.id)
     s.add(DeletionRequest(participant_id=d.id, reason=d.reason, requested_at=d.requested_at,
-                          requested_by=d.by, op_id=ctx.op.op_id, created_at=iso(ctx.now)))
+                          requested_by=ctx.caller.user_id, op_id=ctx.op.op_id, created_at=iso(ctx.now)))
     return Outcome(assigned={"deletion": "requested"})
 
 
@@ -397,6 +436,7 @@ def payment_collect(ctx: Ctx) -> Outcome:
         total = sum(sum(v.values()) for v in p.breakdown.values())
         if total != p.amount or set(p.breakdown) != set(p.months):
             raise OpRejected("amount_mismatch")
+    _named(ctx, p.worker_id)
     _check_new_money_row(s, p.id, p.receipt_no)
     participant = resolve(s, p.worker_id, lock_row=True)  # row lock: concurrent payments queue here
     overlap = sorted(set(s.exec(
@@ -408,7 +448,8 @@ def payment_collect(ctx: Ctx) -> Outcome:
     flag = "possible_double_collection" if overlap else None
     s.add(ServerPayment(id=p.id, receipt_no=p.receipt_no, kind="payment", worker_id=p.worker_id,
                         participant_id=participant.id, months=dumps(sorted(p.months)), amount=p.amount,
-                        data=dumps(p.model_dump()), flag=flag, enrollment_id=ctx.caller.enrollment_id,
+                        data=dumps(attributed(p.model_dump(), ctx.caller)), flag=flag,
+                        enrollment_id=ctx.caller.enrollment_id,
                         user_id=ctx.caller.user_id, scope_kecamatan=participant.scope_kecamatan,
                         scope_kelurahan=participant.scope_kelurahan, received_at=iso(ctx.now)))
     for month in p.months:
@@ -429,6 +470,13 @@ def payment_void(ctx: Ctx) -> Outcome:
     target = s.get(ServerPayment, v.voids_payment_id)
     if target is None or target.kind != "payment":
         raise OpRejected("unknown_payment", payment_id=v.voids_payment_id)
+    named = s.get(Participant, target.worker_id)
+    if not (target.user_id == ctx.caller.user_id
+            or in_area(ctx.caller, target.scope_kecamatan, target.scope_kelurahan)
+            or (named is not None and _in_reach(ctx, named))):
+        raise out_of_area(ctx.caller, ctx.regions)
+    if not role_can(ctx.caller.role, "void_any"):
+        _check_own_same_day(ctx, target, v)
     participant = resolve(s, target.participant_id, lock_row=True)
     s.refresh(target)  # re-read under the participant lock: another void may just have landed
     if target.voided_by is not None:
@@ -438,7 +486,7 @@ def payment_void(ctx: Ctx) -> Outcome:
     _check_new_money_row(s, v.id, v.receipt_no)
     s.add(ServerPayment(id=v.id, receipt_no=v.receipt_no, kind="void", worker_id=v.worker_id or target.worker_id,
                         participant_id=participant.id, months=target.months, amount=v.amount,
-                        data=dumps(v.model_dump()), voids_payment_id=target.id,
+                        data=dumps(attributed(v.model_dump(), ctx.caller)), voids_payment_id=target.id,
                         enrollment_id=ctx.caller.enrollment_id, user_id=ctx.caller.user_id,
                         scope_kecamatan=participant.scope_kecamatan, scope_kelurahan=participant.scope_kelurahan,
                         received_at=iso(ctx.now)))
@@ -453,7 +501,8 @@ def payment_void(ctx: Ctx) -> Outcome:
 def document(ctx: Ctx) -> Outcome:
     d = parse(protocol.DocumentPayload, ctx.op.payload)
     ctx.session.add(Document(op_id=ctx.op.op_id, kind=ctx.op.kind, entity_id=d.id, user_id=ctx.caller.user_id,
-                             device_id=ctx.caller.device_id, data=dumps(ctx.op.payload), received_at=iso(ctx.now)))
+                             device_id=ctx.caller.device_id, data=dumps(attributed(ctx.op.payload, ctx.caller)),
+                             received_at=iso(ctx.now)))
     return Outcome()
 
 
@@ -545,6 +594,7 @@ def _apply_one(session: Session, regions: Regions, batch: Batch, op: protocol.Op
         # Whatever the handler wrote is undone if it rejects the op or fails; the release
         # flushes, so a value the database refuses surfaces here too.
         with session.begin_nested():
+            require(batch.caller, OP_PERMISSIONS[op.kind])
             outcome = HANDLERS[op.kind](ctx)
     except OpRejected as exc:
         batch.changes.rollback_to(mark)

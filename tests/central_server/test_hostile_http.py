@@ -14,7 +14,18 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.helpers.central import login, make_op, push_body, run_server, seed_user, worker_payload
+from tests.helpers.central import (
+    BONTORANNU,
+    MARISO,
+    login,
+    make_op,
+    payment_payload,
+    push_body,
+    run_server,
+    seed_user,
+    void_payload,
+    worker_payload,
+)
 
 from .helpers import assert_error
 
@@ -168,3 +179,86 @@ def test_newlines_in_a_username_or_device_id_cannot_forge_log_lines(live):
     assert_error(r, 400, "invalid_push")
     log = live.log_path.read_text(encoding="utf-8", errors="replace")
     assert not any(line.lstrip().startswith(forged) for line in log.splitlines())
+
+
+# --- forged attribution and other people's records ------------------------------------
+
+
+def _pull_all(live, headers: dict[str, str]) -> list[dict]:
+    changes, cursor = [], 0
+    while True:
+        page = requests.get(f"{live}/v1/pull", params={"cursor": cursor}, headers=headers, timeout=30).json()
+        changes += page["changes"]
+        cursor = page["cursor"]
+        if not page["has_more"]:
+            return changes
+
+
+def test_a_registration_matching_someone_elsewhere_reveals_nothing_and_waits_for_the_centre(live):
+    """Finding: an agent of Mariso pushed the NIK, name and birth date of a person of Tamalate
+    and got back the person's canonical id and KPJ; a following update moved the person to
+    Mariso, whose next pull carried the full record and the Tamalate agent's payment."""
+    tamalate_device, tamalate = _agent(live)
+    name = f"agen.mariso.{uuid.uuid4().hex[:6]}"
+    seed_user(live.db_url, name, PW, kecamatan=MARISO)
+    mariso_device = f"device-{uuid.uuid4().hex[:12]}"
+    mariso = {"Authorization": f"Bearer {login(live, name, PW, mariso_device)['access_token']}"}
+    person = worker_payload(serial=41, full_name="Daeng Ngai")
+    paid = payment_payload(person["id"], ["2026-02"], device_id=tamalate_device)
+    r = _push(live, tamalate_device, tamalate, [make_op("worker.register", person, 1),
+                                                make_op("payment.collect", paid, 2)])
+    kpj = r.json()["results"][0]["assigned"]["kpj"]
+
+    same = dict(person, id=str(uuid.uuid4()), kecamatan_code=MARISO, kelurahan_code=BONTORANNU)
+    other_name = dict(same, id=str(uuid.uuid4()), full_name="Orang Lain")
+    answers = _push(live, mariso_device, mariso, [make_op("worker.register", same, 1),
+                                                  make_op("worker.register", other_name, 2)]).json()["results"]
+    for answer, sent in zip(answers, (same, other_name), strict=True):
+        assert answer["status"] == "needs_review" and answer["code"] == "nik_review"
+        assert set(answer["assigned"]) == {"canonical_id", "review_id"}
+        assert answer["assigned"]["canonical_id"] == sent["id"]
+        assert person["id"] not in json.dumps(answer) and kpj not in json.dumps(answer)
+    # the same answer whether name and birth date matched or not: no oracle
+    assert answers[0]["message"] == answers[1]["message"]
+
+    # every other operation on the Tamalate person is refused, with a reason in both languages
+    refused = _push(live, mariso_device, mariso, [
+        make_op("worker.update", {"id": person["id"], "kecamatan_code": MARISO, "kelurahan_code": BONTORANNU}, 3),
+        make_op("payment.collect", payment_payload(person["id"], ["2026-03"]), 4),
+        make_op("worker.deletion_request", {"id": person["id"], "reason": "minta hapus",
+                                            "requested_at": "2026-03-02T01:00:00+00:00", "by": "x"}, 5),
+        make_op("payment.void", void_payload(paid), 6),
+    ]).json()["results"]
+    assert [(r["status"], r["code"]) for r in refused] == [("rejected", "out_of_area")] * 4
+    assert all("Mariso" in r["message"]["id"] and "Mariso" in r["message"]["en"] for r in refused)
+
+    # Mariso's pull carries nothing of the person, Tamalate's keeps them and gets no delete
+    mariso_pull = json.dumps(_pull_all(live, mariso))
+    assert person["nik"] in mariso_pull  # their own two registrations carry the NIK they typed ...
+    assert person["id"] not in mariso_pull and paid["id"] not in mariso_pull and kpj not in mariso_pull  # ... no more
+    tamalate_pull = [c for c in _pull_all(live, tamalate) if c["id"] == person["id"]]
+    assert [c["op"] for c in tamalate_pull] == ["upsert"]
+    assert tamalate_pull[0]["data"]["kelurahan_code"] == person["kelurahan_code"]
+
+
+def test_the_centre_keeps_the_token_s_user_and_device_whatever_a_payment_says(live):
+    device, headers = _agent(live)
+    victim_device, victim = _agent(live)
+    person = worker_payload(serial=42)
+    forged = payment_payload(person["id"], ["2026-02"], device_id=victim_device, collected_by="kota.admin")
+    r = _push(live, device, headers, [make_op("worker.register", person, 1), make_op("payment.collect", forged, 2)])
+    assert [x["status"] for x in r.json()["results"]] == ["applied", "applied"]
+    me = requests.get(f"{live}/v1/stream", headers=headers, timeout=30)
+    assert me.json()["device_id"] == device
+    [pulled] = [c["data"] for c in _pull_all(live, victim) if c["id"] == forged["id"]]
+    assert pulled["device_id"] == device and pulled["collected_by"] not in ("kota.admin", "local-user-1")
+    # nor may an agent void someone else's payment, and a deletion request needs a real participant
+    theirs = payment_payload(person["id"], ["2026-03"], device_id=victim_device)
+    assert _push(live, victim_device, victim, [make_op("payment.collect", theirs, 1)]).json()["results"][0][
+        "status"] == "applied"
+    r = _push(live, device, headers, [make_op("payment.void", void_payload(theirs), 3)])
+    assert (r.json()["results"][0]["status"], r.json()["results"][0]["code"]) == ("rejected", "void_own_same_day")
+    # a deletion request for an id nobody registered
+    r = _push(live, device, headers, [make_op("worker.deletion_request", {
+        "id": str(uuid.uuid4()), "reason": "iseng", "requested_at": "2026-03-02T01:00:00+00:00", "by": "x"}, 4)])
+    assert r.json()["results"][0]["code"] == "unknown_worker"

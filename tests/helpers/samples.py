@@ -91,7 +91,7 @@ def void_payload(payment: dict[str, Any], *, id: str | None = None, reason: str 
         "worker_id": payment["worker_id"],
         "months": payment["months"],
         "method": payment["method"],
-        "collected_at": "2026-01-06T03:00:00+00:00",
+        "collected_at": payment["collected_at"],  # the same day: an agent may void only then
         "collected_by": payment["collected_by"],
         "device_id": payment["device_id"],
     }
