@@ -1,25 +1,25 @@
-"""Passwords (argon2id), enrollments, opaque tokens (only SHA-256 stored), rate limiting."""
+"""Passwords (argon2id), enrollments, opaque tokens (only SHA-256 stored), sign-in delays."""
 
 from __future__ import annotations
 
 import hashlib
-import math
 import os
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, update
 from sqlmodel import Session, select
 
 import perisai_protocol as protocol
 from central_server.db import iso, parse_iso
 from central_server.errors import ApiError
-from central_server.models import AuthToken, Enrollment, LoginFailure, ServerUser, Wadah
+from central_server.models import AuthToken, Enrollment, ServerUser, Wadah
 from central_server.settings import Settings
+from central_server.signin import PAIR, SignInDelays
 
 # PERISAI_SERVER_ARGON2=fast selects cheap argon2id parameters, for tests on loaded CI
 # machines only (a hash keeps its own parameters, so verification follows the hash).
@@ -49,21 +49,6 @@ class Principal:
 
     user: ServerUser
     enrollment: Enrollment
-
-
-# --- rate limiting ---------------------------------------------------------------------
-
-
-def _check_rate(session: Session, settings: Settings, now: datetime, keys: list[tuple[str, int]]) -> None:
-    since = iso(now - settings.login_failure_window)
-    for key, limit in keys:
-        count, oldest = session.exec(
-            select(func.count(), func.min(LoginFailure.at)).where(LoginFailure.key == key, LoginFailure.at > since)
-        ).one()
-        if count >= limit:
-            free_at = parse_iso(oldest) + settings.login_failure_window
-            seconds = max(1, math.ceil((free_at - now).total_seconds()))
-            raise ApiError(429, "too_many_attempts", headers={"Retry-After": str(seconds)}, seconds=seconds)
 
 
 def _user_info(session: Session, user: ServerUser) -> protocol.UserInfo:
@@ -99,25 +84,25 @@ def _issue_pair(session: Session, settings: Settings, now: datetime, user: Serve
     )
 
 
+def signin_delays(settings: Settings) -> SignInDelays:
+    return SignInDelays(memory=settings.login_failure_window, pair=replace(PAIR, free=settings.login_free_attempts))
+
+
 def login(session: Session, settings: Settings, req: protocol.LoginRequest, client_ip: str) -> protocol.TokenPair:
     now = settings.clock()
     username = req.username.strip().lower()
-    user_key, ip_key = f"user:{username}", f"ip:{client_ip}"
-    _check_rate(session, settings, now, [(user_key, settings.login_max_failures_per_user),
-                                         (ip_key, settings.login_max_failures_per_ip)])
+    delays = signin_delays(settings)
+    delays.check(session, username, client_ip, now)
     user = session.exec(select(ServerUser).where(ServerUser.username == username)).first()
     ok = verify_password(user.password_hash if user else _DUMMY_HASH, req.password) and user is not None
     if not ok:
-        session.add(LoginFailure(key=user_key, at=iso(now)))
-        session.add(LoginFailure(key=ip_key, at=iso(now)))
-        # Failures older than the window count for nothing any more: keep the table small.
-        session.exec(delete(LoginFailure).where(LoginFailure.at < iso(now - settings.login_failure_window)))
+        delays.failed(session, username, client_ip, now)
         session.commit()  # the failure must count even though the request fails
         raise ApiError(401, "invalid_credentials")
     assert user is not None
     if not user.active:
         raise ApiError(401, "user_inactive")
-    session.exec(delete(LoginFailure).where(LoginFailure.key == user_key))
+    delays.succeeded(session, username, client_ip)
     enrollment = session.exec(
         select(Enrollment).where(Enrollment.device_id == req.device_id, Enrollment.user_id == user.id)
     ).first()

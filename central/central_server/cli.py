@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--forwarded-allow-ips", metavar="ADDRESSES",
+                   help="the reverse proxies (comma-separated addresses or networks) whose X-Forwarded-For "
+                        "and X-Forwarded-Proto are believed; default: none")
     p.add_argument("--exit-with-parent", action="store_true",
                    help="stop when standard input closes (a parent process that started this server ended)")
 
@@ -259,8 +262,10 @@ def _serve(args: argparse.Namespace, url: str) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.exit_with_parent:
         _exit_when_stdin_closes()
+    # The client's address (sign-in delays, logs) is the connection's peer, unless the peer
+    # is one of the reverse proxies named here: then what it forwarded.
     options = dict(host=args.host, port=args.port, log_level=args.log_level, timeout_keep_alive=30,
-                   proxy_headers=False)
+                   proxy_headers=bool(args.forwarded_allow_ips), forwarded_allow_ips=args.forwarded_allow_ips or "")
     if args.workers > 1:
         # Several processes share the database, its only state. The tables are created here
         # first, so the workers do not race to create them; each builds its app from the

@@ -75,7 +75,8 @@ class AuthToken(ServerModel, table=True):
 
 
 class LoginFailure(ServerModel, table=True):
-    """One failed sign-in, counted per key ("user:<name>" / "ip:<addr>") for rate limiting."""
+    """One failed sign-in, counted per key for the sign-in delays (central_server.signin):
+    "pair:<hash of username and client address>" and "client:<hash of the address>"."""
 
     __tablename__ = "login_failures"
     id: int | None = Field(default=None, primary_key=True)

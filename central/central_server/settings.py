@@ -28,10 +28,10 @@ class Settings:
     # (the answer to the first refresh may have been lost on a 2G link).
     refresh_reuse_grace: timedelta = timedelta(minutes=2)
     clock: Callable[[], datetime] = utcnow  # injectable for tests; must return aware UTC
-    # Failed sign-ins allowed within the window before 429, per username and per client IP.
-    login_max_failures_per_user: int = 5
-    login_max_failures_per_ip: int = 30
-    login_failure_window: timedelta = timedelta(minutes=15)
+    # Sign-in delays (central_server.signin): the failures in a row of one (username,
+    # client) pair that cost nothing, and how long a failure is remembered.
+    login_free_attempts: int = 3
+    login_failure_window: timedelta = timedelta(hours=24)
     max_body_bytes: int = protocol.MAX_BODY_BYTES  # push body after decompression
     max_wire_bytes: int = 4 * 1024 * 1024  # push body as received (gzip or plain)
     max_request_bytes: int = 64 * 1024  # the body of any other request (sign-in, receipts)
@@ -70,8 +70,7 @@ class Settings:
             if env.get(key):
                 values[name] = timedelta(seconds=float(env[key]))
         ints = {
-            "login_max_failures_per_user": "PERISAI_SERVER_LOGIN_MAX_PER_USER",
-            "login_max_failures_per_ip": "PERISAI_SERVER_LOGIN_MAX_PER_IP",
+            "login_free_attempts": "PERISAI_SERVER_LOGIN_FREE_ATTEMPTS",
             "max_body_bytes": "PERISAI_SERVER_MAX_BODY_BYTES",
             "max_wire_bytes": "PERISAI_SERVER_MAX_WIRE_BYTES",
             "max_request_bytes": "PERISAI_SERVER_MAX_REQUEST_BYTES",

@@ -96,7 +96,14 @@ class Central:
         self.app = create_app(settings)
         self.engine = self.app.state.engine
         self.http = TestClient(self.app, raise_server_exceptions=False)
+        self._clients: list[TestClient] = [self.http]
         self.regions = load_regions(settings.reference_dir)
+
+    def http_from(self, address: str) -> TestClient:
+        """A client whose requests come from ``address`` (sign-in delays are per client)."""
+        client = TestClient(self.app, raise_server_exceptions=False, client=(address, 50000))
+        self._clients.append(client)
+        return client
 
     def add_user(self, username: str, *, role: str = "agent", kecamatan: str | None = TAMALATE,
                  kelurahan: str | None = None, password: str = PASSWORD) -> str:
@@ -170,7 +177,8 @@ def make_central(db_url, clock, tmp_path):
 
     yield make
     for c in made:
-        c.http.close()
+        for client in c._clients:
+            client.close()
         c.engine.dispose()
 
 

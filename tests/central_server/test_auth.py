@@ -36,31 +36,50 @@ def test_wrong_password_and_unknown_user_look_the_same(central):
     assert assert_error(bad, 401, "invalid_credentials") == assert_error(ghost, 401, "invalid_credentials")
 
 
-def test_failed_sign_ins_are_rate_limited_per_username(make_central, clock):
-    central = make_central(login_max_failures_per_user=3)
+def _sign_in(http, username: str, password: str):
+    return http.post("/v1/auth/login", json={"username": username, "password": password, "device_id": "device-0001"})
+
+
+def test_wrong_passwords_delay_that_username_from_that_client_only(central, clock):
+    """Five wrong passwords used to lock the right one out for everyone for 15 minutes."""
     central.add_user("agen.satu")
+    attacker, owner = central.http_from("203.0.113.9"), central.http_from("198.51.100.4")
     for _ in range(3):
-        assert_error(central.http.post("/v1/auth/login", json={"username": "agen.satu", "password": "salah-salah",
-                                                               "device_id": "device-0001"}), 401)
-    # Even the right password is refused while locked, with a Retry-After the client can honour.
-    r = central.http.post("/v1/auth/login", json={"username": "agen.satu", "password": PASSWORD,
-                                                  "device_id": "device-0001"})
+        assert_error(_sign_in(attacker, "agen.satu", "salah-salah"), 401, "invalid_credentials")
+    # the attacker now waits, even with the right password (it is not even checked) ...
+    r = _sign_in(attacker, "agen.satu", PASSWORD)
     assert_error(r, 429, "too_many_attempts")
-    assert 1 <= int(r.headers["Retry-After"]) <= 15 * 60
-    clock.advance(minutes=16)
-    assert central.login("agen.satu").tokens["access_token"]
+    assert r.headers["Retry-After"] == "30"
+    # ... while the user signs in from their own device at once
+    assert _sign_in(owner, "agen.satu", PASSWORD).status_code == 200
+    # each further failure doubles the wait
+    clock.advance(seconds=30)
+    assert_error(_sign_in(attacker, "agen.satu", "salah-lagi"), 401, "invalid_credentials")
+    assert _sign_in(attacker, "agen.satu", "salah-lagi").headers["Retry-After"] == "60"
+    clock.advance(seconds=60)
+    assert_error(_sign_in(attacker, "agen.satu", "salah-lagi"), 401)
+    assert _sign_in(attacker, "agen.satu", "x-x-x-x-x").headers["Retry-After"] == "120"
+    # up to 15 minutes; the right password afterwards starts the pair afresh
+    for _ in range(6):
+        clock.advance(minutes=16)
+        assert_error(_sign_in(attacker, "agen.satu", "salah-lagi"), 401)
+    assert _sign_in(attacker, "agen.satu", "x-x-x-x-x").headers["Retry-After"] == str(15 * 60)
+    clock.advance(minutes=15)
+    assert _sign_in(attacker, "agen.satu", PASSWORD).status_code == 200
+    assert_error(_sign_in(attacker, "agen.satu", "salah-salah"), 401, "invalid_credentials")
 
 
-def test_failed_sign_ins_are_rate_limited_per_ip(make_central):
-    central = make_central(login_max_failures_per_ip=4)
+def test_one_client_guessing_over_many_usernames_is_slowed_without_locking_anyone_out(central, clock):
     central.add_user("agen.satu")
-    for i in range(4):
-        central.http.post("/v1/auth/login", json={"username": f"tebak{i}", "password": "salah-salah",
-                                                  "device_id": "device-0001"})
-    r = central.http.post("/v1/auth/login", json={"username": "agen.satu", "password": PASSWORD,
-                                                  "device_id": "device-0001"})
+    sprayer, owner = central.http_from("203.0.113.9"), central.http_from("198.51.100.4")
+    for i in range(30):
+        assert_error(_sign_in(sprayer, f"tebak{i}", "Makassar2026"), 401)
+    r = _sign_in(sprayer, "agen.satu", PASSWORD)
     assert_error(r, 429, "too_many_attempts")
-    assert int(r.headers["Retry-After"]) > 0
+    assert 1 <= int(r.headers["Retry-After"]) <= 60
+    assert _sign_in(owner, "agen.satu", PASSWORD).status_code == 200
+    clock.advance(minutes=1)
+    assert _sign_in(sprayer, "agen.satu", PASSWORD).status_code == 200
 
 
 def test_refresh_rotates_and_old_token_dies_after_grace(central, clock):

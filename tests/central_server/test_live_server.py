@@ -17,7 +17,7 @@ PW = "rahasia-123"
 
 @pytest.fixture
 def live(tmp_path, db_url):
-    with run_server(tmp_path, db_url=db_url, login_max_per_user=3) as url:
+    with run_server(tmp_path, db_url=db_url) as url:
         yield url
 
 
@@ -55,7 +55,7 @@ def test_sign_in_push_pull_over_http(live):
     r = http.post(f"{live}/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"],
                                                    "device_id": "device-live-1"}, timeout=10)
     assert r.status_code == 200 and r.json()["access_token"] != tokens["access_token"]
-    # rate limit over the wire, with Retry-After
+    # sign-in delays over the wire, with Retry-After
     for _ in range(3):
         requests.post(f"{live}/v1/auth/login", json={"username": "agen.satu", "password": "salah-salah",
                                                      "device_id": "device-live-1"}, timeout=10)
@@ -67,6 +67,32 @@ def test_sign_in_push_pull_over_http(live):
     assert "POST /v1/push" in log
     for secret in (PW, "salah-salah", tokens["access_token"], tokens["refresh_token"], w["nik"]):
         assert secret not in log
+
+
+def test_behind_a_trusted_proxy_wrong_passwords_from_one_client_lock_nobody_else_out(tmp_path, db_url):
+    """Every device reaches the centre through the reverse proxy (here: 127.0.0.1), which
+    says who the client is; 30 wrong passwords from one client used to block everyone."""
+    with run_server(tmp_path, db_url=db_url, forwarded_allow_ips="127.0.0.1") as url:
+        seed_user(url.db_url, "agen.satu", PW)
+
+        def sign_in(client: str, password: str) -> requests.Response:
+            return requests.post(f"{url}/v1/auth/login", headers={"X-Forwarded-For": client}, timeout=10,
+                                 json={"username": "agen.satu", "password": password, "device_id": "device-live-3"})
+
+        answers = [sign_in("203.0.113.9", f"tebakan-{i}").status_code for i in range(30)]
+        assert answers[:3] == [401] * 3 and set(answers[3:]) == {429}
+        assert sign_in("198.51.100.4", PW).status_code == 200
+        assert "ip=203.0.113.9" in url.log_path.read_text()
+
+
+def test_forwarded_addresses_from_anyone_else_are_not_believed(tmp_path):
+    with run_server(tmp_path) as url:  # no trusted proxy
+        seed_user(url.db_url, "agen.satu", PW)
+        answers = [requests.post(f"{url}/v1/auth/login", headers={"X-Forwarded-For": f"198.51.100.{i}"}, timeout=10,
+                                 json={"username": "agen.satu", "password": "salah-salah",
+                                       "device_id": "device-live-4"}).status_code for i in range(4)]
+        assert answers == [401, 401, 401, 429]
+        assert "198.51.100." not in url.log_path.read_text()
 
 
 def test_acknowledged_ops_survive_a_server_restart(tmp_path, db_url):

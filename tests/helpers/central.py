@@ -12,8 +12,9 @@ run_server starts ``python -m central_server serve`` in a subprocess on 127.0.0.
 fresh SQLite file in tmp_path (or db_url=...), waits for GET /v1/health and stops it on exit.
 Setting overrides go to the subprocess as PERISAI_SERVER_<NAME> environment variables:
 access_ttl_seconds, refresh_ttl_seconds, change_retention_seconds, login_window_seconds,
-login_max_per_user, login_max_per_ip, max_body_bytes, max_wire_bytes, min_app_version,
-latest_app_version, download_url, reference_dir.
+login_free_attempts, max_body_bytes, max_wire_bytes, max_request_bytes, min_app_version,
+latest_app_version, download_url, reference_dir. ``forwarded_allow_ips`` names the
+addresses whose X-Forwarded-For the server believes (``serve --forwarded-allow-ips``).
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 SETTING_ENV = {
     "access_ttl_seconds", "refresh_ttl_seconds", "change_retention_seconds", "login_window_seconds",
-    "login_max_per_user", "login_max_per_ip", "max_body_bytes", "max_wire_bytes", "min_app_version",
+    "login_free_attempts", "max_body_bytes", "max_wire_bytes", "max_request_bytes", "min_app_version",
     "latest_app_version", "download_url", "reference_dir",
 }
 
@@ -72,7 +73,8 @@ def free_port() -> int:
 
 @contextmanager
 def run_server(tmp_path: Path, *, port: int | None = None, db_url: str | None = None,
-               workers: int = 1, startup_timeout: float = 30.0, **overrides: Any) -> Iterator[ServerURL]:
+               workers: int = 1, startup_timeout: float = 30.0, forwarded_allow_ips: str | None = None,
+               **overrides: Any) -> Iterator[ServerURL]:
     unknown = set(overrides) - SETTING_ENV
     if unknown:
         raise TypeError(f"unknown setting overrides: {sorted(unknown)}")
@@ -86,7 +88,8 @@ def run_server(tmp_path: Path, *, port: int | None = None, db_url: str | None = 
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "central_server", "serve", "--host", "127.0.0.1", "--port", str(port),
-             "--db", db_url, "--log-level", "info", "--workers", str(workers)],
+             "--db", db_url, "--log-level", "info", "--workers", str(workers),
+             *(["--forwarded-allow-ips", forwarded_allow_ips] if forwarded_allow_ips else [])],
             stdout=log, stderr=subprocess.STDOUT, env=env, cwd=str(REPO_ROOT))
     url = ServerURL(f"http://127.0.0.1:{port}")
     url.db_url, url.log_path, url.process = db_url, log_path, proc
