@@ -14,6 +14,8 @@ No Qt. The engine (``sync.engine``) decides what to do with each exception:
 ``BatchRejected``      400 / 413 / 422 on the whole request (``status``)
 ``UpgradeRequired``    426
 ``CursorExpired``      410 on pull
+``InsecureServer``     a server address that is not https:// (plain http:// only to loopback):
+                       nothing is sent
 =====================  =====================================================================
 
 Redirects are never followed. TLS is always verified (``ca_bundle`` for a private CA).
@@ -26,10 +28,12 @@ from __future__ import annotations
 
 import email.utils
 import gzip
+import ipaddress
 import json
 import socket
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -57,7 +61,7 @@ from perisai_protocol import (
 __all__ = [
     "SyncError", "Offline", "RetryLater", "NotAcknowledged", "AuthExpired",
     "InvalidCredentials", "Forbidden", "DeviceRevoked", "BatchRejected", "UpgradeRequired",
-    "CursorExpired", "SyncClient", "PATHS", "parse_retry_after",
+    "CursorExpired", "InsecureServer", "SyncClient", "PATHS", "parse_retry_after",
 ]
 
 # Endpoint paths under the server's base URL (see docs/PROTOCOL.md).
@@ -142,6 +146,38 @@ class UpgradeRequired(SyncError):
 
 class CursorExpired(SyncError):
     default_code = "cursor_expired"
+
+
+class InsecureServer(SyncError):
+    """The server's address is not https:// and not on this computer: personal data would
+    cross the network unencrypted, so nothing is sent."""
+
+    default_code = "insecure_url"
+
+
+_INSECURE = BilingualText(
+    id="Alamat server harus diawali https:// (koneksi terenkripsi); http:// hanya untuk server di "
+       "komputer ini. Periksa alamat server",
+    en="The server address must start with https:// (an encrypted connection); http:// is only for a "
+       "server on this computer. Check the server address",
+)
+
+
+def _insecure(base_url: str) -> InsecureServer | None:
+    """The refusal of a base URL that is neither https:// nor plain http:// to loopback."""
+    parts = urllib.parse.urlsplit(base_url)
+    if parts.scheme == "https":
+        return None
+    host = parts.hostname or ""
+    if parts.scheme == "http":
+        if host == "localhost":
+            return None
+        try:
+            if ipaddress.ip_address(host).is_loopback:
+                return None
+        except ValueError:
+            pass
+    return InsecureServer(f"not https: {parts.scheme}://{host}", message=_INSECURE)
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -329,6 +365,9 @@ class SyncClient:
 
     def _send(self, method: str, path: str, headers: dict, body: bytes | None,
               params: dict | None) -> tuple[int, Any, bytes]:
+        refusal = _insecure(self.base_url)
+        if refusal is not None:
+            raise refusal
         url = self.base_url + path
         self.requests_sent += 1
         self.bytes_sent += len(body or b"")

@@ -18,6 +18,7 @@ from sync.client import (
     CursorExpired,
     DeviceRevoked,
     Forbidden,
+    InsecureServer,
     InvalidCredentials,
     NotAcknowledged,
     Offline,
@@ -194,3 +195,53 @@ def test_trickled_headers_are_cut_at_the_deadline(stub):
         client(stub.url, read_timeout=1, deadline=0.5).health()
     assert info.value.code == "deadline"
     assert time.monotonic() - start < 1.5
+
+
+# --- plain http ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["http://pusat.example", "http://192.168.1.10:8765", "HTTP://pusat.example",
+                                 "http://127.0.0.1.pusat.example", "ftp://pusat.example", "pusat.example"])
+def test_a_server_address_without_tls_elsewhere_is_refused_before_anything_is_sent(url):
+    c = client(url)
+    with pytest.raises(InsecureServer) as info:
+        c.login("agen", "kata-sandi", "device-0001")
+    assert c.requests_sent == 0 and c.bytes_sent == 0
+    assert "https://" in info.value.text("id") and "https://" in info.value.text("en")
+    assert info.value.text("id") != info.value.text("en")
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.8.9.10", "localhost", "[::1]"])
+def test_plain_http_to_this_computer_is_allowed(host):
+    port = _free_port()
+    with pytest.raises(Offline):  # nothing listens there: the request was really sent
+        client(f"http://{host}:{port}").health()
+
+
+def test_the_sync_round_says_why_and_keeps_the_queue(tmp_path):
+    from agent_app.services.base import FixedClock
+    from agent_app.services.core import AgentCore
+    from sync.credentials import Tokens, TokenStore
+    from sync.headless import make_engine
+    from tests.unit.conftest import NOW, PASSWORD, make_form
+
+    core = AgentCore.open(tmp_path / "perisai.db", clock=FixedClock(NOW))
+    try:
+        core.users.create_user(username="besse", full_name="Besse Agen", role="agent", password=PASSWORD)
+        user = core.users.authenticate("besse", PASSWORD)
+        core.workers.register(user, make_form())
+        tokens = TokenStore("http://pusat.example")
+        tokens.set("besse", Tokens("access", "refresh", "server-id"))
+        engine = make_engine(core, "http://pusat.example", "besse", client=client("http://pusat.example"),
+                             tokens=tokens)
+        report = engine.sync_round()
+        assert report.state == "problem" and report.pending == 1 and report.requests == 0
+        assert "https://" in report.message["id"] and "https://" in report.message["en"]
+    finally:
+        core.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
