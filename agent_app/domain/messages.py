@@ -140,6 +140,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "id": "Alamat wajib diisi",
         "en": "Address is required",
     },
+    "address.invalid": {
+        "id": "Alamat harus satu baris, tanpa tab atau karakter kendali",
+        "en": "The address must be one line, without tabs or control characters",
+    },
+    "address.too_long": {
+        "id": "Alamat terlalu panjang (paling banyak {max} karakter)",
+        "en": "The address is too long (at most {max} characters)",
+    },
     "kelurahan.required": {
         "id": "Kelurahan wajib dipilih",
         "en": "Kelurahan is required",

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from perisai_protocol import has_control_characters
+
 from .messages import Issue, error, warning
 from .nik import check_nik
 from .phone import check_phone
@@ -21,6 +23,7 @@ MIN_AGE = 15  # working age in Indonesia
 MAX_AGE = 65  # registration only under 65
 MAX_OCCUPATIONS = 2
 MAX_NAME_LENGTH = 100
+MAX_ADDRESS_LENGTH = 200  # the registration form's field; the centre takes up to 512
 
 # Letters of any script, then spaces, dots, apostrophes (' and ’) and hyphens.
 _NAME = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ .'’\-])*$")
@@ -52,6 +55,19 @@ def check_name(name: Any, *, field: str = "full_name") -> list[Issue]:
         return [error("name.too_long", field, max=MAX_NAME_LENGTH)]
     if not _NAME.match(text):
         return [error("name.invalid", field)]
+    return []
+
+
+def check_address(address: Any, *, field: str = "address") -> list[Issue]:
+    """Free text, but one line of it: a line break or another control character would break
+    the centre's CSV files and is refused there (an imported cell may hold one)."""
+    text = str(address or "").strip()
+    if not text:
+        return [error("address.required", field)]
+    if has_control_characters(text):
+        return [error("address.invalid", field)]
+    if len(text) > MAX_ADDRESS_LENGTH:
+        return [error("address.too_long", field, max=MAX_ADDRESS_LENGTH)]
     return []
 
 
@@ -200,8 +216,7 @@ def check_registration(form: Mapping[str, Any], *, ref: ReferenceData, today: da
     elif sex not in ("M", "F"):
         issues.append(error("sex.invalid", "sex"))
     issues += check_phone(form.get("phone"))
-    if not str(form.get("address") or "").strip():
-        issues.append(error("address.required", "address"))
+    issues += check_address(form.get("address"))
     code = form.get("kelurahan_code")
     if not code:
         issues.append(error("kelurahan.required", "kelurahan_code"))

@@ -16,8 +16,7 @@ from typing import Any
 
 from agent_app.files import atomic_path, atomic_write_text
 from agent_app.services.reports import CancelLike, ProgressFn, checkpoint
-
-CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from perisai_protocol.spreadsheets import safe_cell
 
 
 @dataclass
@@ -26,21 +25,6 @@ class Table:
     headers: list[str]
     rows: list[Sequence[Any]]
     money_columns: tuple[int, ...] = ()  # column indexes shown as rupiah in XLSX
-
-
-def _safe_text(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in text cells (names typed by people)."""
-    if isinstance(value, str) and value.startswith(CSV_FORMULA_START) and not _is_number(value):
-        return "'" + value
-    return value
-
-
-def _is_number(text: str) -> bool:
-    try:
-        int(text)
-        return True
-    except ValueError:
-        return False
 
 
 def write_csv(path: Path, table: Table, *, progress: ProgressFn | None = None,
@@ -54,7 +38,7 @@ def write_csv(path: Path, table: Table, *, progress: ProgressFn | None = None,
     for i, row in enumerate(table.rows):
         if i % 5000 == 0:
             checkpoint(cancel, progress, i, total)
-        writer.writerow(["" if v is None else _safe_text(v) for v in row])
+        writer.writerow(["" if v is None else safe_cell(v) for v in row])
     checkpoint(cancel, progress, total, total)
     atomic_write_text(Path(path), buffer.getvalue())
     return total
@@ -85,7 +69,7 @@ def write_xlsx(path: Path, tables: list[Table], *, progress: ProgressFn | None =
                 checkpoint(cancel, progress, done, total)
             cells = []
             for index, value in enumerate(row):
-                cell = WriteOnlyCell(ws, value=_safe_text(value))
+                cell = WriteOnlyCell(ws, value=safe_cell(value))
                 if index in table.money_columns:
                     cell.number_format = '"Rp" #,##0'
                 cells.append(cell)

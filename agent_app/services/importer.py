@@ -25,6 +25,7 @@ from agent_app.services.access import require
 from agent_app.services.base import Clock, ServiceError
 from agent_app.services.workers import RegistrationForm, WorkerService
 from agent_app.store.models import User, Worker
+from perisai_protocol.spreadsheets import safe_cell
 
 REQUIRED = ("nik", "nama", "tanggal_lahir", "jenis_kelamin", "alamat", "kelurahan",
             "pekerjaan", "penghasilan", "persetujuan")
@@ -88,10 +89,11 @@ class ImportReport:
         writer = csv.writer(buffer)
         writer.writerow(header)
         for issue in self.file_issues:
-            writer.writerow(["", "", "", labels["invalid"], issue.text(lang)])
+            writer.writerow(["", "", "", labels["invalid"], safe_cell(issue.text(lang))])
         for row in self.rows:
-            writer.writerow([row.number, row.raw.get("nik", ""), row.raw.get("nama", ""),
-                             labels[row.status], row.messages(lang)])
+            # the cells quote the imported file: a name like "=HYPERLINK(...)" stays text
+            writer.writerow([row.number, safe_cell(row.raw.get("nik", "")), safe_cell(row.raw.get("nama", "")),
+                             labels[row.status], safe_cell(row.messages(lang))])
         atomic_write_text(target, buffer.getvalue(), encoding="utf-8-sig")
 
 

@@ -25,6 +25,7 @@ from central_server.models import (
 )
 from central_server.reference import Regions, kecamatan7, kelurahan11
 from central_server.settings import utcnow
+from perisai_protocol.spreadsheets import safe_cell
 
 log = logging.getLogger("perisai.server.admin")
 
@@ -112,14 +113,15 @@ def set_app_version(session: Session, version: str, url: str | None) -> None:
 
 
 def atomic_write_csv(path: Path, header: list[str], rows: Iterable[list[object]]) -> int:
-    """Write a CSV next to its destination and move it into place (never a half file)."""
+    """Write a CSV next to its destination and move it into place (never a half file).
+    Text cells are made safe for a spreadsheet (a pushed name "=HYPERLINK(...)")."""
     count = 0
     with atomic_path(path) as tmp:
         with open(tmp, "w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
             writer.writerow(header)
             for row in rows:
-                writer.writerow(row)
+                writer.writerow([safe_cell(cell) for cell in row])
                 count += 1
     return count
 

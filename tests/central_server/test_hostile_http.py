@@ -181,6 +181,18 @@ def test_newlines_in_a_username_or_device_id_cannot_forge_log_lines(live):
     assert not any(line.lstrip().startswith(forged) for line in log.splitlines())
 
 
+@pytest.mark.parametrize(("field", "value"), [
+    ("full_name", "Daeng\x00Sikki"), ("full_name", "Daeng\u202eikkiS"), ("address", "Jl. Kandea\r\n=1+1"),
+    ("full_name", "D" * 129), ("address", "J" * 513), ("heir_name", "Hasnah\x1b[31m"),
+])
+def test_names_and_free_text_with_control_characters_or_too_long_are_rejected(live, field, value):
+    device, headers = _agent(live)
+    r = _push(live, device, headers, [make_op("worker.register", worker_payload(serial=9, **{field: value}), 1)])
+    [result] = r.json()["results"]
+    assert (result["status"], result["code"]) == ("rejected", "invalid_payload")
+    assert field in result["message"]["en"] and field in result["message"]["id"]
+
+
 # --- forged attribution and other people's records ------------------------------------
 
 

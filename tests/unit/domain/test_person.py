@@ -142,6 +142,11 @@ def test_phone_and_address(ref: ReferenceData) -> None:
     assert found(check(ref, phone="0411 123456")) == [("phone", "phone.invalid", "error")]
     assert check(ref, phone="") == []
     assert found(check(ref, address="  ")) == [("address", "address.required", "error")]
+    # one line, bounded: the centre refuses control characters (an imported cell may hold some)
+    for address in ("Jl. Kandea\nRT 02", "Jl.\tKandea", "Jl. Kandea\x00"):
+        assert found(check(ref, address=address)) == [("address", "address.invalid", "error")]
+    assert found(check(ref, address="Jl. " + "a" * 200)) == [("address", "address.too_long", "error")]
+    assert check(ref, address="Jl. Pa'baeng-baeng No. 7, RT 02/RW 03") == []
 
 
 def test_kelurahan(ref: ReferenceData) -> None:

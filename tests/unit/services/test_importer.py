@@ -71,6 +71,18 @@ def test_report_explains_each_refused_row(core, user, clerk, tmp_path):
     assert count(core, Worker) == before + 1
 
 
+def test_the_report_never_turns_an_imported_cell_into_a_formula(core, tmp_path):
+    rows = [["=HYPERLINK(\"http://evil.example\",\"Klik\")"] + GOOD[1:],
+            GOOD[:1] + ["@SUM(A1:A9)"] + GOOD[2:]]
+    report = core.importer.preview(write_csv(tmp_path / "list.csv", rows))
+    out = tmp_path / "laporan.csv"
+    report.write_csv(out)
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        cells = [cell for row in list(csv.reader(handle))[1:] for cell in row]
+    assert "'=HYPERLINK(\"http://evil.example\",\"Klik\")" in cells and "'@SUM(A1:A9)" in cells
+    assert not any(cell.startswith(("=", "@", "+", "-")) for cell in cells)
+
+
 def test_xlsx_list_and_missing_columns(core, user, tmp_path):
     book = Workbook()
     sheet = book.active

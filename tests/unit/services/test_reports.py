@@ -71,4 +71,18 @@ def test_exports_round_trip(tmp_path):
     ws = load_workbook(tmp_path / "a.xlsx").active
     assert ws.title == "Setoran - hari"
     assert [c.value for c in ws[2]] == ["Bontorannu", 16800]
+    assert [c.value for c in ws[3]] == ["'=HYPERLINK()", None]
     assert not list(tmp_path.glob(".*tmp"))
+
+
+def test_export_cells_with_control_characters_are_written_visibly(tmp_path):
+    """An imported name with a NUL or a line break: XLSX refused it, CSV kept it as is."""
+    table = Table("Daftar", ["Nama"], [["Sitti\x00Rahma"], ["\t=1+1"], ["-5"], ["+6281234567890"]])
+    write_csv(tmp_path / "a.csv", table)
+    with open(tmp_path / "a.csv", encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f))
+    assert rows[1:] == [["Sitti\ufffdRahma"], ["'\ufffd=1+1"], ["-5"], ["+6281234567890"]]
+    write_xlsx(tmp_path / "a.xlsx", [table])
+    ws = load_workbook(tmp_path / "a.xlsx").active
+    assert [row[0].value for row in ws.iter_rows(min_row=2)] == ["Sitti\ufffdRahma", "'\ufffd=1+1", "-5",
+                                                                   "+6281234567890"]
