@@ -20,6 +20,7 @@ import sys
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -114,6 +115,27 @@ class ReferenceData:
         canonical = region_code(code)
         return self.kelurahan_by_code.get(canonical) if canonical else None
 
+    @cached_property
+    def _kelurahan_keys(self) -> tuple[tuple[str, str, Kelurahan], ...]:
+        """(name key, kecamatan name key, kelurahan), folded once instead of per lookup."""
+        return tuple((search_key(k.name), search_key(k.kecamatan_name), k) for k in self.kelurahan)
+
+    @cached_property
+    def _kelurahan_by_key(self) -> Mapping[str, tuple[Kelurahan, ...]]:
+        index: dict[str, list[Kelurahan]] = {}
+        for name_key, _, kel in self._kelurahan_keys:
+            index.setdefault(name_key, []).append(kel)
+        return MappingProxyType({key: tuple(kels) for key, kels in index.items()})
+
+    def kelurahan_named(self, text: str | None) -> Kelurahan | None:
+        """The kelurahan ``text`` names: its code in any spelling, or a name whose folded
+        key is exactly one kelurahan's (a name two kecamatan share is no answer)."""
+        by_code = self.kelurahan_for(text)
+        if by_code is not None or not text:
+            return by_code
+        matches = self._kelurahan_by_key.get(search_key(text), ())
+        return matches[0] if len(matches) == 1 else None
+
     def find_kelurahan(self, query: str) -> list[Kelurahan]:
         """Kelurahan matching ``query`` despite spelling variants (see ``text.search_key``).
 
@@ -124,15 +146,14 @@ class ReferenceData:
         if not key:
             return list(self.kelurahan)
         ranked: list[tuple[int, int, Kelurahan]] = []
-        for index, kel in enumerate(self.kelurahan):
-            name_key = search_key(kel.name)
+        for index, (name_key, kecamatan_key, kel) in enumerate(self._kelurahan_keys):
             if name_key == key:
                 rank = 0
             elif name_key.startswith(key):
                 rank = 1
             elif key in name_key:
                 rank = 2
-            elif key in search_key(kel.kecamatan_name):
+            elif key in kecamatan_key:
                 rank = 3
             else:
                 continue
