@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
@@ -73,20 +74,21 @@ def to_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
-def next_counter(session: Session, key: str) -> int:
-    """Increment and return a persisted counter (inside the caller's write transaction).
+def next_counter(session: Session, key: str, count: int = 1) -> int:
+    """Increment a persisted counter by ``count`` and return the first of the ``count``
+    numbers given out (inside the caller's write transaction).
 
     One SQL statement, never a changed ORM object: a pending change can be thrown away
     (``expire_all``, ``refresh``) while the rows written with the number stay, and the same
     number would then be given out again.
     """
     stmt = (
-        sqlite_insert(Meta).values(key=key, value="1")
+        sqlite_insert(Meta).values(key=key, value=str(count))
         .on_conflict_do_update(index_elements=[Meta.key],
-                               set_={"value": cast(cast(Meta.value, Integer) + 1, String)})
+                               set_={"value": cast(cast(Meta.value, Integer) + count, String)})
         .returning(Meta.value)
     )
-    return int(session.execute(stmt).scalar_one())
+    return int(session.execute(stmt).scalar_one()) - count + 1
 
 
 def get_meta(session: Session, key: str, default: str | None = None) -> str | None:
@@ -139,19 +141,24 @@ def enqueue(
     own credentials, so one user's queue never waits on (or touches) another's; it is the
     server's (device, user) stream, whose sequence tracking the sync reconcile compares.
     """
-    op = OutboxOp(
-        op_id=new_id(),
-        user_id=user_id,
-        seq=next_counter(session, outbox_seq_key(user_id)),
-        kind=kind,
-        entity_id=entity_id,
-        schema_version=OP_SCHEMAS[kind],
-        payload=canonical_json(payload),
-        payload_hash=payload_hash(payload),
-        created_at=now,
-    )
+    [row] = outbox_rows(session, user_id=user_id, kind=kind, items=[(entity_id, payload)], now=now)
+    op = OutboxOp(**row)
     session.add(op)
     return op
+
+
+def outbox_rows(session: Session, *, user_id: str, kind: str,
+                items: Sequence[tuple[str, dict]], now: str) -> list[dict[str, Any]]:
+    """The outbox rows of operations (entity id, payload), numbered as one block of the
+    user's sequence in one counter update; the caller inserts them in its transaction."""
+    first = next_counter(session, outbox_seq_key(user_id), len(items)) if items else 0
+    return [
+        {"op_id": new_id(), "user_id": user_id, "seq": first + index, "kind": kind,
+         "entity_id": entity_id, "schema_version": OP_SCHEMAS[kind],
+         "payload": canonical_json(payload), "payload_hash": payload_hash(payload),
+         "created_at": now}
+        for index, (entity_id, payload) in enumerate(items)
+    ]
 
 
 def audit(
@@ -165,17 +172,16 @@ def audit(
     old: Any = None,
     new: Any = None,
 ) -> None:
-    session.add(
-        AuditEntry(
-            at=now,
-            user_id=user_id,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            old=None if old is None else to_json(old),
-            new=None if new is None else to_json(new),
-        )
-    )
+    session.add(AuditEntry(**audit_row(user_id=user_id, action=action, entity=entity,
+                                       entity_id=entity_id, now=now, old=old, new=new)))
+
+
+def audit_row(*, user_id: str | None, action: str, entity: str, entity_id: str | None, now: str,
+              old: Any = None, new: Any = None) -> dict[str, Any]:
+    """The audit entry of one action (``audit`` adds it; bulk writers insert many)."""
+    return {"at": now, "user_id": user_id, "action": action, "entity": entity,
+            "entity_id": entity_id, "old": None if old is None else to_json(old),
+            "new": None if new is None else to_json(new), "synced": False}
 
 
 def device_id(session: Session) -> str:

@@ -15,8 +15,8 @@ from agent_app.domain.messages import Issue, has_errors
 from agent_app.domain.person import check_registration
 from agent_app.domain.reference import ReferenceData, search_key
 from agent_app.services.access import require
-from agent_app.services.base import Clock, ServiceError, audit, enqueue, new_id
-from agent_app.store.db import Database
+from agent_app.services.base import Clock, ServiceError, audit, audit_row, new_id, outbox_rows
+from agent_app.store.db import Database, bulk_insert, in_chunks
 from agent_app.store.models import AuditEntry, OutboxOp, Payment, User, Worker
 
 
@@ -59,8 +59,9 @@ JSON_FIELDS = ("occupations", "programmes")
 EMPLOYER_OCCUPATION = "Pemilik usaha (pemberi kerja)"
 
 
-def worker_payload(worker: Worker) -> dict[str, Any]:
-    data = {name: getattr(worker, name) for name in REGISTER_FIELDS}
+def worker_payload(worker: Worker | dict[str, Any]) -> dict[str, Any]:
+    get = worker.get if isinstance(worker, dict) else worker.__getattribute__
+    data = {name: get(name) for name in REGISTER_FIELDS}
     for name in JSON_FIELDS:
         data[name] = json.loads(data[name])
     return data
@@ -201,13 +202,18 @@ class WorkerService:
             )
 
     def build_worker(self, form: RegistrationForm, actor: User, *, now: str, today: date) -> Worker:
+        return Worker(**self.worker_row(form, actor.id, now=now, today=today))
+
+    def worker_row(self, form: RegistrationForm, actor_id: str, *, now: str, today: date) -> dict[str, Any]:
+        """The columns of a new worker registered from a checked form (bulk writers insert
+        the dict; ``build_worker`` makes the model of it)."""
         kelurahan = self.ref.kelurahan_by_code[form.kelurahan_code]
         occupations = [o for o in form.occupations if o]
         sector = self.ref.occupations[occupations[0]][1]
         nik = "".join(ch for ch in form.nik if ch.isdigit())
         from agent_app.domain.phone import normalize_phone
 
-        return Worker(
+        return dict(
             id=new_id(),
             nik=nik,
             full_name=" ".join(form.full_name.split()),
@@ -232,9 +238,9 @@ class WorkerService:
             heir_relation=(form.heir_relation or "").strip() or None,
             consent_version=self.ref.consent.version,
             consent_at=now,
-            consent_user_id=actor.id,
+            consent_user_id=actor_id,
             registered_at=now,
-            registered_by=actor.id,
+            registered_by=actor_id,
             registration_month=coverage.month_of(today),
             updated_at=now,
         )
@@ -246,24 +252,44 @@ class WorkerService:
         if has_errors(issues):
             raise ServiceError("worker.invalid", issues=issues)
         now = self.clock.stamp()
-        worker = self.build_worker(form, actor, now=now, today=self.clock.today())
+        row = self.worker_row(form, actor.id, now=now, today=self.clock.today())
         with self.db.write() as s:
-            self.insert(s, actor, worker, now)
-        return worker
+            taken = self.registered_niks(s, [row["nik"]])
+            if taken:
+                raise ServiceError("worker.nik_exists", {"nik": row["nik"]}, issues=list(taken.values()))
+            self.insert_many(s, actor.id, [row], now)
+        return Worker(**row)
 
-    def insert(self, s: Session, actor: User, worker: Worker, now: str) -> None:
-        """Add a built worker with its outbox operation and audit entry to transaction s."""
-        existing = s.exec(
-            select(Worker.id).where(Worker.nik == worker.nik, Worker.deleted == False)  # noqa: E712
-        ).first()
-        if existing:
-            raise ServiceError("worker.nik_exists", {"nik": worker.nik}, issues=[existing])
-        s.add(worker)
-        payload = worker_payload(worker)
-        enqueue(s, user_id=actor.id, kind="worker.register", entity_id=worker.id,
-                payload=payload, now=now)
-        audit(s, user_id=actor.id, action="worker.register", entity="worker",
-              entity_id=worker.id, now=now, new=payload)
+    @staticmethod
+    def registered_niks(s: Session, niks: list[str]) -> dict[str, str]:
+        """Which of ``niks`` are taken on this device, each with the id of its worker: a
+        worker has it (deleted ones aside), or an import being made visible will give it."""
+        from agent_app.store.models import ImportBatch, StagedWorker
+
+        found: dict[str, str] = {}
+        for chunk in in_chunks(niks):
+            found.update(s.exec(select(Worker.nik, Worker.id).where(
+                Worker.deleted == False, col(Worker.nik).in_(chunk))).all())  # noqa: E712
+            found.update(s.exec(select(StagedWorker.nik, StagedWorker.worker_id).join(
+                ImportBatch, ImportBatch.id == StagedWorker.batch_id).where(
+                ImportBatch.state == "publishing", col(StagedWorker.nik).in_(chunk))).all())
+        return found
+
+    @staticmethod
+    def insert_many(s: Session, actor_id: str, rows: list[dict[str, Any]], now: str) -> None:
+        """Add new workers (``worker_row`` dicts, NIKs checked with ``registered_niks``)
+        with their outbox operations and audit entries to transaction s: the one way a
+        registration is written, one or many at a time (the search index follows the
+        worker table by trigger)."""
+        payloads = [worker_payload(row) for row in rows]
+        bulk_insert(s, Worker.__table__, rows)
+        bulk_insert(s, OutboxOp.__table__, outbox_rows(
+            s, user_id=actor_id, kind="worker.register",
+            items=[(row["id"], payload) for row, payload in zip(rows, payloads, strict=True)], now=now))
+        bulk_insert(s, AuditEntry.__table__, [
+            audit_row(user_id=actor_id, action="worker.register", entity="worker",
+                      entity_id=row["id"], now=now, new=payload)
+            for row, payload in zip(rows, payloads, strict=True)])
 
     def record_view(self, actor: User, worker_id: str) -> None:
         """UU PDP: log who opened a person's record."""

@@ -18,8 +18,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Table, event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
@@ -29,7 +30,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration's revision. An up-to-date file opens without importing Alembic
 # (a noticeable part of start-up on a field laptop); tests/unit/store/test_db.py keeps
 # this equal to Alembic's head.
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"
 
 
 IN_LIST_SIZE = 500
@@ -39,6 +40,23 @@ def in_chunks(items: list, size: int = IN_LIST_SIZE) -> list[list]:
     """``items`` in slices for ``IN (...)`` lists: SQLite caps the bound parameters of one
     statement."""
     return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert rows (dicts of column values, all with the same keys; the model's defaults
+    fill the columns they leave out) with one DB-API ``executemany``: SQLAlchemy's per-row
+    parameter processing costs more than SQLite's insert itself for the tens of thousands
+    of rows of an import."""
+    if not rows:
+        return
+    given = list(rows[0])
+    defaults = {c.name: c.default.arg for c in table.columns
+                if c.name not in rows[0] and c.default is not None and c.default.is_scalar}
+    columns = [*given, *defaults]
+    sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
+           f"VALUES ({', '.join('?' for _ in columns)})")
+    fill = tuple(defaults.values())
+    session.connection().exec_driver_sql(sql, [(*(row[c] for c in given), *fill) for row in rows])
 
 
 class StoreError(Exception):
@@ -98,8 +116,14 @@ def _make_engine(path: Path, key: bytes | None) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:
-        immediate = conn.get_execution_options().get("perisai_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        options = conn.get_execution_options()
+        if options.get("perisai_write", False):
+            # Set on every write: a connection back from the pool may have been relaxed.
+            relaxed = options.get("perisai_relaxed", False)
+            conn.exec_driver_sql(f"PRAGMA synchronous={'NORMAL' if relaxed else 'FULL'}")
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
 
     return engine
 
@@ -112,11 +136,18 @@ class Database:
         self.path = path
         self.encrypted = encrypted
         self._write_engine = engine.execution_options(perisai_write=True)
+        self._relaxed_engine = engine.execution_options(perisai_write=True, perisai_relaxed=True)
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """One write transaction: commits on success, rolls back on any exception."""
-        with Session(self._write_engine, expire_on_commit=False) as session:
+    def write(self, *, durable: bool = True) -> Iterator[Session]:
+        """One write transaction: commits on success, rolls back on any exception.
+
+        ``durable=False`` skips the flush to disk at commit (``synchronous=NORMAL``): for
+        steps of a longer job whose last transaction is durable. In WAL mode commits stay
+        in order, so a power cut can only lose the newest ones, never one in the middle.
+        """
+        engine = self._write_engine if durable else self._relaxed_engine
+        with Session(engine, expire_on_commit=False) as session:
             with session.begin():
                 yield session
 
