@@ -33,6 +33,7 @@ class AgentCore:
         with db.write() as s:
             self.device_id = device_id(s)
             heal_outbox_counters(s)
+        self.importer.recover()  # an import a stopped process left: finished or discarded
 
     @classmethod
     def open(cls, path: Path, *, key: bytes | None = None, clock: Clock | None = None,

@@ -1,31 +1,51 @@
 """Import the city's lists of APBD-funded workers (CSV or XLSX).
 
-A preview validates every row with the same rules as the registration form and reports
-each refusal; the commit writes every valid row in ONE transaction (nothing half-imported).
-Columns are documented in the README ("Import format"); headers are matched without
-regard to case, spaces or underscores.
+A preview reads the file as a stream (``import_files``) and checks every row with the same
+rules as the registration form, reporting each refusal. The commit writes the valid rows
+so that other work goes on meanwhile, and still all or nothing:
+
+1. staging: the rows, built by the registration rules, go into ``staged_worker`` in short
+   transactions; nothing of them is visible or queued, and cancelling (or a crash) discards
+   them;
+2. the decision, one short transaction: no NIK was registered since the preview, and the
+   batch turns "publishing" (its NIKs are then taken for any registration);
+3. publishing: chunk by chunk, each one short transaction writing workers, their outbox
+   operations (numbered as one block) and audit entries exactly as a registration does.
+   A decided import is finished even after a crash: the next start completes it.
+
+One import runs at a time per store (a lock file beside the database, released by the
+operating system if the process dies); ``recover`` finishes or discards what a stopped
+import left. Columns are documented in the README ("Importing a list of workers").
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable
+import json
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
+from filelock import FileLock, Timeout
+from sqlalchemy import delete, update
 from sqlmodel import select
 
 from agent_app.domain.messages import Issue, error, has_errors, render
 from agent_app.domain.nik import clean_number
-from agent_app.files import atomic_write_text
 from agent_app.services.access import require
-from agent_app.services.base import Clock, ServiceError
+from agent_app.services.base import Clock, ServiceError, new_id
+from agent_app.services.exports import Table, write_csv
+from agent_app.services.import_files import NumberCell, open_table
+from agent_app.services.reports import CancelLike, checkpoint
 from agent_app.services.workers import RegistrationForm, WorkerService
-from agent_app.store.models import User, Worker
-from perisai_protocol.spreadsheets import safe_cell
+from agent_app.store.db import bulk_insert
+from agent_app.store.models import ImportBatch, StagedWorker, User, Worker
+
+STAGE_CHUNK = 2_000  # rows per staging transaction
+PUBLISH_CHUNK = 500  # rows per publishing transaction: about 0.1 s of writing
+ProgressFn = Callable[[int, int], None]
 
 REQUIRED = ("nik", "nama", "tanggal_lahir", "jenis_kelamin", "alamat", "kelurahan",
             "pekerjaan", "penghasilan", "persetujuan")
@@ -40,11 +60,11 @@ NO = {"tidak", "t", "no", "n", "0", "false", ""}
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 
 
-@dataclass
+@dataclass(slots=True)
 class ImportRow:
     number: int  # 1-based data row number (row 1 = first row after the header)
     raw: dict[str, str]
-    form: RegistrationForm | None
+    form: RegistrationForm | None  # kept for valid rows only (what the commit writes)
     status: str  # valid | invalid | duplicate_file | duplicate_store
     issues: list[Issue] = field(default_factory=list)
 
@@ -76,7 +96,8 @@ class ImportReport:
         return out
 
     def write_csv(self, target: Path, lang: str = "id") -> None:
-        """The row-by-row report, written atomically (temp file + replace)."""
+        """The row-by-row report, written atomically, every cell neutralised against
+        spreadsheet formulas as the other reports are (a list may hold "=HYPERLINK(...)")."""
         header = {"id": ["baris", "nik", "nama", "status", "keterangan"],
                   "en": ["row", "nik", "name", "status", "details"]}[lang]
         labels = {
@@ -85,61 +106,15 @@ class ImportReport:
             "en": {"valid": "accepted", "invalid": "refused", "duplicate_file": "duplicate in file",
                    "duplicate_store": "already registered", "imported": "imported"},
         }[lang]
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        for issue in self.file_issues:
-            writer.writerow(["", "", "", labels["invalid"], safe_cell(issue.text(lang))])
-        for row in self.rows:
-            # the cells quote the imported file: a name like "=HYPERLINK(...)" stays text
-            writer.writerow([row.number, safe_cell(row.raw.get("nik", "")), safe_cell(row.raw.get("nama", "")),
-                             labels[row.status], safe_cell(row.messages(lang))])
-        atomic_write_text(target, buffer.getvalue(), encoding="utf-8-sig")
+        rows: list[list] = [["", "", "", labels["invalid"], issue.text(lang)]
+                            for issue in self.file_issues]
+        rows += ([row.number, row.raw.get("nik", ""), row.raw.get("nama", ""),
+                  labels[row.status], row.messages(lang)] for row in self.rows)
+        write_csv(Path(target), Table("", header, rows))
 
 
-def _header_key(text: Any) -> str:
-    return "_".join(str(text or "").strip().lower().replace("-", " ").split())
-
-
-def read_table(path: Path) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of a CSV (UTF-8, comma or semicolon) or XLSX file, as text."""
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".csv":
-            text = path.read_bytes().decode("utf-8-sig")
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-            rows = list(csv.reader(io.StringIO(text), dialect))
-        elif suffix in (".xlsx", ".xlsm"):
-            from openpyxl import load_workbook
-
-            workbook = load_workbook(path, read_only=True, data_only=True)
-            try:
-                sheet = workbook.worksheets[0]
-                rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-            finally:
-                workbook.close()
-        else:
-            raise ServiceError("import.unsupported")
-    except ServiceError:
-        raise
-    except (OSError, UnicodeDecodeError, csv.Error, ValueError, KeyError) as exc:
-        raise ServiceError("import.unreadable", {"detail": str(exc) or type(exc).__name__}) from exc
-    rows = [r for r in rows if any(str(c).strip() for c in r)]
-    if not rows:
-        return [], []
-    return [_header_key(h) for h in rows[0]], rows[1:]
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+def _stripped(value: str) -> str:
+    return value if isinstance(value, NumberCell) else value.strip()
 
 
 def _parse_date(text: str) -> date | None:
@@ -161,41 +136,81 @@ def _parse_bool(text: str) -> bool | None:
     return None
 
 
+class _Pacer:
+    """Leaves the database to other writers between an import's transactions.
+
+    A writer that finds the database locked sleeps in SQLite's busy handler, polling at
+    most every 100 ms; a loop that starts its next transaction at once can take the lock
+    back before that writer wakes up, again and again. So after every WRITE_SPELL of
+    writing, the import pauses for longer than one poll: another write waits a spell, not
+    the whole import.
+    """
+
+    WRITE_SPELL = 0.2
+    PAUSE = 0.11
+
+    def __init__(self) -> None:
+        self.spell = 0.0
+
+    @contextmanager
+    def write(self, db, **options) -> Iterator:
+        started = time.perf_counter()
+        with db.write(**options) as s:
+            yield s
+        self.spell += time.perf_counter() - started
+        if self.spell >= self.WRITE_SPELL:
+            time.sleep(self.PAUSE)
+            self.spell = 0.0
+
+
 class ImportService:
     def __init__(self, workers: WorkerService, clock: Clock) -> None:
         self.workers = workers
+        self.db = workers.db
         self.ref = workers.ref
         self.clock = clock
+        self.lock_path = Path(f"{self.db.path}.import-lock")
 
-    def preview(self, path: Path, progress: Callable[[int, int], None] | None = None) -> ImportReport:
+    # --- preview --------------------------------------------------------------------------
+
+    def preview(self, path: Path, progress: ProgressFn | None = None,
+                cancel: CancelLike | None = None) -> ImportReport:
+        """Every row checked, read as a stream; ``progress(rows, 0)``: the total is not
+        known before the end of the file."""
         path = Path(path)
-        header, rows = read_table(path)
-        missing = [c for c in REQUIRED if c not in header]
-        if missing:
-            return ImportReport(path, [], [error("import.no_header", "", columns=", ".join(missing))])
-        with self.workers.db.read() as s:
-            known = set(s.exec(select(Worker.nik).where(Worker.deleted == False)))  # noqa: E712
-        seen: dict[str, int] = {}
-        report_rows: list[ImportRow] = []
-        for index, values in enumerate(rows, start=1):
-            raw = {name: (str(values[i]).strip() if i < len(values) else "")
-                   for i, name in enumerate(header) if name}
-            form, issues = self._form(raw)
-            issues += self.workers.check(form)
-            status = "invalid" if has_errors(issues) else "valid"
-            nik = form.nik
-            if status == "valid":
-                if nik in known:
-                    status = "duplicate_store"
-                    issues.append(error("import.duplicate_store", "nik"))
-                elif nik in seen:
-                    status = "duplicate_file"
-                    issues.append(error("import.duplicate_file", "nik", row=seen[nik]))
-            seen.setdefault(nik, index)
-            report_rows.append(ImportRow(index, raw, form, status, issues))
-            if progress and index % 200 == 0:
-                progress(index, len(rows))
+        with open_table(path) as (header, rows):
+            missing = [c for c in REQUIRED if c not in header]
+            if missing:
+                return ImportReport(path, [], [error("import.no_header", "", columns=", ".join(missing))])
+            with self.db.read() as s:
+                known = set(s.exec(select(Worker.nik).where(Worker.deleted == False)))  # noqa: E712
+            columns = [(i, name) for i, name in enumerate(header) if name]
+            seen: dict[str, int] = {}
+            report_rows: list[ImportRow] = []
+            for index, values in enumerate(rows, start=1):
+                raw = {name: _stripped(values[i]) if i < len(values) else "" for i, name in columns}
+                report_rows.append(self._check_row(index, raw, known, seen))
+                if index % 1000 == 0:
+                    checkpoint(cancel, progress, index, 0)
         return ImportReport(path, report_rows)
+
+    def _check_row(self, index: int, raw: dict[str, str], known: set[str],
+                   seen: dict[str, int]) -> ImportRow:
+        form, issues = self._form(raw)
+        issues += self.workers.check(form)
+        status = "invalid" if has_errors(issues) else "valid"
+        nik = form.nik
+        if status == "valid":
+            if nik in known:
+                status = "duplicate_store"
+                issues.append(error("import.duplicate_store", "nik"))
+            elif nik in seen:
+                status = "duplicate_file"
+                issues.append(error("import.duplicate_file", "nik", row=seen[nik]))
+        seen.setdefault(nik, index)
+        # Only what the report shows and the commit writes is kept: bounded by MAX_ROWS.
+        shown = {"nik": raw.get("nik", ""), "nama": raw.get("nama", "")}
+        return ImportRow(index, shown, form if status == "valid" else None, status, issues)
 
     def _form(self, raw: dict[str, str]) -> tuple[RegistrationForm, list[Issue]]:
         issues: list[Issue] = []
@@ -209,13 +224,7 @@ class ImportService:
         sex = {"l": "M", "laki-laki": "M", "laki laki": "M", "m": "M",
                "p": "F", "perempuan": "F", "f": "F"}.get(raw.get("jenis_kelamin", "").lower(), "")
         kelurahan_text = raw.get("kelurahan", "")
-        kelurahan = self.ref.kelurahan_for(kelurahan_text)
-        if kelurahan is None and kelurahan_text:
-            matches = self.ref.find_kelurahan(kelurahan_text)
-            from agent_app.domain.reference import search_key
-
-            exact = [k for k in matches if search_key(k.name) == search_key(kelurahan_text)]
-            kelurahan = exact[0] if len(exact) == 1 else None
+        kelurahan = self.ref.kelurahan_named(kelurahan_text)
         income_text = "".join(ch for ch in raw.get("penghasilan", "") if ch.isdigit())
         funding = FUNDING.get(raw.get("sumber_dana", "apbd").strip().lower() or "apbd")
         if funding is None:
@@ -234,8 +243,13 @@ class ImportService:
             bad("desil", "desil")
         disability = _parse_bool(raw.get("disabilitas", "")) or False
         consent = _parse_bool(raw.get("persetujuan", ""))
+        nik_text = raw.get("nik", "")
+        if isinstance(nik_text, NumberCell):
+            # Excel keeps 15 significant digits: a 16-digit NIK typed into a number cell
+            # has lost its last one, and no rule can tell which digit it was.
+            issues.append(error("import.nik_number", "nik", value=nik_text))
         form = RegistrationForm(
-            nik=clean_number(raw.get("nik", "")),
+            nik=clean_number(nik_text),
             full_name=raw.get("nama", ""),
             birth_date=birth,
             sex=sex,
@@ -256,19 +270,128 @@ class ImportService:
         )
         return form, issues
 
-    def commit(self, actor: User, report: ImportReport) -> int:
-        """Register every valid row in one transaction; returns how many were imported."""
+    # --- commit ---------------------------------------------------------------------------
+
+    def commit(self, actor: User, report: ImportReport, progress: ProgressFn | None = None,
+               cancel: CancelLike | None = None) -> int:
+        """Register every valid row, all or nothing, in short transactions (see the module
+        docstring); returns how many were imported. ``cancel`` is honoured until the
+        import is decided; ``progress(done, total)`` counts staging then publishing."""
         require(actor, "import")
         rows = report.valid
         if not rows:
             raise ServiceError("import.nothing_valid")
-        now = self.clock.stamp()
-        today = self.clock.today()
-        with self.workers.db.write() as s:
-            for row in rows:
-                worker = self.workers.build_worker(row.form, actor, now=now, today=today)
-                self.workers.insert(s, actor, worker, now)
+        with self._exclusive():
+            self._recover_locked()
+            pacer = _Pacer()
+            batch_id = self._stage(actor, rows, pacer, progress, cancel)
+            self._publish(batch_id, pacer, progress, len(rows))
         return len(rows)
+
+    def _stage(self, actor: User, rows: list[ImportRow], pacer: _Pacer,
+               progress: ProgressFn | None, cancel: CancelLike | None) -> str:
+        now, today, total = self.clock.stamp(), self.clock.today(), 2 * len(rows)
+        batch_id = new_id()
+        with pacer.write(self.db, durable=False) as s:
+            s.add(ImportBatch(id=batch_id, user_id=actor.id, created_at=now, rows=len(rows)))
+        niks: list[str] = []
+        try:
+            for start in range(0, len(rows), STAGE_CHUNK):
+                checkpoint(cancel, progress, start, total)
+                staged = []
+                for position, row in enumerate(rows[start:start + STAGE_CHUNK], start=start):
+                    worker = self.workers.worker_row(row.form, actor.id, now=now, today=today)
+                    niks.append(worker["nik"])
+                    staged.append({"batch_id": batch_id, "position": position, "nik": worker["nik"],
+                                   "worker_id": worker["id"], "data": json.dumps(worker)})
+                with pacer.write(self.db, durable=False) as s:
+                    bulk_insert(s, StagedWorker.__table__, staged)
+            checkpoint(cancel, progress, len(rows), total)
+            with pacer.write(self.db, durable=False) as s:  # the decision
+                taken = self.workers.registered_niks(s, niks)
+                if taken:
+                    raise ServiceError("import.conflict", {"nik": min(taken), "count": len(taken)})
+                s.execute(update(ImportBatch).where(ImportBatch.id == batch_id)
+                          .values(state="publishing"))
+        except BaseException:
+            self._discard(batch_id, pacer)
+            raise
+        return batch_id
+
+    def _publish(self, batch_id: str, pacer: _Pacer, progress: ProgressFn | None = None,
+                 rows: int = 0) -> None:
+        """Move a decided batch into the worker list, one short transaction per chunk."""
+        done = 0
+        while True:
+            # Durable only at the end: a power cut may lose the newest chunks, never one in
+            # the middle, and what it loses is still staged, so the next start redoes it.
+            with pacer.write(self.db, durable=False) as s:
+                batch = s.get(ImportBatch, batch_id)
+                chunk = s.exec(select(StagedWorker.position, StagedWorker.data)
+                               .where(StagedWorker.batch_id == batch_id)
+                               .order_by(StagedWorker.position).limit(PUBLISH_CHUNK)).all()
+                if not chunk:
+                    break
+                self.workers.insert_many(s, batch.user_id, [json.loads(data) for _, data in chunk],
+                                         batch.created_at)
+                s.execute(delete(StagedWorker).where(StagedWorker.batch_id == batch_id,
+                                                     StagedWorker.position <= chunk[-1][0]))
+            done += len(chunk)
+            if progress is not None:
+                progress(rows + done, 2 * rows)
+        with self.db.write() as s:
+            s.execute(delete(ImportBatch).where(ImportBatch.id == batch_id))
+
+    def _discard(self, batch_id: str, pacer: _Pacer) -> None:
+        """Drop a batch that was not decided, in short transactions (nothing of it shows)."""
+        while True:
+            with pacer.write(self.db) as s:
+                last = s.exec(select(StagedWorker.position).where(StagedWorker.batch_id == batch_id)
+                              .order_by(StagedWorker.position).offset(STAGE_CHUNK).limit(1)).first()
+                stmt = delete(StagedWorker).where(StagedWorker.batch_id == batch_id)
+                if last is None:
+                    s.execute(stmt)
+                    s.execute(delete(ImportBatch).where(ImportBatch.id == batch_id))
+                    return
+                s.execute(stmt.where(StagedWorker.position < last))
+
+    # --- one import at a time, and what a stopped one left ----------------------------------
+
+    @contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        lock = FileLock(self.lock_path, timeout=0)
+        try:
+            lock.acquire()
+        except Timeout as exc:
+            raise ServiceError("import.busy") from exc
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def recover(self) -> int:
+        """Finish a decided import a stopped process left, discard an undecided one.
+        Nothing to do (and no lock taken) when no import was under way; an import running
+        in another process is left alone. Returns how many batches were dealt with."""
+        with self.db.read() as s:
+            if s.exec(select(ImportBatch.id).limit(1)).first() is None:
+                return 0
+        try:
+            with self._exclusive():
+                return self._recover_locked()
+        except ServiceError:
+            return 0
+
+    def _recover_locked(self) -> int:
+        with self.db.read() as s:
+            batches = s.exec(select(ImportBatch.id, ImportBatch.state)).all()
+        pacer = _Pacer()
+        for batch_id, state in batches:
+            if state == "publishing":
+                self._publish(batch_id, pacer)
+            else:
+                self._discard(batch_id, pacer)
+        return len(batches)
 
 
 def describe(report: ImportReport, lang: str = "id") -> str:

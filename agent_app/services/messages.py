@@ -55,4 +55,31 @@ register({
                              "{duplicate_file} duplicates in the file, {duplicate_store} already registered"},
     "import.nothing_valid": {"id": "Tidak ada baris yang valid untuk diimpor",
                              "en": "No valid row to import"},
+    "import.too_big": {"id": "Berkas terlalu besar ({size_mb} MB; paling besar {max_mb} MB). "
+                              "Bagi daftar menjadi beberapa berkas",
+                       "en": "The file is too large ({size_mb} MB; at most {max_mb} MB). "
+                             "Split the list into several files"},
+    "import.too_many_rows": {"id": "Daftar lebih dari {max} baris. Bagi menjadi beberapa berkas",
+                             "en": "The list has more than {max} rows. Split it into several files"},
+    "import.not_xlsx": {"id": "Berkas ini bukan buku kerja Excel (.xlsx) yang utuh. Buka di Excel, "
+                               "lalu simpan sebagai Excel Workbook (.xlsx) atau CSV",
+                        "en": "This file is not a complete Excel workbook (.xlsx). Open it in Excel, "
+                              "then save it as Excel Workbook (.xlsx) or CSV"},
+    "import.encoding": {"id": "Huruf dalam berkas tidak bisa dibaca (bukan UTF-8 atau Windows-1252). "
+                               "Simpan ulang dari Excel sebagai CSV UTF-8",
+                        "en": "The characters of the file cannot be read (neither UTF-8 nor "
+                              "Windows-1252). Save it again from Excel as CSV UTF-8"},
+    "import.nik_number": {"id": "NIK tersimpan sebagai angka di Excel, sehingga digit terakhirnya "
+                                 "hilang ({value}). Format kolom nik sebagai Teks, ketik ulang NIK, "
+                                 "lalu impor lagi",
+                          "en": "The NIK is stored as a number in Excel, which lost its last digit "
+                                "({value}). Format the nik column as Text, type the NIK again, "
+                                "then import again"},
+    "import.busy": {"id": "Impor lain sedang berjalan di perangkat ini. Tunggu sampai selesai",
+                    "en": "Another import is running on this device. Wait until it finishes"},
+    "import.conflict": {"id": "NIK {nik} (dan {count} NIK seluruhnya) baru saja didaftarkan di "
+                               "perangkat ini, jadi tidak ada yang diimpor. Periksa berkas lagi, "
+                               "lalu impor",
+                        "en": "NIK {nik} ({count} NIKs in all) was just registered on this device, "
+                              "so nothing was imported. Check the file again, then import"},
 })

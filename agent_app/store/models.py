@@ -220,3 +220,27 @@ class FollowupContact(SQLModel, table=True):
     contacted_on: str  # YYYY-MM-DD (WITA) the person was reached
     note: str = ""
     created_at: str
+
+
+class ImportBatch(SQLModel, table=True):
+    """An import of a list being written (see services.importer): its rows wait in
+    StagedWorker while "staging" (invisible, discarded if the import stops), then move into
+    the worker list chunk by chunk while "publishing" (decided: finished even after a crash)."""
+
+    __tablename__ = "import_batch"
+    id: str = Field(primary_key=True)
+    user_id: str  # who imports: the outbox stream and audit entries of the rows
+    created_at: str  # the registration stamp of every row
+    state: str = "staging"  # staging | publishing
+    rows: int = 0  # rows staged
+
+
+class StagedWorker(SQLModel, table=True):
+    """A worker row of an ImportBatch, built by the registration rules, not yet visible."""
+
+    __tablename__ = "staged_worker"
+    batch_id: str = Field(primary_key=True, foreign_key="import_batch.id")
+    position: int = Field(primary_key=True)  # order of the list
+    nik: str = Field(index=True)  # reserved against registrations while publishing
+    worker_id: str
+    data: str  # JSON of the worker columns
