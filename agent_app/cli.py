@@ -108,6 +108,10 @@ def _cmd_import(args, paths) -> int:
     except ServiceError as exc:
         print(f"{exc.text('id')} / {exc.text('en')}", file=sys.stderr)
         return EXIT_PROBLEM
+    except OSError as exc:  # the report could not be written
+        print(f"Laporan tidak bisa disimpan / The report cannot be saved: {exc.strerror or exc}",
+              file=sys.stderr)
+        return EXIT_PROBLEM
     finally:
         core.close()
     print(f"Diimpor / imported: {imported}")

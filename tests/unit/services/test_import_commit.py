@@ -1,0 +1,178 @@
+"""The commit of an import: all or nothing, nothing of it queued before it is decided,
+other writes go on meanwhile, a crash is finished or discarded by the next start."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from filelock import FileLock
+from sqlmodel import func, select
+
+from agent_app.services import importer as importer_module
+from agent_app.services.base import ServiceError
+from agent_app.services.core import AgentCore
+from agent_app.services.reports import CancelToken
+from agent_app.store.models import AuditEntry, ImportBatch, OutboxOp, StagedWorker, Worker
+from tests.unit.conftest import make_form
+from tests.unit.services.test_importer import write_csv
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def make_list(path: Path, rows: int, seed: int = 7) -> Path:
+    """A valid list in the city's format, from the seeded demo generator."""
+    from agent_app.demo import DemoGenerator
+    from agent_app.domain.reference import load_reference
+    from tests.unit.conftest import NOW
+
+    ref = load_reference()
+    gen = DemoGenerator(ref, seed)
+    lines = []
+    for _ in range(rows):
+        form = gen.worker(NOW.date()).form
+        lines.append([form.nik, form.full_name, form.birth_date.strftime("%d/%m/%Y"),
+                      "L" if form.sex == "M" else "P", form.phone, form.address,
+                      form.kelurahan_code, ";".join(form.occupations), str(form.declared_income),
+                      "tidak", "APBD", "ya"])
+    return write_csv(path, lines)
+
+
+def counts(core) -> dict[str, int]:
+    with core.db.read() as s:
+        return {name: s.exec(select(func.count()).select_from(model)).one()
+                for name, model in (("workers", Worker), ("ops", OutboxOp), ("audit", AuditEntry),
+                                    ("staged", StagedWorker), ("batches", ImportBatch))}
+
+
+def seqs(core, user_id: str) -> list[int]:
+    with core.db.read() as s:
+        return sorted(s.exec(select(OutboxOp.seq).where(OutboxOp.user_id == user_id)))
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    monkeypatch.setattr(importer_module, "STAGE_CHUNK", 7)
+    monkeypatch.setattr(importer_module, "PUBLISH_CHUNK", 5)
+
+
+def test_nothing_shows_or_is_queued_while_staging_and_cancel_leaves_nothing(
+        core, clerk, tmp_path, small_chunks):
+    report = core.importer.preview(make_list(tmp_path / "daftar.csv", 30))
+    before = counts(core)
+    token = CancelToken()
+    seen = []
+
+    def progress(done: int, total: int) -> None:
+        seen.append(counts(core))  # another reader, between the import's transactions
+        if done >= 14:
+            token.cancel()
+
+    with pytest.raises(ServiceError) as info:
+        core.importer.commit(clerk, report, progress=progress, cancel=token)
+    assert info.value.text("id") == "Dibatalkan"
+    assert any(c["staged"] for c in seen), "rows were staged before the cancel"
+    assert all((c["workers"], c["ops"]) == (before["workers"], before["ops"]) for c in seen)
+    assert counts(core) == before
+
+
+def test_other_writes_go_on_between_chunks_and_seqs_stay_gapless(core, clerk, tmp_path, small_chunks):
+    report = core.importer.preview(make_list(tmp_path / "daftar.csv", 30))
+    registered = []
+
+    def progress(done: int, total: int) -> None:
+        if done > 30 and len(registered) < 3:  # publishing: the same clerk registers someone
+            form = make_form(nik=f"737101410790{len(registered) + 2:04d}")
+            registered.append(core.workers.register(clerk, form))
+
+    assert core.importer.commit(clerk, report, progress=progress) == 30
+    assert len(registered) == 3
+    assert counts(core) | {"staged": 0} == {"workers": 33, "ops": 33, "audit": counts(core)["audit"],
+                                            "staged": 0, "batches": 0}
+    assert seqs(core, clerk.id) == list(range(1, 34))
+    with core.db.read() as s:
+        register_audits = s.exec(select(func.count()).select_from(AuditEntry)
+                                 .where(AuditEntry.action == "worker.register")).one()
+    assert register_audits == 33
+    # The search index follows: every imported worker is found by name.
+    first = report.valid[0].form
+    from agent_app.services.workers import WorkerQuery
+
+    assert any(r.nik == first.nik for r in core.workers.search(WorkerQuery(text=first.full_name)))
+
+
+def test_a_nik_being_published_is_taken_for_registrations(core, clerk, tmp_path, small_chunks):
+    report = core.importer.preview(make_list(tmp_path / "daftar.csv", 20))
+    last = report.valid[-1].form
+    refused = []
+
+    def progress(done: int, total: int) -> None:
+        if done == 25 and not refused:  # publishing, the last row not yet visible
+            with pytest.raises(ServiceError) as info:
+                core.workers.register(clerk, make_form(
+                    nik=last.nik, full_name=last.full_name, birth_date=last.birth_date,
+                    sex=last.sex, kelurahan_code=last.kelurahan_code))
+            refused.append(info.value.code)
+
+    core.importer.commit(clerk, report, progress=progress)
+    assert refused == ["worker.nik_exists"]
+    with core.db.read() as s:
+        assert s.exec(select(func.count()).select_from(Worker).where(Worker.nik == last.nik)).one() == 1
+
+
+def test_one_import_at_a_time(core, clerk, tmp_path):
+    report = core.importer.preview(make_list(tmp_path / "daftar.csv", 3))
+    with FileLock(core.importer.lock_path):  # another process importing into this store
+        with pytest.raises(ServiceError) as info:
+            core.importer.commit(clerk, report)
+    assert info.value.code == "import.busy" and "Another import" in info.value.text("en")
+    assert counts(core)["workers"] == 0
+    assert core.importer.commit(clerk, report) == 3
+
+
+CRASHING_IMPORT = textwrap.dedent("""
+    import os, sys
+    from pathlib import Path
+    from agent_app.services import importer
+    from agent_app.services.core import AgentCore
+    from tests.unit.conftest import NOW, PASSWORD
+    from agent_app.services.base import FixedClock
+
+    importer.STAGE_CHUNK, importer.PUBLISH_CHUNK = 7, 5
+    core = AgentCore.open(Path(sys.argv[1]), clock=FixedClock(NOW))
+    clerk = core.users.authenticate("loket", PASSWORD)
+    report = core.importer.preview(Path(sys.argv[2]))
+    crash_at = int(sys.argv[3])
+
+    def progress(done, total):
+        if done >= crash_at:
+            os._exit(9)  # the process dies: no rollback, no cleanup, no lock release
+
+    core.importer.commit(clerk, report, progress=progress)
+""")
+
+
+@pytest.mark.parametrize("crash_at, imported", [(14, 0), (40, 30)],
+                         ids=["while staging: discarded", "while publishing: finished"])
+def test_a_crash_is_discarded_or_finished_by_the_next_start(tmp_path, clock, clerk, core,
+                                                             crash_at, imported):
+    path = core.db.path
+    core.close()
+    listing = make_list(tmp_path / "daftar.csv", 30)
+    child = subprocess.run([sys.executable, "-c", CRASHING_IMPORT, str(path), str(listing),
+                            str(crash_at)], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert child.returncode == 9, child.stderr
+    reopened = AgentCore.open(path, clock=clock)  # the next start
+    try:
+        after = counts(reopened)
+        assert (after["staged"], after["batches"]) == (0, 0)
+        assert (after["workers"], after["ops"]) == (imported, imported)
+        assert seqs(reopened, clerk.id) == list(range(1, imported + 1))
+        if not imported:  # nothing half-done is in the way of importing it again
+            assert reopened.importer.commit(clerk, reopened.importer.preview(listing)) == 30
+    finally:
+        reopened.close()
+
