@@ -1,8 +1,11 @@
 """Import a list of workers (CSV or XLSX): preview every row, import the valid ones.
 
-The preview (``core.importer.preview``) and the commit (``core.importer.commit``, one
-transaction) run on the database thread; progress comes back by signal. File dialogs are
-injectable (``file_chooser``, ``report_path_chooser``) so tests never open a native one.
+The preview (``core.importer.preview``) and the commit (``core.importer.commit``, short
+transactions) run on a thread of their own, not the database thread: the clerk keeps
+registering and collecting while a 45,000-row list imports (SQLite queues the writes of
+both threads). Progress comes back by signal; Cancel stops the preview, or the commit
+until it is decided. File dialogs are injectable (``file_chooser``,
+``report_path_chooser``) so tests never open a native one.
 """
 
 from __future__ import annotations
@@ -35,8 +38,10 @@ from PySide6.QtWidgets import (
 from agent_app.services.access import require
 from agent_app.services.base import ServiceError
 from agent_app.services.importer import ImportReport, describe
+from agent_app.services.reports import Cancelled, CancelToken
 from agent_app.ui.errors import error_text
 from agent_app.ui.operations import WORKERS, run
+from agent_app.ui.tasks import TaskRunner
 from agent_app.ui.widgets import ERROR_COLOR, OK_COLOR, WARNING_COLOR, IssueLabel, TaskDialog
 
 STATUS_COLORS = {"valid": OK_COLOR, "invalid": ERROR_COLOR,
@@ -116,6 +121,11 @@ class ImportDialog(TaskDialog):
         self.core = core
         self.runner = runner
         self.session = session
+        # The preview and the commit run here; a synchronous runner (unit tests) is used as is.
+        self.import_runner = runner if runner.synchronous else TaskRunner(name="import", parent=self)
+        if self.import_runner is not runner:  # pages listen to the database runner's changes
+            self.import_runner.changed.connect(runner.announce)
+        self.cancel_token: CancelToken | None = None
         self.report: ImportReport | None = None
         self.imported_count: int | None = None
         # Injectable: (parent) -> path or None; (parent, suggested name) -> path or None
@@ -173,11 +183,17 @@ class ImportDialog(TaskDialog):
         self.import_button.setProperty("primary", True)
         self.import_button.setEnabled(False)
         self.import_button.clicked.connect(self.commit)
+        self.cancel_button = QPushButton()
+        self.cancel_button.setObjectName("cancelImportButton")
+        self.cancel_button.setAutoDefault(False)
+        self.cancel_button.hide()
+        self.cancel_button.clicked.connect(self.cancel)
         self.close_button = QPushButton()
         self.close_button.setObjectName("closeButton")
         self.close_button.setAutoDefault(False)
         self.close_button.clicked.connect(self.accept)
         buttons.addWidget(self.import_button)
+        buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.close_button)
         layout.addLayout(buttons)
         self.resize(860, 500)  # fits a 1366x768 screen at 150 % scaling
@@ -190,6 +206,11 @@ class ImportDialog(TaskDialog):
             self.denied = exc
             self.choose_button.setEnabled(False)
             self.summary.set_message(exc.text(session.lang))
+
+    def done(self, result: int) -> None:
+        super().done(result)
+        if self.import_runner is not self.runner:
+            self.import_runner.shutdown(timeout=0)  # its thread ends after any work under way
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -210,6 +231,7 @@ class ImportDialog(TaskDialog):
             "penghasilan, persetujuan (and optional ones). Every row is checked like the "
             "registration form; only valid rows are imported, all in one go."))
         self.save_report_button.setText(self.tr("Save &report (CSV)…"))
+        self.cancel_button.setText(self.tr("Cancel"))
         self.close_button.setText(self.tr("Close"))
         self._update_buttons()
         self._show_summary()
@@ -234,16 +256,35 @@ class ImportDialog(TaskDialog):
         self.progress.setRange(0, 0)  # busy until the first progress report
         self.progress.show()
         self._update_buttons()
-        progress = self._progress.changed.emit
-        run(self, self.runner, self.core.importer.preview, Path(path), progress,
+        run(self, self.import_runner, self.core.importer.preview, Path(path),
+            progress=self._progress.changed.emit, cancel=self._new_cancel_token(),
             on_done=self._previewed, on_error=self._failed)
 
+    def _new_cancel_token(self) -> CancelToken:
+        self.cancel_token = CancelToken()
+        self.cancel_button.setEnabled(True)
+        self.cancel_button.show()
+        return self.cancel_token
+
+    def cancel(self) -> None:
+        """Stop the preview, or the commit while it is still undone (nothing is kept)."""
+        if self.busy and self.cancel_token is not None:
+            self.cancel_token.cancel()
+            self.cancel_button.setEnabled(False)
+
     def _progressed(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
+        if total <= 0:  # the preview: rows checked so far, the total comes at the end
+            self.summary.set_message(self.tr("Checking the rows… %1").replace("%1", f"{done:,}"),
+                                     "warning")
+            return
+        self.progress.setRange(0, total)
         self.progress.setValue(done)
+        if done * 2 > total:  # publishing: decided, past cancelling
+            self.cancel_button.setEnabled(False)
 
     def _previewed(self, report: ImportReport) -> None:
         self.busy = False
+        self.cancel_button.hide()
         self.report = report
         self.progress.hide()
         self.model.set_report(report, self.session.lang)
@@ -268,7 +309,11 @@ class ImportDialog(TaskDialog):
     def _failed(self, exc: BaseException) -> None:
         self.busy = False
         self.progress.hide()
-        self.summary.set_message(error_text(exc, self.session.lang))
+        self.cancel_button.hide()
+        if isinstance(exc, Cancelled):
+            self.summary.set_message(self.tr("Cancelled: nothing was imported."))
+        else:
+            self.summary.set_message(error_text(exc, self.session.lang))
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -287,13 +332,15 @@ class ImportDialog(TaskDialog):
         self.progress.show()
         self.summary.set_message(self.tr("Importing…"), "warning")
         self._update_buttons()
-        run(self, self.runner, self.core.importer.commit, self.session.user, self.report,
+        run(self, self.import_runner, self.core.importer.commit, self.session.user, self.report,
+            progress=self._progress.changed.emit, cancel=self._new_cancel_token(),
             on_done=self._committed, on_error=self._failed, changes=WORKERS)
 
     def _committed(self, count: int) -> None:
         self.busy = False
         self.imported_count = count
         self.progress.hide()
+        self.cancel_button.hide()
         self._show_summary()
         self._update_buttons()
         self.close_button.setDefault(True)

@@ -1308,6 +1308,18 @@
             <translation>Mengimpor…</translation>
         </message>
         <message>
+            <source>Checking the rows… %1</source>
+            <translation>Memeriksa baris… %1</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>Batal</translation>
+        </message>
+        <message>
+            <source>Cancelled: nothing was imported.</source>
+            <translation>Dibatalkan: tidak ada yang diimpor.</translation>
+        </message>
+        <message>
             <source>Report saved: %1</source>
             <translation>Laporan tersimpan: %1</translation>
         </message>

@@ -107,3 +107,58 @@ def test_field_agent_may_not_import(qtbot, core, runner, session, tmp_path):
     assert dialog.summary.plain_text().endswith("tidak boleh mengimpor daftar peserta")
     dialog.load_file(tmp_path / "anything.csv")
     assert dialog.report is None and not dialog.busy
+
+
+@pytest.fixture
+def slow_import(monkeypatch):
+    """Small chunks and long pauses between them: the import takes seconds, long enough
+    to do other work and to cancel while it runs."""
+    from agent_app.services import importer
+
+    monkeypatch.setattr(importer, "STAGE_CHUNK", 5)
+    monkeypatch.setattr(importer, "PUBLISH_CHUNK", 5)
+    monkeypatch.setattr(importer._Pacer, "WRITE_SPELL", 0.0)
+    monkeypatch.setattr(importer._Pacer, "PAUSE", 0.4)
+
+
+def previewed_dialog(qtbot, core, runner, session, tmp_path, rows=40):
+    from tests.unit.services.test_import_commit import make_list
+
+    dialog = open_dialog(qtbot, core, runner, session)
+    dialog.load_file(make_list(tmp_path / "daftar.csv", rows))
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=20000)
+    assert len(dialog.report.valid) > rows // 2
+    return dialog
+
+
+def count_workers(core) -> int:
+    with core.db.read() as s:
+        return len(s.exec(select(Worker.id)).all())
+
+
+def test_the_clerk_keeps_working_while_a_list_imports(qtbot, core, runner, clerk_session, agent_user,
+                                                      tmp_path, slow_import):
+    dialog = previewed_dialog(qtbot, core, runner, clerk_session, tmp_path)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert dialog.busy and dialog.cancel_button.isVisible()
+    saved = []
+    runner.submit(make_worker, core, agent_user, on_done=saved.append)  # the database thread
+    qtbot.waitUntil(lambda: bool(saved), timeout=5000)
+    assert dialog.busy, "the registration did not wait for the import"
+    with qtbot.waitSignal(dialog.imported, timeout=60000) as imported:
+        pass
+    valid = len(dialog.report.valid)
+    assert imported.args == [valid] and count_workers(core) == valid + 1
+
+
+def test_cancelling_an_import_keeps_nothing(qtbot, core, runner, clerk_session, tmp_path, slow_import):
+    dialog = previewed_dialog(qtbot, core, runner, clerk_session, tmp_path)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.progress.value() > 0, timeout=10000)
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=20000)
+    assert dialog.summary.plain_text() == dialog.tr("Cancelled: nothing was imported.")
+    assert count_workers(core) == 0
+    with core.db.read() as s:
+        assert s.exec(select(OutboxOp.op_id)).all() == []
+    assert dialog.import_button.isEnabled()  # the same list can be imported again
