@@ -141,24 +141,28 @@ def enqueue(
     own credentials, so one user's queue never waits on (or touches) another's; it is the
     server's (device, user) stream, whose sequence tracking the sync reconcile compares.
     """
-    [row] = outbox_rows(session, user_id=user_id, kind=kind, items=[(entity_id, payload)], now=now)
+    [row] = number_ops(session, user_id, op_rows(kind, [(entity_id, payload)], now))
     op = OutboxOp(**row)
     session.add(op)
     return op
 
 
-def outbox_rows(session: Session, *, user_id: str, kind: str,
-                items: Sequence[tuple[str, dict]], now: str) -> list[dict[str, Any]]:
-    """The outbox rows of operations (entity id, payload), numbered as one block of the
-    user's sequence in one counter update; the caller inserts them in its transaction."""
-    first = next_counter(session, outbox_seq_key(user_id), len(items)) if items else 0
-    return [
-        {"op_id": new_id(), "user_id": user_id, "seq": first + index, "kind": kind,
-         "entity_id": entity_id, "schema_version": OP_SCHEMAS[kind],
-         "payload": canonical_json(payload), "payload_hash": payload_hash(payload),
-         "created_at": now}
-        for index, (entity_id, payload) in enumerate(items)
-    ]
+def op_rows(kind: str, items: Sequence[tuple[str, dict]], now: str) -> list[dict[str, Any]]:
+    """Outbox rows of operations (entity id, payload), not yet numbered: the serialising
+    can happen before the write transaction that ``number_ops`` belongs to."""
+    return [{"op_id": new_id(), "kind": kind, "entity_id": entity_id,
+             "schema_version": OP_SCHEMAS[kind], "payload": canonical_json(payload),
+             "payload_hash": payload_hash(payload), "created_at": now}
+            for entity_id, payload in items]
+
+
+def number_ops(session: Session, user_id: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Give ``op_rows`` the next seqs of the user's stream, as one block taken with one
+    counter update in the caller's write transaction; the caller inserts them there."""
+    first = next_counter(session, outbox_seq_key(user_id), len(rows)) if rows else 0
+    for index, row in enumerate(rows):
+        row["user_id"], row["seq"] = user_id, first + index
+    return rows
 
 
 def audit(

@@ -21,11 +21,12 @@ import left. Columns are documented in the README ("Importing a list of workers"
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -57,7 +58,6 @@ FUNDING = {"mandiri": "self", "self": "self", "apbd": "apbd", "apbn": "apbn",
            "csr": "csr", "donatur": "csr"}
 YES = {"ya", "y", "yes", "1", "true", "benar"}
 NO = {"tidak", "t", "no", "n", "0", "false", ""}
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 
 
 @dataclass(slots=True)
@@ -117,14 +117,22 @@ def _stripped(value: str) -> str:
     return value if isinstance(value, NumberCell) else value.strip()
 
 
+_DATE = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})|(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
 def _parse_date(text: str) -> date | None:
-    text = text.strip()
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
+    """DD/MM/YYYY (or with - or . between) or YYYY-MM-DD; a regular expression, since
+    strptime cost more than the rest of a row's parsing."""
+    match = _DATE.fullmatch(text.strip())
+    if match is None:
+        return None
+    day, _, month, year, iso_year, iso_month, iso_day = match.groups()
+    try:
+        if iso_year:
+            return date(int(iso_year), int(iso_month), int(iso_day))
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
 
 
 def _parse_bool(text: str) -> bool | None:
@@ -141,26 +149,31 @@ class _Pacer:
 
     A writer that finds the database locked sleeps in SQLite's busy handler, polling at
     most every 100 ms; a loop that starts its next transaction at once can take the lock
-    back before that writer wakes up, again and again. So after every WRITE_SPELL of
-    writing, the import pauses for longer than one poll: another write waits a spell, not
-    the whole import.
+    back before that writer wakes up, again and again. So after WRITE_SPELL of holding the
+    lock, the import lets go for longer than one poll (its work between transactions,
+    topped up with a sleep): another write waits a spell, not the whole import.
     """
 
-    WRITE_SPELL = 0.2
+    WRITE_SPELL = 0.25
     PAUSE = 0.11
 
     def __init__(self) -> None:
         self.spell = 0.0
+        self.released = time.perf_counter()
 
     @contextmanager
     def write(self, db, **options) -> Iterator:
+        idle = time.perf_counter() - self.released
+        if idle >= self.PAUSE:
+            self.spell = 0.0
+        elif self.spell >= self.WRITE_SPELL:
+            time.sleep(self.PAUSE - idle)
+            self.spell = 0.0
         started = time.perf_counter()
         with db.write(**options) as s:
             yield s
-        self.spell += time.perf_counter() - started
-        if self.spell >= self.WRITE_SPELL:
-            time.sleep(self.PAUSE)
-            self.spell = 0.0
+        self.released = time.perf_counter()
+        self.spell += self.released - started
 
 
 class ImportService:
@@ -320,22 +333,27 @@ class ImportService:
 
     def _publish(self, batch_id: str, pacer: _Pacer, progress: ProgressFn | None = None,
                  rows: int = 0) -> None:
-        """Move a decided batch into the worker list, one short transaction per chunk."""
-        done = 0
+        """Move a decided batch into the worker list, one short transaction per chunk
+        (read and prepared before it, outside the lock)."""
+        with self.db.read() as s:
+            batch = s.get(ImportBatch, batch_id)
+        done, after = 0, -1
         while True:
+            with self.db.read() as s:
+                chunk = s.exec(select(StagedWorker.position, StagedWorker.data)
+                               .where(StagedWorker.batch_id == batch_id, StagedWorker.position > after)
+                               .order_by(StagedWorker.position).limit(PUBLISH_CHUNK)).all()
+            if not chunk:
+                break
+            after = chunk[-1][0]
+            prepared = self.workers.prepare([json.loads(data) for _, data in chunk], batch.user_id,
+                                            batch.created_at)
             # Durable only at the end: a power cut may lose the newest chunks, never one in
             # the middle, and what it loses is still staged, so the next start redoes it.
             with pacer.write(self.db, durable=False) as s:
-                batch = s.get(ImportBatch, batch_id)
-                chunk = s.exec(select(StagedWorker.position, StagedWorker.data)
-                               .where(StagedWorker.batch_id == batch_id)
-                               .order_by(StagedWorker.position).limit(PUBLISH_CHUNK)).all()
-                if not chunk:
-                    break
-                self.workers.insert_many(s, batch.user_id, [json.loads(data) for _, data in chunk],
-                                         batch.created_at)
+                self.workers.write(s, batch.user_id, prepared)
                 s.execute(delete(StagedWorker).where(StagedWorker.batch_id == batch_id,
-                                                     StagedWorker.position <= chunk[-1][0]))
+                                                     StagedWorker.position <= after))
             done += len(chunk)
             if progress is not None:
                 progress(rows + done, 2 * rows)

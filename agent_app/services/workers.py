@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -15,7 +15,7 @@ from agent_app.domain.messages import Issue, has_errors
 from agent_app.domain.person import check_registration
 from agent_app.domain.reference import ReferenceData, search_key
 from agent_app.services.access import require
-from agent_app.services.base import Clock, ServiceError, audit, audit_row, new_id, outbox_rows
+from agent_app.services.base import Clock, ServiceError, audit, audit_row, new_id, number_ops, op_rows
 from agent_app.store.db import Database, bulk_insert, in_chunks
 from agent_app.store.models import AuditEntry, OutboxOp, Payment, User, Worker
 
@@ -44,7 +44,9 @@ class RegistrationForm:
     consent_given: bool = False
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The fields as a plain dict, shallow (``dataclasses.asdict`` deep-copies every
+        list and dict, which cost more than checking the form on an import)."""
+        return dict(vars(self))
 
 
 # Payload columns of a worker.register operation (the wire shape the server validates).
@@ -65,6 +67,14 @@ def worker_payload(worker: Worker | dict[str, Any]) -> dict[str, Any]:
     for name in JSON_FIELDS:
         data[name] = json.loads(data[name])
     return data
+
+
+class Registrations(NamedTuple):
+    """New workers' rows with their outbox operations and audit entries (``prepare``)."""
+
+    workers: list[dict[str, Any]]
+    ops: list[dict[str, Any]]
+    audits: list[dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -253,11 +263,12 @@ class WorkerService:
             raise ServiceError("worker.invalid", issues=issues)
         now = self.clock.stamp()
         row = self.worker_row(form, actor.id, now=now, today=self.clock.today())
+        registration = self.prepare([row], actor.id, now)
         with self.db.write() as s:
             taken = self.registered_niks(s, [row["nik"]])
             if taken:
                 raise ServiceError("worker.nik_exists", {"nik": row["nik"]}, issues=list(taken.values()))
-            self.insert_many(s, actor.id, [row], now)
+            self.write(s, actor.id, registration)
         return Worker(**row)
 
     @staticmethod
@@ -276,20 +287,27 @@ class WorkerService:
         return found
 
     @staticmethod
-    def insert_many(s: Session, actor_id: str, rows: list[dict[str, Any]], now: str) -> None:
-        """Add new workers (``worker_row`` dicts, NIKs checked with ``registered_niks``)
-        with their outbox operations and audit entries to transaction s: the one way a
-        registration is written, one or many at a time (the search index follows the
-        worker table by trigger)."""
+    def prepare(rows: list[dict[str, Any]], actor_id: str, now: str) -> Registrations:
+        """What registering ``worker_row`` dicts writes besides them: their outbox operations
+        (not yet numbered) and audit entries; no database needed, so bulk writers build it
+        outside their write transaction."""
         payloads = [worker_payload(row) for row in rows]
-        bulk_insert(s, Worker.__table__, rows)
-        bulk_insert(s, OutboxOp.__table__, outbox_rows(
-            s, user_id=actor_id, kind="worker.register",
-            items=[(row["id"], payload) for row, payload in zip(rows, payloads, strict=True)], now=now))
-        bulk_insert(s, AuditEntry.__table__, [
-            audit_row(user_id=actor_id, action="worker.register", entity="worker",
-                      entity_id=row["id"], now=now, new=payload)
-            for row, payload in zip(rows, payloads, strict=True)])
+        ops = op_rows("worker.register", [(row["id"], p) for row, p in zip(rows, payloads, strict=True)],
+                      now)
+        audits = [audit_row(user_id=actor_id, action="worker.register", entity="worker",
+                            entity_id=row["id"], now=now, new=payload)
+                  for row, payload in zip(rows, payloads, strict=True)]
+        return Registrations(rows, ops, audits)
+
+    @staticmethod
+    def write(s: Session, actor_id: str, registrations: Registrations) -> None:
+        """Write prepared registrations (NIKs checked with ``registered_niks``) in
+        transaction s: the one way a registration is written, one or many at a time; the
+        outbox operations get the next seqs of the actor's stream, and the search index
+        follows the worker table by trigger."""
+        bulk_insert(s, Worker.__table__, registrations.workers)
+        bulk_insert(s, OutboxOp.__table__, number_ops(s, actor_id, registrations.ops))
+        bulk_insert(s, AuditEntry.__table__, registrations.audits)
 
     def record_view(self, actor: User, worker_id: str) -> None:
         """UU PDP: log who opened a person's record."""
