@@ -26,17 +26,21 @@ def refusal(core, path) -> ServiceError:
     return error
 
 
+def refusal_and_peak_memory(core, path) -> tuple[ServiceError, int]:
+    tracemalloc.start()
+    try:
+        error = refusal(core, path)
+        return error, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 def test_a_file_past_the_size_limit_is_refused_without_being_read(core, tmp_path):
     path = tmp_path / "daftar.csv"
     with path.open("wb") as handle:
         handle.write((",".join(HEADER) + "\n").encode())
         handle.truncate(200_000_000)  # sparse: 200 MB on paper, nothing on disk
-    tracemalloc.start()
-    try:
-        error = refusal(core, path)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    error, peak = refusal_and_peak_memory(core, path)
     assert error.code == "import.too_big" and "200 MB" in error.text("id")
     assert peak < 5_000_000
 
@@ -67,12 +71,7 @@ def test_a_zip_bomb_named_xlsx_is_refused_from_its_directory(core, tmp_path):
                 member.write(block)
             member.write(b"</t></si></sst>")
     assert bomb.stat().st_size < 2_000_000
-    tracemalloc.start()
-    try:
-        error = refusal(core, bomb)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    error, peak = refusal_and_peak_memory(core, bomb)
     assert error.code == "import.too_big"
     assert peak < 20_000_000
 
