@@ -56,6 +56,8 @@ OPTIONAL = ("telepon", "jht", "sumber_dana", "sumber_dana_jht", "desil", "desil_
 FUNDING = {"mandiri": "self", "self": "self", "apbd": "apbd", "apbn": "apbn",
            "desa": "village", "dana desa": "village", "village": "village",
            "csr": "csr", "donatur": "csr"}
+# str.isdigit() also accepts "²" and other digits int() refuses.
+ASCII_DIGITS = "0123456789"
 YES = {"ya", "y", "yes", "1", "true", "benar"}
 NO = {"tidak", "t", "no", "n", "0", "false", ""}
 
@@ -238,7 +240,7 @@ class ImportService:
                "p": "F", "perempuan": "F", "f": "F"}.get(raw.get("jenis_kelamin", "").lower(), "")
         kelurahan_text = raw.get("kelurahan", "")
         kelurahan = self.ref.kelurahan_named(kelurahan_text)
-        income_text = "".join(ch for ch in raw.get("penghasilan", "") if ch.isdigit())
+        income_text = "".join(ch for ch in raw.get("penghasilan", "") if ch in ASCII_DIGITS)
         funding = FUNDING.get(raw.get("sumber_dana", "apbd").strip().lower() or "apbd")
         if funding is None:
             bad("sumber_dana", "programmes")
@@ -251,7 +253,7 @@ class ImportService:
             jht_funding = FUNDING.get(raw.get("sumber_dana_jht", "").strip().lower() or funding)
             programmes["jht"] = jht_funding or funding
         desil_text = raw.get("desil", "").strip()
-        desil = int(desil_text) if desil_text.isdigit() else None
+        desil = int(desil_text) if desil_text and set(desil_text) <= set(ASCII_DIGITS) else None
         if desil_text and desil is None:
             bad("desil", "desil")
         disability = _parse_bool(raw.get("disabilitas", "")) or False

@@ -143,3 +143,15 @@ def test_headless_import_command_reports_and_exits_non_zero_on_refused_rows(tmp_
     assert ok.returncode == 0, ok.stderr
     wrong = subprocess.run(cmd, input="salah\n", capture_output=True, text=True, env=env, timeout=60)
     assert wrong.returncode == 1 and "salah" in wrong.stderr.lower()
+
+
+def test_superscript_digits_are_not_numbers(core, tmp_path):
+    """"²" counts as a digit for str.isdigit() but not for int(): it used to crash the preview."""
+    row = GOOD[:8] + ["²"] + GOOD[9:]
+    report = core.importer.preview(write_csv(tmp_path / "list.csv", [row]))
+    assert [r.status for r in report.rows] == ["invalid"]
+    assert any(i.field == "declared_income" for i in report.rows[0].issues)
+    header = HEADER + ["desil"]
+    report = core.importer.preview(write_csv(tmp_path / "desil.csv", [GOOD + ["³"]], header=header))
+    assert [r.status for r in report.rows] == ["invalid"]
+    assert "desil" in report.rows[0].messages("en").lower()
