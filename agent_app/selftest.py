@@ -115,6 +115,18 @@ def check_resources() -> str:
     return f"{len(files)} reference files, {len(qm)} translations in {root}"
 
 
+def check_recovery_key() -> str:
+    """Which key device keys are sealed to: the organisation's, or the demo key of a
+    demo/development build (said plainly: its private half is public)."""
+    from agent_app.store.recovery import recovery_key_id
+
+    kid, demo = recovery_key_id()
+    if demo:
+        return (f"DEMO key {kid}: a demo/development build; its private key is public, "
+                "so never use it for real participants' data")
+    return f"organisation key {kid}"
+
+
 def check_logging(work: Path) -> str:
     from agent_app import logs
 
@@ -438,6 +450,7 @@ def run_self_test(data_dir: Path) -> int:
     # that benchmarks/bundle.py reports.
     reporter.run("window", lambda: check_window(work))
     reporter.run("resources", check_resources)
+    reporter.run("recovery", check_recovery_key)
     reporter.run("logging", lambda: check_logging(work))
     reporter.run("store", lambda: check_store(work))
     reporter.run("sqlcipher", lambda: check_sqlcipher(work))

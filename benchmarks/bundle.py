@@ -1,6 +1,6 @@
 """Size and start-up of the frozen app, each beside its target.
 
-    python installer/build.py            # first: makes dist/ and dist/build-info.json
+    python installer/build.py --demo     # first: makes dist/ and dist/build-info.json
     python benchmarks/bundle.py          # sizes + start-up (3 runs)
     python benchmarks/bundle.py --no-start --runs 5 --dist DIR
 
@@ -102,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
 
     bundle = args.dist / "perisai-agent"
     if not (bundle / EXE).is_file():
-        print(f"no bundle in {bundle}: run python installer/build.py first", file=sys.stderr)
+        print(f"no bundle in {bundle}: run python installer/build.py --demo (or --recovery-public-key FILE) first",
+              file=sys.stderr)
         return 2
     results: dict = {"platform": sys.platform}
     bundle_bytes = tree_size(bundle)

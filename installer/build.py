@@ -1,9 +1,17 @@
 """Build Perisai Agent: translations, the PyInstaller bundle, the NSIS installer.
 
-    python installer/build.py                     # everything, outputs in dist/
-    python installer/build.py --skip-installer    # bundle only
-    python installer/build.py --compressor zlib   # quicker installer (check builds)
-    python installer/build.py --skip-bundle       # installer from the bundle in dist/
+    python installer/build.py --recovery-public-key ORG.pem    # a release: everything, in dist/
+    python installer/build.py --demo              # a demo/development build (the demo key)
+    python installer/build.py ... --skip-installer    # bundle only
+    python installer/build.py ... --compressor zlib   # quicker installer (check builds)
+    python installer/build.py ... --skip-bundle       # installer from the bundle in dist/
+
+The app seals each device's database key to a recovery public key it ships. A release
+needs the organisation's own (``--recovery-public-key FILE`` or $PERISAI_RECOVERY_PUBLIC_KEY,
+docs/KEY_RECOVERY.md); the build refuses without one, and refuses the repository's demo key,
+whose private half is public. ``--demo`` builds with the demo key on purpose, and the app
+then says "demo build" in its About dialog and its self-test. The bundle's key is checked
+after it is built (and before an installer is made from an existing bundle).
 
 PERISAI_SIGN_COMMAND (optional): a command that signs the file named as its last argument
 (signtool sign ...); when set, the uninstaller and the installer are signed while NSIS
@@ -27,8 +35,18 @@ import time
 import tomllib
 from pathlib import Path
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # agent_app, for the recovery key's id
+
+from agent_app.store.recovery import DEMO_KEY_ID, key_id  # noqa: E402
+
 SPEC = ROOT / "installer" / "perisai_agent.spec"
+DEMO_KEY = ROOT / "resources" / "reference" / "recovery_public_key.pem"
+MIN_KEY_BITS = 2048
 NSI = ROOT / "installer" / "perisai_agent.nsi"
 APP_NAME = "perisai-agent"
 IS_WINDOWS = sys.platform == "win32"
@@ -93,6 +111,42 @@ def run(cmd: list[str], **kwargs) -> None:
         raise BuildError(f"{Path(cmd[0]).name} failed with exit status {result.returncode}")
 
 
+def choose_recovery_key(key_file: Path | None, demo: bool) -> Path:
+    """The recovery public key this build ships: the organisation's for a release, the
+    demo key only for a build that says it is a demo (refusing everything else)."""
+    if demo:
+        if key_file is not None:
+            raise BuildError("--demo and --recovery-public-key exclude each other")
+        return DEMO_KEY
+    if key_file is None:
+        raise BuildError("a release build needs the organisation's recovery public key: --recovery-public-key "
+                         "FILE (or PERISAI_RECOVERY_PUBLIC_KEY); docs/KEY_RECOVERY.md says how to make one. "
+                         "For a demo or development build, say so: --demo")
+    try:
+        pem = Path(key_file).read_bytes()
+        public = serialization.load_pem_public_key(pem)
+    except (OSError, ValueError) as exc:
+        raise BuildError(f"the recovery public key {key_file} cannot be read: {exc}") from None
+    if not isinstance(public, rsa.RSAPublicKey) or public.key_size < MIN_KEY_BITS:
+        raise BuildError(f"the recovery public key must be RSA of at least {MIN_KEY_BITS} bits")
+    if key_id(pem) == DEMO_KEY_ID:
+        raise BuildError(f"{key_file} is the demo recovery key, whose private half is public in this "
+                         "repository: a release build needs the organisation's own key (or --demo)")
+    return Path(key_file)
+
+
+def check_bundle_key(bundle: Path, expected: Path) -> str:
+    """The bundle must carry the chosen key (an installer made from an older bundle might
+    not); returns its key_id."""
+    shipped = bundle / "_internal" / "resources" / "reference" / "recovery_public_key.pem"
+    if not shipped.is_file():
+        raise BuildError(f"the bundle carries no recovery public key ({shipped})")
+    found, wanted = key_id(shipped.read_bytes()), key_id(expected.read_bytes())
+    if found != wanted:
+        raise BuildError(f"the bundle carries recovery key {found}, this build wants {wanted}: rebuild the bundle")
+    return found
+
+
 def compile_translations() -> int:
     sources = sorted((ROOT / "resources" / "translations").glob("*.ts"))
     if not sources:
@@ -107,12 +161,12 @@ def compile_translations() -> int:
     return len(sources)
 
 
-def build_bundle(dist: Path, work: Path, clean: bool) -> Path:
+def build_bundle(dist: Path, work: Path, clean: bool, recovery_key: Path) -> Path:
     cmd = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
            "--distpath", str(dist), "--workpath", str(work), str(SPEC)]
     if clean:
         cmd.insert(4, "--clean")
-    run(cmd, cwd=ROOT)
+    run(cmd, cwd=ROOT, env={**os.environ, "PERISAI_RECOVERY_PUBLIC_KEY_FILE": str(recovery_key.resolve())})
     bundle = dist / APP_NAME
     exe = bundle / (f"{APP_NAME}.exe" if IS_WINDOWS else APP_NAME)
     if not exe.is_file():
@@ -173,12 +227,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="output folder")
     parser.add_argument("--work", type=Path, default=ROOT / "build", help="PyInstaller work folder")
     parser.add_argument("--clean", action="store_true", help="clear PyInstaller's cache first")
+    parser.add_argument("--recovery-public-key", type=Path,
+                        default=os.environ.get("PERISAI_RECOVERY_PUBLIC_KEY") or None,
+                        help="the organisation's recovery public key (PEM): required for a release")
+    parser.add_argument("--demo", action="store_true",
+                        help="a demo/development build with the repository's demo recovery key "
+                             "(its private half is public; the app says so)")
     args = parser.parse_args(argv)
 
     version = project_version()
     info: dict = {"version": version, "platform": sys.platform}
     started = time.perf_counter()
     try:
+        recovery_key = choose_recovery_key(args.recovery_public_key, args.demo)
+        info["build_kind"] = "demo" if args.demo else "release"
+        print(f"build: {info['build_kind']}, recovery key {key_id(recovery_key.read_bytes())}"
+              + (" (the DEMO key: not for real data)" if args.demo else ""))
         if not args.skip_translations:
             t = time.perf_counter()
             info["translations"] = compile_translations()
@@ -190,7 +254,8 @@ def main(argv: list[str] | None = None) -> int:
             if not bundle.is_dir():
                 raise BuildError(f"--skip-bundle: no bundle in {bundle}")
         else:
-            bundle = build_bundle(args.dist, args.work, args.clean)
+            bundle = build_bundle(args.dist, args.work, args.clean, recovery_key)
+        info["recovery_key_id"] = check_bundle_key(bundle, recovery_key)
         info["bundle_s"] = round(time.perf_counter() - t, 1)
         size, files = tree_size(bundle)
         info.update(bundle=str(bundle), bundle_bytes=size, bundle_files=files)

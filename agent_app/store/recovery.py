@@ -2,9 +2,9 @@
 
 If Windows resets a user's credentials the keyring entry is gone, and with it the only
 copy of the key. So at key creation the key is also encrypted (RSA-OAEP, SHA-256) to the
-organisation's recovery public key, shipped with the reference data
-(``resources/reference/recovery_public_key.pem``, replaceable by the server), and written
-to ``<data dir>/key-recovery.json``. Only the holder of the private key (the central
+recovery public key the build carries (``resources/reference/recovery_public_key.pem``:
+the organisation's in a release, the demo key in a demo build, see ``DEMO_KEY_ID``), and
+written to ``<data dir>/key-recovery.json``. Only the holder of the private key (the central
 server's administrators) can open it: ``perisai-server recover-key`` prints the key, and
 ``perisai-agent recover-key`` puts it back into the keyring. docs/KEY_RECOVERY.md walks
 through it.
@@ -22,6 +22,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
 RECOVERY_FILE = "key-recovery.json"
+# key_id of the demo pair the repository ships (resources/reference/recovery_public_key.pem):
+# its private half is public (tests/helpers/demo_recovery_private.pem), so a database key
+# sealed to it is readable by anyone holding the laptop's files. Only a demo or development
+# build carries it; installer/build.py refuses to make a release with it.
+DEMO_KEY_ID = "3c99d301be22e982"
 _OAEP = padding.OAEP(mgf=padding.MGF1(algorithm=hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
 
 
@@ -35,6 +40,13 @@ def key_id(public_key_pem: bytes) -> str:
     public = serialization.load_pem_public_key(public_key_pem)
     der = public.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     return hashlib.sha256(der).hexdigest()[:16]
+
+
+def recovery_key_id() -> tuple[str, bool]:
+    """The key_id of the recovery public key this build carries, and whether it is the demo
+    key (for the About dialog and the self-test)."""
+    kid = key_id(default_public_key_pem())
+    return kid, kid == DEMO_KEY_ID
 
 
 def seal_key(data_dir: Path, key: bytes, *, public_key_pem: bytes | None = None) -> Path:

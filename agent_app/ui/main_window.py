@@ -196,6 +196,9 @@ class MainWindow(QMainWindow):
         self.worker_menu = menubar.addMenu("")
         for act in (self.act_find, self.act_new, self.act_pay, self.act_refresh):
             self.worker_menu.addAction(act)
+        self.act_about = action(None, self.show_about, "actAbout")
+        self.help_menu = menubar.addMenu("")
+        self.help_menu.addAction(self.act_about)
         self.actions_ = [self.act_find, self.act_new, self.act_refresh, self.act_pay,
                          self.act_lock, self.act_settings, self.act_quit]
 
@@ -227,6 +230,13 @@ class MainWindow(QMainWindow):
         self.act_settings.setText(self.tr("&Settings"))
         self.act_sync.setText(self.tr("S&ync now"))
         self.act_quit.setText(self.tr("&Quit"))
+        self.help_menu.setTitle(self.tr("&Help"))
+        self.act_about.setText(self.tr("&About Perisai Agent"))
+
+    def show_about(self) -> None:
+        from agent_app.ui.about import AboutDialog
+
+        AboutDialog(self).exec()
 
     # --- navigation ----------------------------------------------------------------------
 

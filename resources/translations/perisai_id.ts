@@ -192,6 +192,14 @@
             <source>S&amp;ync now</source>
             <translation>&amp;Sinkronkan sekarang</translation>
         </message>
+        <message>
+            <source>&amp;Help</source>
+            <translation>&amp;Bantuan</translation>
+        </message>
+        <message>
+            <source>&amp;About Perisai Agent</source>
+            <translation>&amp;Tentang Perisai Agent</translation>
+        </message>
     </context>
     <context>
         <name>SettingsDialog</name>
@@ -2417,6 +2425,33 @@
         <message>
             <source>Perisai Agent</source>
             <translation>Perisai Agent</translation>
+        </message>
+    </context>
+    <context>
+        <name>AboutDialog</name>
+        <message>
+            <source>About Perisai Agent</source>
+            <translation>Tentang Perisai Agent</translation>
+        </message>
+        <message>
+            <source>Demo / development build</source>
+            <translation>Build demo / pengembangan</translation>
+        </message>
+        <message>
+            <source>Release build</source>
+            <translation>Build rilis</translation>
+        </message>
+        <message>
+            <source>Program Makassar Berjasa, with BPJS Ketenagakerjaan</source>
+            <translation>Program Makassar Berjasa, bersama BPJS Ketenagakerjaan</translation>
+        </message>
+        <message>
+            <source>Key recovery: key %1</source>
+            <translation>Pemulihan kunci: kunci %1</translation>
+        </message>
+        <message>
+            <source>This build seals the database key to the demo recovery key, whose private key is public. Use it only for training and testing, never for real participants' data.</source>
+            <translation>Build ini menyegel kunci basis data dengan kunci pemulihan demo, yang kunci privatnya publik. Pakai hanya untuk pelatihan dan pengujian, jangan untuk data peserta sungguhan.</translation>
         </message>
     </context>
 </TS>

@@ -20,7 +20,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 BUILD_TIMEOUT = 900  # seconds, for the whole bundle build
 RUN_TIMEOUT = 180
-CHECKS = ("version", "window", "resources", "logging", "store", "sqlcipher", "keyring")
+CHECKS = ("version", "window", "resources", "recovery", "logging", "store", "sqlcipher", "keyring")
 EXE_NAME = "perisai-agent.exe" if sys.platform == "win32" else "perisai-agent"
 
 # Used only while agent_app/cli.py does not exist yet (it lives in the test's tmp dir).
@@ -49,8 +49,26 @@ def _load_build_module():
     return module
 
 
+def _organisation_key(folder: Path) -> Path:
+    """A fresh recovery public key, as an organisation would make one."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    private = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    path = folder / "organisation_recovery_public_key.pem"
+    path.write_bytes(private.public_key().public_bytes(serialization.Encoding.PEM,
+                                                       serialization.PublicFormat.SubjectPublicKeyInfo))
+    return path
+
+
 @pytest.fixture(scope="session")
-def bundle(tmp_path_factory) -> Path:
+def organisation_key(tmp_path_factory) -> Path:
+    return _organisation_key(tmp_path_factory.mktemp("org-key"))
+
+
+@pytest.fixture(scope="session")
+def bundle(tmp_path_factory, organisation_key) -> Path:
+    """A release bundle, built as a release is: with the organisation's recovery key."""
     out = tmp_path_factory.mktemp("frozen")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     if not (ROOT / "agent_app" / "cli.py").exists():
@@ -58,6 +76,7 @@ def bundle(tmp_path_factory) -> Path:
         stub.write_text(_STUB_ENTRY, encoding="utf-8")
         env["PERISAI_ENTRY_SCRIPT"] = str(stub)
     cmd = [sys.executable, str(ROOT / "installer" / "build.py"), "--skip-installer",
+           "--recovery-public-key", str(organisation_key),
            "--dist", str(out / "dist"), "--work", str(out / "work")]
     result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=BUILD_TIMEOUT)
@@ -86,7 +105,7 @@ def _run_self_test(bundle: Path, tmp_path: Path, **extra_env: str) -> tuple[subp
 
 
 @pytest.mark.timeout(BUILD_TIMEOUT + RUN_TIMEOUT)
-def test_frozen_self_test_passes(bundle: Path, tmp_path: Path) -> None:
+def test_frozen_self_test_passes(bundle: Path, tmp_path: Path, organisation_key: Path) -> None:
     result, data_dir = _run_self_test(bundle, tmp_path)
     out = result.stdout
     assert result.returncode == 0, f"stdout:\n{out}\nstderr:\n{result.stderr[-4000:]}"
@@ -99,7 +118,10 @@ def test_frozen_self_test_passes(bundle: Path, tmp_path: Path) -> None:
     assert "migrated to" in lines["store"][1]
     assert "wrong key refused" in lines["sqlcipher"][1]
     assert "PlaintextKeyring: set, get, delete" in lines["keyring"][1]
-    assert re.search(r"^self-test OK: 7 passed, 0 failed", out, re.MULTILINE)
+    from agent_app.store.recovery import key_id
+
+    assert lines["recovery"][1].startswith(f"organisation key {key_id(organisation_key.read_bytes())}")
+    assert re.search(r"^self-test OK: 8 passed, 0 failed", out, re.MULTILINE)
     # the same lines land in a report file (a windowed Windows build has no stdout)
     report = (data_dir / "self-test-report.txt").read_text(encoding="utf-8")
     assert report.splitlines() == out.splitlines()
@@ -114,7 +136,7 @@ def test_frozen_self_test_fails_clearly_without_keyring(bundle: Path, tmp_path: 
     result, _ = _run_self_test(bundle, tmp_path, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
     assert result.returncode == 1
     assert re.search(r"^FAIL  keyring\s+no usable keyring backend", result.stdout, re.MULTILINE)
-    assert re.search(r"^self-test FAILED: 6 passed, 1 failed", result.stdout, re.MULTILINE)
+    assert re.search(r"^self-test FAILED: 7 passed, 1 failed", result.stdout, re.MULTILINE)
 
 
 @pytest.mark.timeout(BUILD_TIMEOUT + RUN_TIMEOUT)
@@ -139,6 +161,41 @@ def test_bundle_carries_what_the_app_needs_and_not_more(bundle: Path) -> None:
     # Qt's own translations: Indonesian and English only
     qt_qm = [n for n in names if re.search(r"/translations/qt[^/]*\.qm$", n)]
     assert qt_qm and all(re.search(r"_(id|en)\.qm$", n) for n in qt_qm), qt_qm
+
+
+def test_a_release_build_refuses_to_start_without_the_organisation_key_or_with_the_demo_key(tmp_path: Path):
+    """The check comes first: nothing is built (no bundle, no installer) when it fails."""
+    env = {k: v for k, v in os.environ.items() if k != "PERISAI_RECOVERY_PUBLIC_KEY"}
+    cases = [([], "needs the organisation's recovery public key"),
+             (["--recovery-public-key", str(ROOT / "resources" / "reference" / "recovery_public_key.pem")],
+              "is the demo recovery key"),
+             (["--recovery-public-key", str(tmp_path / "missing.pem")], "cannot be read"),
+             (["--demo", "--recovery-public-key", str(tmp_path / "x.pem")], "exclude each other")]
+    for extra, reason in cases:
+        result = subprocess.run([sys.executable, str(ROOT / "installer" / "build.py"), "--dist", str(tmp_path / "dist"),
+                                 "--work", str(tmp_path / "work"), *extra],
+                                cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 1, (extra, result.stdout, result.stderr)
+        assert reason in result.stderr, (extra, result.stderr)
+        assert not (tmp_path / "dist").exists() and not (tmp_path / "work").exists()
+
+
+def test_an_installer_is_not_made_from_a_bundle_with_another_key(tmp_path: Path, organisation_key: Path):
+    build = _load_build_module()
+    bundle = tmp_path / "perisai-agent"
+    (bundle / "_internal" / "resources" / "reference").mkdir(parents=True)
+    shipped = bundle / "_internal" / "resources" / "reference" / "recovery_public_key.pem"
+    shipped.write_bytes(build.DEMO_KEY.read_bytes())  # a bundle made by a demo build
+    release = build.choose_recovery_key(organisation_key, demo=False)
+    with pytest.raises(build.BuildError, match="rebuild the bundle"):
+        build.check_bundle_key(bundle, release)
+    assert build.check_bundle_key(bundle, build.choose_recovery_key(None, demo=True)) == build.DEMO_KEY_ID
+
+
+def test_the_bundle_carries_the_organisation_key_not_the_demo_key(bundle: Path, organisation_key: Path):
+    shipped = bundle / "_internal" / "resources" / "reference" / "recovery_public_key.pem"
+    assert shipped.read_bytes() == organisation_key.read_bytes()
+    assert not list(bundle.rglob("*private*.pem"))
 
 
 @pytest.mark.timeout(600)

@@ -186,3 +186,20 @@ def test_the_app_defines_no_keyring_backend_that_could_be_picked_by_itself():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_the_shipped_demo_key_is_known_as_such_and_a_demo_build_says_so():
+    """The repository's recovery key pair is the demo pair (its private half is with the
+    tests, i.e. public): the app and its self-test call a build carrying it a demo build."""
+    from cryptography.hazmat.primitives import serialization
+
+    from agent_app.selftest import check_recovery_key
+
+    shipped = recovery.default_public_key_pem()
+    demo_private = serialization.load_pem_private_key(DEMO_PRIVATE_KEY.read_bytes(), password=None)
+    demo_public = demo_private.public_key().public_bytes(serialization.Encoding.PEM,
+                                                         serialization.PublicFormat.SubjectPublicKeyInfo)
+    assert recovery.key_id(shipped) == recovery.key_id(demo_public) == recovery.DEMO_KEY_ID
+    assert recovery.recovery_key_id() == (recovery.DEMO_KEY_ID, True)
+    line = check_recovery_key()
+    assert line.startswith(f"DEMO key {recovery.DEMO_KEY_ID}") and "never use it for real" in line
