@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from central_server.auth import hash_password
+from central_server.auth import hash_password, verify_password
 from central_server.db import init_db, iso, loads, make_engine
 from central_server.files import atomic_path
 from central_server.models import (
@@ -96,7 +96,10 @@ def set_password(session: Session, username: str, password: str) -> None:
     if len(password) < 8:
         raise AdminError("Kata sandi minimal 8 karakter / Password needs at least 8 characters")
     user = get_user(session, username)
+    if verify_password(user.password_hash, password):
+        raise AdminError("Kata sandi baru harus berbeda dari yang lama / The new password must differ from the old one")
     user.password_hash = hash_password(password)
+    user.password_reset_required = False
     session.add(user)
 
 

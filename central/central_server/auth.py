@@ -102,6 +102,8 @@ def login(session: Session, settings: Settings, req: protocol.LoginRequest, clie
     assert user is not None
     if not user.active:
         raise ApiError(401, "user_inactive")
+    if user.password_reset_required:
+        raise ApiError(401, "password_reset_required")
     delays.succeeded(session, username, client_ip)
     enrollment = session.exec(
         select(Enrollment).where(Enrollment.device_id == req.device_id, Enrollment.user_id == user.id)
@@ -178,14 +180,21 @@ def authenticate(session: Session, settings: Settings, authorization: str | None
     return Principal(user=user, enrollment=enrollment)
 
 
-def revoke_device(session: Session, device_id: str, username: str | None, now: datetime) -> int:
-    """Revoke the enrollments of a device (optionally only one user's); returns how many."""
-    query = select(Enrollment).where(Enrollment.device_id == device_id, Enrollment.revoked_at.is_(None))
+def revoke_device(session: Session, device_id: str, username: str | None, now: datetime) -> list[str]:
+    """Revoke the enrollments of a device (optionally only one user's); returns the usernames.
+
+    A revoked device is usually a lost or stolen laptop, whose users' passwords must be
+    taken as known (typed on it, perhaps written down): each of them must be given a new
+    password before they can sign in again, on any device (``password_reset_required``).
+    Their other devices keep their sessions (a refresh is not a sign-in)."""
+    query = select(Enrollment, ServerUser).join(ServerUser, ServerUser.id == Enrollment.user_id).where(
+        Enrollment.device_id == device_id, Enrollment.revoked_at.is_(None))
     if username:
-        query = query.join(ServerUser, ServerUser.id == Enrollment.user_id).where(
-            ServerUser.username == username.lower())
+        query = query.where(ServerUser.username == username.lower())
     rows = session.exec(query).all()
-    for enrollment in rows:
+    for enrollment, user in rows:
         enrollment.revoked_at = iso(now)
         session.exec(update(AuthToken).where(AuthToken.enrollment_id == enrollment.id).values(revoked=True))
-    return len(rows)
+        user.password_reset_required = True
+        session.add(user)
+    return sorted({user.username for _enrollment, user in rows})

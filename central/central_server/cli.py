@@ -168,11 +168,13 @@ def main(argv: Sequence[str] | None = None, *, stdin=None, stdout=None) -> int:
                 session.commit()
                 say(f"{cmd}: {args.username}")
             elif cmd == "revoke-device":
-                n = revoke_device(session, args.device_id, args.user, utcnow())
+                users = revoke_device(session, args.device_id, args.user, utcnow())
                 session.commit()
-                if n == 0:
+                if not users:
                     raise admin.AdminError(f"Tidak ada pendaftaran aktif / No active enrollment: {args.device_id}")
-                say(f"Dicabut / Revoked: {n} enrollment(s) of {args.device_id}")
+                say(f"Dicabut / Revoked: {args.device_id} ({', '.join(users)})")
+                say("Pengguna ini perlu kata sandi baru (reset-password) sebelum bisa masuk lagi / These users need "
+                    f"a new password (reset-password) before they can sign in again: {', '.join(users)}")
             elif cmd == "list-users":
                 wadah = {w.id: w.name for w in session.exec(select(Wadah))}
                 for u in session.exec(select(ServerUser).order_by(ServerUser.username)):
@@ -180,7 +182,8 @@ def main(argv: Sequence[str] | None = None, *, stdin=None, stdout=None) -> int:
                                                                            Enrollment.revoked_at.is_(None))).all())
                     say("\t".join([u.username, u.role, u.full_name, wadah.get(u.wadah_id, "-") if u.wadah_id else "-",
                                    u.kecamatan_code or "-", u.kelurahan_code or "-",
-                                   "active" if u.active else "inactive", f"devices={devices}"]))
+                                   "active" if u.active else "inactive", f"devices={devices}",
+                                   "new-password-needed" if u.password_reset_required else "-"]))
             elif cmd == "review-list":
                 for r in admin.open_reviews(session):
                     say("\t".join([str(r.id), r.kind, r.participant_id, r.other_participant_id or "-", r.created_at]))

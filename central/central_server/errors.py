@@ -41,6 +41,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "Refresh token already used; for safety please sign in again"),
     "device_revoked": ("Perangkat ini telah dicabut aksesnya; hubungi admin",
                        "This device's access has been revoked; contact the admin"),
+    "password_reset_required": ("Perangkat Anda telah dicabut, jadi kata sandi lama tidak berlaku lagi. Minta admin "
+                                "mengatur kata sandi baru", "A device of yours was revoked, so the old password "
+                                "no longer works. Ask the admin to set a new one"),
     "user_inactive": ("Akun Anda tidak aktif; hubungi admin", "Your account is inactive; contact the admin"),
     "device_mismatch": ("Token ini milik perangkat lain", "This token belongs to another device"),
     "out_of_scope": ("Data ini di luar wilayah tugas Anda", "This data is outside your assigned area"),

@@ -10,7 +10,7 @@ JSON columns are canonical JSON text.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Index, UniqueConstraint
+from sqlalchemy import BigInteger, Index, UniqueConstraint, false
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -41,6 +41,9 @@ class ServerUser(ServerModel, table=True):
     kelurahan_code: str | None = Field(default=None, max_length=11)  # 11 digits or None
     password_hash: str  # argon2id
     active: bool = True
+    # Set when a device of the user is revoked (a stolen laptop's password is known): no
+    # sign-in anywhere until an administrator sets a new password.
+    password_reset_required: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     created_at: str
 
 

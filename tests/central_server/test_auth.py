@@ -122,8 +122,11 @@ def test_refresh_refused_for_revoked_device_inactive_user_other_device(central, 
     r = central.http.post("/v1/auth/refresh", json={"refresh_token": b.tokens["refresh_token"],
                                                     "device_id": "device-0002"})
     assert_error(r, 401, "user_inactive")
-    # and signing in again does not bring a revoked device back
-    r = central.http.post("/v1/auth/login", json={"username": "agen.satu", "password": PASSWORD,
+    # and signing in again does not bring a revoked device back, even with a new password
+    with Session(central.engine) as s:
+        admin.set_password(s, "agen.satu", "kata-sandi-baru")
+        s.commit()
+    r = central.http.post("/v1/auth/login", json={"username": "agen.satu", "password": "kata-sandi-baru",
                                                   "device_id": "device-0001"})
     assert_error(r, 401, "device_revoked")
 
@@ -205,3 +208,38 @@ def test_too_old_app_gets_426_and_nothing_is_written(make_central):
                  426, "upgrade_required")
     assert row_counts(central.engine) == before
     assert central.http.get("/v1/health").json()["min_app_version"] == "0.2.0"
+
+
+def test_a_revoked_laptop_s_password_enrols_no_new_device(central, clock):
+    """Revoking a stolen laptop used to leave its password good for enrolling a new one."""
+    from central_server import admin
+
+    central.add_user("agen.satu")
+    central.add_user("agen.dua")
+    central.login("agen.satu", "laptop-dicuri")
+    central.login("agen.dua", "laptop-dicuri")  # a counter laptop shared by two users
+    other_device = central.login("agen.satu", "tablet-kantor")
+    with Session(central.engine) as s:
+        assert revoke_device(s, "laptop-dicuri", None, clock()) == ["agen.dua", "agen.satu"]
+        s.commit()
+    for user in ("agen.satu", "agen.dua"):  # the thief knows both passwords
+        r = central.http.post("/v1/auth/login", json={"username": user, "password": PASSWORD,
+                                                      "device_id": "laptop-pencuri"})
+        assert_error(r, 401, "password_reset_required")
+    # a wrong password still just says so, and the user's other device keeps its session
+    assert_error(central.http.post("/v1/auth/login", json={"username": "agen.satu", "password": "salah-salah",
+                                                           "device_id": "laptop-pencuri"}), 401, "invalid_credentials")
+    r = central.http.post("/v1/auth/refresh", json={"refresh_token": other_device.tokens["refresh_token"],
+                                                    "device_id": "tablet-kantor"})
+    assert r.status_code == 200
+    # the admin sets a new password (never the old one again); then sign-in works anywhere
+    with Session(central.engine) as s:
+        with pytest.raises(admin.AdminError):
+            admin.set_password(s, "agen.satu", PASSWORD)
+        admin.set_password(s, "agen.satu", "kata-sandi-baru")
+        s.commit()
+    assert central.login("agen.satu", "laptop-baru", password="kata-sandi-baru").tokens["access_token"]
+    assert_error(central.http.post("/v1/auth/login", json={"username": "agen.satu", "password": PASSWORD,
+                                                           "device_id": "laptop-baru"}), 401, "invalid_credentials")
+    assert_error(central.http.post("/v1/auth/login", json={"username": "agen.dua", "password": PASSWORD,
+                                                           "device_id": "laptop-baru"}), 401, "password_reset_required")

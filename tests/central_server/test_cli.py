@@ -39,12 +39,14 @@ def test_users_lifecycle(central, capsys):
     agent = central.login("agen.tiga", "device-0003", password="kata-sandi-1")
     code, out = run(db, "list-users")
     assert code == 0
-    assert "agen.tiga\tagent\tAgen Tiga\tKoperasi Sipakatau\t7371100\t73711001001\tactive\tdevices=1" in out
+    assert "agen.tiga\tagent\tAgen Tiga\tKoperasi Sipakatau\t7371100\t73711001001\tactive\tdevices=1\t-" in out
     assert run(db, "reset-password", "agen.tiga", "--password-stdin", stdin_text="kata-sandi-2\n")[0] == 0
     assert_error(central.http.post("/v1/auth/login", json={"username": "agen.tiga", "password": "kata-sandi-1",
                                                            "device_id": "device-0003"}), 401, "invalid_credentials")
     central.login("agen.tiga", "device-0003", password="kata-sandi-2")
-    assert run(db, "revoke-device", "device-0003", "--user", "agen.tiga")[0] == 0
+    code, out = run(db, "revoke-device", "device-0003", "--user", "agen.tiga")
+    assert code == 0 and "reset-password" in out and "agen.tiga" in out
+    assert "\tnew-password-needed" in run(db, "list-users")[1]
     assert_error(agent.pull(0), 401, "device_revoked")
     with Session(central.engine) as s:
         assert s.exec(select(Enrollment)).one().revoked_at is not None
