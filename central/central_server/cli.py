@@ -103,7 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("review-resolve", parents=[common], help="settle a review case")
     p.add_argument("review_id", type=int)
     p.add_argument("--as", dest="decision", required=True, choices=["distinct", "alias"])
-    p.add_argument("--by", default="admin")
+    p.add_argument("--by", default="admin", help="who decides")
+    p.add_argument("--reason", required=True, help="why (kept with the case)")
 
     sub.add_parser("deletion-list", parents=[common], help="open deletion requests")
     p = sub.add_parser("delete-participant", parents=[common], help="carry out a deletion request")
@@ -191,10 +192,12 @@ def main(argv: Sequence[str] | None = None, *, stdin=None, stdout=None) -> int:
                 from central_server.ops import resolve_review
 
                 try:
-                    resolve_review(session, utcnow(), args.review_id, args.decision, args.by)
+                    resolve_review(session, utcnow(), args.review_id, args.decision, args.by, args.reason)
                 except LookupError:
                     raise admin.AdminError(
                         f"Kasus tidak ada atau sudah selesai / No open case: {args.review_id}") from None
+                except ValueError:
+                    raise admin.AdminError("Alasan keputusan wajib diisi / The decision needs a reason") from None
                 session.commit()
                 say(f"Selesai / Resolved: {args.review_id} as {args.decision}")
             elif cmd == "deletion-list":

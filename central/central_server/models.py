@@ -179,15 +179,34 @@ class PaymentMonth(ServerModel, table=True):
 
 
 class ReviewItem(ServerModel, table=True):
+    """A case the centre decides: a registration whose NIK is already registered.
+
+    kind "nik_conflict": same NIK, another name or birth date, within the registering
+    user's reach; "nik_elsewhere": same NIK as a participant beyond their reach (told
+    nothing of that person). The two participants are ``participant_id`` (the new
+    registration, no KPJ while the case is open) and ``other_participant_id``. What each
+    side holds: ``sent`` (the registration as the device sent it, by ``sent_by`` from
+    ``sent_from``) and ``other_data`` (the other participant's record as the centre held it
+    when the case opened, registered by ``other_registered_by``). The decision
+    (``resolution``: "distinct" or "alias"), who took it, when and why close the case
+    (``ops.resolve_review``). Cases from before these columns existed have them empty.
+    """
+
     __tablename__ = "review_queue"
     id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=32)  # nik_conflict
+    kind: str = Field(max_length=32)  # nik_conflict | nik_elsewhere
     participant_id: str = Field(index=True, max_length=64)
     other_participant_id: str | None = Field(default=None, max_length=64)
     op_id: str = Field(max_length=36)
+    sent_by: str | None = Field(default=None, max_length=36)  # server user id
+    sent_from: str | None = Field(default=None, max_length=64)  # device id
+    sent: str | None = None  # JSON: the registration payload as received
+    other_registered_by: str | None = Field(default=None, max_length=36)  # server user id
+    other_data: str | None = None  # JSON: the other participant's record then
     status: str = Field(default="open", index=True, max_length=16)  # open | resolved
-    resolution: str | None = Field(default=None, max_length=32)
+    resolution: str | None = Field(default=None, max_length=32)  # distinct | alias
     resolved_by: str | None = Field(default=None, max_length=64)
+    reason: str | None = None  # why it was decided so
     created_at: str
     resolved_at: str | None = None
 

@@ -350,8 +350,10 @@ def worker_register(ctx: Ctx) -> Outcome:
             other = hidden[0]
         else:
             kind, code, other = "nik_conflict", "nik_conflict", visible[0]
-        item = ReviewItem(kind=kind, participant_id=row.id, other_participant_id=other.id,
-                          op_id=ctx.op.op_id, created_at=iso(ctx.now))
+        item = ReviewItem(kind=kind, participant_id=row.id, other_participant_id=other.id, op_id=ctx.op.op_id,
+                          sent_by=ctx.caller.user_id, sent_from=ctx.caller.device_id, sent=dumps(ctx.op.payload),
+                          other_registered_by=other.registered_by_user, other_data=other.data,
+                          created_at=iso(ctx.now))
         s.add(item)
         s.flush()  # the review id
         ctx.changes.emit("worker", row.id, "upsert", kec, kel)
@@ -702,12 +704,17 @@ def carry_out_deletion(session: Session, now: datetime, participant_id: str) -> 
     return True
 
 
-def resolve_review(session: Session, now: datetime, review_id: int, decision: str, by: str) -> ReviewItem:
+def resolve_review(session: Session, now: datetime, review_id: int, decision: str, by: str,
+                   reason: str) -> ReviewItem:
     """decision "distinct": a different person, gets its own KPJ; "alias": the same person as
-    the other participant (typo in name or birth date), becomes its alias."""
+    the other participant (typo in name or birth date, or the person moved), becomes its
+    alias. ``by`` decided it for ``reason``, which the case keeps."""
     item = session.get(ReviewItem, review_id)
     if item is None or item.status != "open":
         raise LookupError(review_id)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValueError("a decision needs its reason")
     changes = ChangeLog()
     row = session.get(Participant, item.participant_id)
     assert row is not None
@@ -735,6 +742,7 @@ def resolve_review(session: Session, now: datetime, review_id: int, decision: st
     row.review_state = "ok"
     row.updated_at = iso(now)
     item.status, item.resolution, item.resolved_by, item.resolved_at = "resolved", decision, by, iso(now)
+    item.reason = reason
     session.add(row)
     session.add(item)
     changes.emit("worker", row.id, "upsert", row.scope_kecamatan, row.scope_kelurahan)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import subprocess
 import sys
 
+import pytest
 from sqlmodel import Session, select
 
 from central_server.cli import main
 from central_server.demo import DEMO_AGENT, DEMO_PASSWORD
-from central_server.models import Enrollment, Participant, ServerUser
+from central_server.models import Enrollment, Participant, ReviewItem, ServerUser
 from central_server.settings import REPO_ROOT
-from tests.helpers.samples import make_op, payment_payload, worker_payload
+from tests.helpers.samples import BONTORANNU, MARISO, make_op, payment_payload, worker_payload
 
 from .helpers import assert_error
 
@@ -72,7 +74,10 @@ def test_review_export_and_deletion(central, tmp_path):
     assert code == 0
     review_id, kind, pid, other_id, _ = out.strip().split("\t")
     assert (kind, pid, other_id) == ("nik_conflict", other["id"], w["id"])
-    assert run(db, "review-resolve", review_id, "--as", "distinct")[0] == 0
+    with pytest.raises(SystemExit):  # no reason: argparse refuses (exit status 2)
+        run(db, "review-resolve", review_id, "--as", "distinct")
+    assert run(db, "review-resolve", review_id, "--as", "distinct", "--reason", "  ")[0] == 2
+    assert run(db, "review-resolve", review_id, "--as", "distinct", "--reason", "dua orang berbeda, KTP dicek")[0] == 0
     assert run(db, "review-list")[1] == ""
     changes, cursor = agent.pull_all()
     assert len({c["data"]["kpj"] for c in changes if c["entity"] == "worker"}) == 2  # now has its own KPJ
@@ -145,14 +150,46 @@ def test_review_resolved_as_alias_moves_payments_to_the_canonical(central):
                 make_op("payment.collect", pay, 3)])
     _, cursor = agent.pull_all()
     review_id = run(db, "review-list")[1].split("\t")[0]
-    assert run(db, "review-resolve", review_id, "--as", "alias", "--by", "supervisor.satu")[0] == 0
+    assert run(db, "review-resolve", review_id, "--as", "alias", "--by", "supervisor.satu",
+               "--reason", "salah ketik nama")[0] == 0
     changes, _ = agent.pull_all(cursor)
     got = {c["id"]: c["data"] for c in changes}
     assert got[typo["id"]]["alias_of"] == w["id"] and got[typo["id"]]["review_state"] == "ok"
     assert got[typo["id"]]["kpj"] == got[w["id"]]["kpj"]
     assert got[w["id"]]["paid_through"] == "2026-05"
     assert got[pay["id"]]["participant_id"] == w["id"]
-    assert run(db, "review-resolve", review_id, "--as", "distinct")[0] == 2  # already settled
+    assert run(db, "review-resolve", review_id, "--as", "distinct", "--reason", "x")[0] == 2  # already settled
+
+
+def test_a_case_from_another_area_holds_both_sides_and_the_decision(central):
+    """A Mariso agent meets a person registered in Tamalate: told nothing, the centre gets
+    the case with what each side holds, decides, and only then the agent learns the KPJ."""
+    db = central.settings.database_url
+    tamalate_id = central.add_user("agen.tamalate")
+    mariso_id = central.add_user("agen.mariso", kecamatan=MARISO)
+    tamalate, mariso = central.login("agen.tamalate"), central.login("agen.mariso", "laptop-mariso")
+    person = worker_payload(full_name="Daeng Ngai")
+    kpj = tamalate.push([make_op("worker.register", person, 1)])["results"][0]["assigned"]["kpj"]
+    met = dict(person, id="w-mariso-1", kecamatan_code=MARISO, kelurahan_code=BONTORANNU, address="Jl. Baru 1")
+    answer = mariso.push([make_op("worker.register", met, 1)])["results"][0]
+    assert answer["status"] == "needs_review" and "kpj" not in answer["assigned"]
+    with Session(central.engine) as s:
+        case = s.exec(select(ReviewItem)).one()
+        assert (case.kind, case.status, case.participant_id, case.other_participant_id) == (
+            "nik_elsewhere", "open", met["id"], person["id"])
+        assert (case.sent_by, case.sent_from, case.other_registered_by) == (mariso_id, "laptop-mariso", tamalate_id)
+        assert json.loads(case.sent) == met and json.loads(case.other_data)["address"] == person["address"]
+    _, cursor = mariso.pull_all()
+    assert run(db, "review-resolve", str(case.id), "--as", "alias", "--by", "kota.admin",
+               "--reason", "orang yang sama, pindah ke Mariso")[0] == 0
+    with Session(central.engine) as s:
+        case = s.get(ReviewItem, case.id)
+        assert (case.status, case.resolution, case.resolved_by, case.reason) == (
+            "resolved", "alias", "kota.admin", "orang yang sama, pindah ke Mariso")
+        assert case.resolved_at is not None
+    changes, _ = mariso.pull_all(cursor)
+    [mine] = [c["data"] for c in changes if c["id"] == met["id"]]
+    assert mine["kpj"] == kpj and mine["alias_of"] == person["id"]
 
 
 def test_init_db_creates_only_server_tables_even_with_client_models_loaded(tmp_path):
