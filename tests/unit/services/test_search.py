@@ -85,3 +85,57 @@ def test_paging_is_stable_and_complete(core, people):
     everyone = [r.id for r in core.workers.search(WorkerQuery(), 0, 100)]
     paged = [r.id for offset in range(3) for r in core.workers.search(WorkerQuery(), offset, 1)]
     assert paged == everyone and len(set(everyone)) == 3
+
+
+def _many(core, user, n: int, *, kelurahan: str, first: str, start: int) -> list:
+    """n workers whose names share ``first`` (more than a trigram search sorts: its page
+    walks the list's index), inserted directly like a pulled list."""
+    from agent_app.store.models import Worker
+
+    workers = []
+    with core.db.write() as s:
+        for i in range(start, start + n):
+            worker = core.workers.build_worker(
+                make_form(nik=f"737101{i:010d}", full_name=f"{first} {i * 7919 % 10007:05d}",
+                          kelurahan_code=kelurahan),
+                user, now=core.clock.stamp(), today=core.clock.today())
+            s.add(worker)
+            workers.append(worker)
+        s.flush()
+        for worker in workers[::50]:
+            s.get(Worker, worker.id).deleted = True
+    return [w for w in workers if not w.deleted]
+
+
+def test_a_search_matching_thousands_pages_them_in_name_order(core, user):
+    from agent_app.services.workers import SORT_FEW_MATCHES
+
+    bontorannu = _many(core, user, 1_150, kelurahan="73710101001", first="Daeng", start=0)
+    barombong = _many(core, user, 60, kelurahan="73711001001", first="Daeng", start=5_000)
+    assert len(bontorannu) > SORT_FEW_MATCHES  # the index-walking plan
+
+    def expected(workers):
+        return [w.id for w in sorted(workers, key=lambda w: (w.name_key, w.id))]
+
+    everyone = expected(bontorannu + barombong)
+    page = core.workers.first_page(WorkerQuery(text="daeng"), 200)
+    assert [r.id for r in page.rows] == everyone[:200]
+    assert page.total == len(everyone)
+    assert [r.id for r in core.workers.search(WorkerQuery(text="daeng"), 1_000, 200)] \
+        == everyone[1_000:1_200]
+    in_bontorannu = WorkerQuery(text="daeng", kelurahan_code="73710101001")
+    assert [r.id for r in core.workers.first_page(in_bontorannu, 200).rows] \
+        == expected(bontorannu)[:200]
+    in_barombong = WorkerQuery(text="daeng", kelurahan_code="73711001001")
+    assert [r.id for r in core.workers.first_page(in_barombong, 200).rows] == expected(barombong)
+
+
+def test_warming_up_changes_nothing_a_search_finds(core, people):
+    before = names(core, text="rahma"), names(core, text="0853"), names(core)
+    core.workers.warm_up()
+    assert (names(core, text="rahma"), names(core, text="0853"), names(core)) == before
+
+
+def test_warming_up_an_empty_store(core):
+    core.workers.warm_up()
+    assert core.workers.first_page(WorkerQuery(text="sitti")).total == 0
