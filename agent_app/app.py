@@ -1,6 +1,6 @@
 """GUI bootstrap: QApplication, style, translator, crash hook, sign-in, main window.
 
-    run_gui(core, lang=None, argv=None, paths=None) -> exit status
+    run_gui(open_core, lang=None, argv=None, paths=None) -> exit status
     build_main_window(core, runner, session) -> MainWindow   (tests, self-test)
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 log = logging.getLogger(__name__)
 
@@ -84,14 +85,88 @@ def _install_crash_hook(paths, window_getter) -> None:
         log.exception("crash handler not installed")
 
 
-def sign_in(core, runner, lang: str):
-    """First-user wizard on a fresh laptop, else the sign-in dialog. None if cancelled."""
+class OpeningCore:
+    """The AgentCore, opened on the database thread while the sign-in window shows.
+
+    Everything here runs on that one thread, one call at a time: whichever comes first,
+    ``open`` or a sign-in sent before the store is open (a quick typist, a password
+    manager), opens the store, and the other finds it open. ``users.authenticate`` is
+    all the sign-in window asks of a core.
+    """
+
+    def __init__(self, open_core) -> None:
+        self._open_core = open_core
+        self.core = None
+        self.error: BaseException | None = None
+        self.users = SimpleNamespace(authenticate=self._authenticate)
+
+    def open(self) -> bool:
+        """Open the store (once); True when it has no user yet."""
+        if self.core is None and self.error is None:
+            try:
+                self.core = self._open_core()
+            except BaseException as exc:
+                self.error = exc
+                raise
+        if self.error is not None:
+            raise self.error
+        return self.core.users.needs_first_user()
+
+    def warm_up(self) -> None:
+        """After ``open``: the first search of the day is as quick as the next ones
+        (``WorkerService.warm_up``), and the main window's modules are loaded before the
+        person has signed in (creating widgets stays on the GUI thread)."""
+        if self.core is None:
+            return
+        self.core.workers.warm_up()
+        import agent_app.ui.main_window  # noqa: F401
+
+    def _authenticate(self, username: str, password: str):
+        self.open()
+        return self.core.users.authenticate(username, password)
+
+
+def _warm_up_behind(runner, opening: OpeningCore) -> None:
+    runner.submit(opening.warm_up, on_error=lambda _exc: None)  # a failure only costs time
+
+
+def sign_in(opening: OpeningCore, runner, lang: str, *, at_once: bool = True):
+    """The sign-in window, shown at once (``at_once``: the laptop has a database) while
+    the store opens behind it; the first-user wizard when the store has nobody yet (a
+    fresh laptop opens its new store first). The signed-in User; None if cancelled or if
+    the store could not be opened (then ``opening.error`` says why)."""
+    from PySide6.QtCore import QTimer
+
     from agent_app.ui.login import FirstUserDialog, SignInDialog
 
-    if _wait_for(runner, core.users.needs_first_user):
-        dialog = FirstUserDialog(core, runner, lang=lang)
-    else:
-        dialog = SignInDialog(core, runner, lang=lang)
+    outcome: dict = {}
+    if not at_once:
+        try:
+            outcome["first"] = _wait_for(runner, opening.open)
+        except Exception:  # opening.error says why
+            return None
+        _warm_up_behind(runner, opening)
+    if not outcome.get("first"):
+        dialog = SignInDialog(opening, runner, lang=lang)
+        if not outcome:
+            def opened(first: bool) -> None:
+                outcome["first"] = first
+                if first:
+                    dialog.reject()
+
+            def open_behind() -> None:
+                runner.submit(opening.open, on_done=opened, on_error=lambda _exc: dialog.reject())
+                _warm_up_behind(runner, opening)
+
+            # Once the window is up: opening the store takes most of a second (imports,
+            # decryption) and must not hold the window back.
+            QTimer.singleShot(0, open_behind)
+        QTimer.singleShot(0, lambda: log.info("sign-in window shown"))
+        if dialog.exec() == dialog.DialogCode.Accepted:
+            return dialog.user
+        if not outcome.get("first"):
+            return None
+    dialog = FirstUserDialog(opening.core, runner, lang=lang)
     if dialog.exec() != dialog.DialogCode.Accepted:
         return None
     return dialog.user
@@ -117,9 +192,24 @@ def start_sync(window, core, session, server_url: str | None):
     return controller
 
 
-def run_gui(core, *, lang: str | None = None, argv: list[str] | None = None, paths=None) -> int:
+def _show_open_failure(exc: BaseException, lang: str) -> None:
+    """The store could not be opened (no keyring, a missing key, a newer database...):
+    the reason in words, then the app ends; nothing was changed."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from agent_app.ui.errors import error_text
+
+    box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME, error_text(exc, lang))
+    box.setObjectName("openFailed")
+    box.exec()
+
+
+def run_gui(open_core, *, lang: str | None = None, argv: list[str] | None = None,
+            paths=None) -> int:
+    """The app's window: sign-in first, the store opening behind it (``open_core`` runs on
+    the database thread and returns the AgentCore, which is closed at the end), then the
+    main window. Returns the exit status: 1 when the store could not be opened."""
     from agent_app.ui.i18n import install_translator
-    from agent_app.ui.session import UiSession
     from agent_app.ui.tasks import TaskRunner
 
     app = create_application(argv)
@@ -127,10 +217,18 @@ def run_gui(core, *, lang: str | None = None, argv: list[str] | None = None, pat
     _install_crash_hook(paths, lambda: holder.get("window"))
     install_translator(app, lang or "id")
     runner = TaskRunner()
+    opening = OpeningCore(open_core)
     try:
-        user = sign_in(core, runner, lang or "id")
+        user = sign_in(opening, runner, lang or "id",
+                       at_once=paths is None or paths.database.exists())
+        if opening.error is not None:
+            _show_open_failure(opening.error, lang or "id")
+            return 1
         if user is None:
             return 0
+        from agent_app.ui.session import UiSession
+
+        core = opening.core
         session = UiSession(user, lang or user.language or "id")
         session.set_language(session.lang)
         window = build_main_window(core, runner, session)
@@ -143,3 +241,5 @@ def run_gui(core, *, lang: str | None = None, argv: list[str] | None = None, pat
         return status
     finally:
         runner.shutdown()
+        if opening.core is not None:
+            opening.core.close()

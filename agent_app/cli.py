@@ -167,16 +167,11 @@ def _cmd_recover_key(args, paths) -> int:
     return EXIT_OK
 
 
-def _cmd_gui(args, paths, server_url: str | None = None) -> int:
+def _cmd_gui(args, paths) -> int:
+    """The window shows first; the store opens on the database thread behind it."""
     from agent_app.app import run_gui
 
-    core = _open_core(paths)
-    try:
-        if server_url:
-            _server_url(core, server_url)
-        return run_gui(core, lang=args.lang, argv=sys.argv[:1], paths=paths)
-    finally:
-        core.close()
+    return run_gui(lambda: _open_core(paths), lang=args.lang, argv=sys.argv[:1], paths=paths)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -172,7 +172,7 @@ def run_demo(args, paths) -> int:
                     return 0
                 from agent_app.app import run_gui
 
-                return run_gui(core, lang=args.lang, argv=sys.argv[:1], paths=demo_paths)
+                return run_gui(lambda: core, lang=args.lang, argv=sys.argv[:1], paths=demo_paths)
             finally:
                 core.close()
     except DemoError as exc:

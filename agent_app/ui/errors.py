@@ -17,17 +17,24 @@ import logging
 import traceback
 
 from PySide6.QtCore import QCoreApplication
-from sqlalchemy.exc import OperationalError
 
 from agent_app.logs import current_log_path
-from agent_app.services.base import ServiceError
-from agent_app.store.db import StoreError
-from sync.client import Offline, RetryLater, SyncError
 
 log = logging.getLogger(__name__)
 
+# The sign-in window imports this module before the store and sync layers are loaded
+# (they load behind it, on the database thread), so their exceptions are imported where
+# they are tested: by then they are loaded.
+
+
 def is_expected(exc: BaseException) -> bool:
     """A refusal or an environmental problem (its own message), not a bug."""
+    from sqlalchemy.exc import OperationalError
+
+    from agent_app.services.base import ServiceError
+    from agent_app.store.db import StoreError
+    from sync.client import SyncError
+
     if isinstance(exc, (ServiceError, StoreError, SyncError)):
         return True
     if isinstance(exc, OperationalError):
@@ -37,6 +44,12 @@ def is_expected(exc: BaseException) -> bool:
 
 def error_text(exc: BaseException, lang: str = "id") -> str:
     """One sentence for the person, in ``lang`` (Qt strings follow the installed translator)."""
+    from sqlalchemy.exc import OperationalError
+
+    from agent_app.services.base import ServiceError
+    from agent_app.store.db import StoreError
+    from sync.client import Offline, RetryLater, SyncError
+
     translate = QCoreApplication.translate
     if isinstance(exc, ServiceError):
         return exc.text(lang)
@@ -49,8 +62,7 @@ def error_text(exc: BaseException, lang: str = "id") -> str:
         return translate("Errors", "The server gave an answer this app does not understand. "
                                    "Nothing is lost: the data stays on this laptop.")
     if isinstance(exc, StoreError):
-        return translate("Errors", "The database cannot be opened (%1). Nothing was changed.") \
-            .replace("%1", exc.code)
+        return _store_text(exc.code)
     trouble = _database_trouble(exc) if isinstance(exc, OperationalError) else None
     if trouble == "busy":
         return translate("Errors", "The database is busy. Wait a moment and try again; nothing "
@@ -64,6 +76,32 @@ def error_text(exc: BaseException, lang: str = "id") -> str:
         return translate("Errors", "The file could not be written%1: %2") \
             .replace("%1", where).replace("%2", reason)
     return unexpected_text()
+
+
+def _store_text(code: str) -> str:
+    """Why the database cannot be opened (``agent_app.store``'s codes), and what to do."""
+    translate = QCoreApplication.translate
+    texts = {
+        "keyring_unavailable": translate(
+            "Errors", "The database key is kept in this computer's credential store "
+                      "(Windows Credential Manager), which cannot be used now. Nothing was "
+                      "changed. Ask your supervisor."),
+        "key_missing": translate(
+            "Errors", "The key of this laptop's database is missing from the credential "
+                      "store. Nothing was changed or deleted: your supervisor can restore the "
+                      "key (perisai-agent recover-key)."),
+        "wrong_key": translate(
+            "Errors", "This laptop's key does not open its database. Nothing was changed or "
+                      "deleted: your supervisor can restore the key (perisai-agent recover-key)."),
+        "too_new": translate(
+            "Errors", "This database was written by a newer Perisai Agent. Install the newest "
+                      "version; nothing was changed."),
+        "locked": translate(
+            "Errors", "Perisai Agent is already open on this laptop, or another program is "
+                      "using its database. Close it and start again; nothing was changed."),
+    }
+    return texts.get(code) or translate("Errors", "The database cannot be opened. Nothing "
+                                                  "was changed.")
 
 
 def unexpected_text() -> str:
@@ -85,7 +123,8 @@ def log_unexpected(exc: BaseException, what: str = "") -> None:
         log.error("%s failed:\n%s", what or "operation", "".join(traceback.format_exception(exc)))
 
 
-def _database_trouble(exc: OperationalError) -> str | None:
+def _database_trouble(exc) -> str | None:
+    """"busy" or "disk" for a SQLAlchemy OperationalError that says so, else None."""
     text = str(exc.orig if exc.orig is not None else exc).lower()
     if "locked" in text or "busy" in text:
         return "busy"

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 )
 
 import agent_app.services  # noqa: F401  (registers the use cases' messages)
-from agent_app.services.access import ROLES
 from agent_app.ui.errors import error_text
 from agent_app.ui.i18n import current_language
 from agent_app.ui.operations import run
@@ -112,11 +111,16 @@ class FirstUserDialog(_BusyMixin, QDialog):
     """First start on this laptop: create the first account (it becomes signed in)."""
 
     def __init__(self, core, runner, parent=None, *, lang: str | None = None) -> None:
+        # Here, not at the top: the sign-in window imports this module before the use
+        # cases are loaded, and this dialog comes after them.
+        from agent_app.services.access import ROLES
+
         super().__init__(parent)
         self.core = core
         self.runner = runner
         self.lang = lang or current_language()
         self.user = None
+        self.roles = ROLES
         self.setObjectName("firstUser")
         self.title = QLabel()
         self.title.setProperty("role", "title")
@@ -128,9 +132,9 @@ class FirstUserDialog(_BusyMixin, QDialog):
         self.full_name.setObjectName("full_name")
         self.role = QComboBox()
         self.role.setObjectName("role")
-        for role in ROLES:
+        for role in self.roles:
             self.role.addItem("", role)
-        self.role.setCurrentIndex(ROLES.index("supervisor"))
+        self.role.setCurrentIndex(self.roles.index("supervisor"))
         self.password = QLineEdit()
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -191,7 +195,7 @@ class FirstUserDialog(_BusyMixin, QDialog):
             self.labels[key].setText(text)
         roles = {"agent": self.tr("Perisai agent"), "clerk": self.tr("Cooperative clerk"),
                  "supervisor": self.tr("Supervisor")}
-        for i, role in enumerate(ROLES):
+        for i, role in enumerate(self.roles):
             self.role.setItemText(i, roles[role])
         self.kecamatan.setItemText(0, self.tr("Whole city"))
         self.kelurahan.setItemText(0, self.tr("Whole kecamatan"))

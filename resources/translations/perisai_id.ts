@@ -2399,8 +2399,28 @@
             <translation>Server memberi jawaban yang tidak dipahami aplikasi ini. Tidak ada yang hilang: data tetap di laptop ini.</translation>
         </message>
         <message>
-            <source>The database cannot be opened (%1). Nothing was changed.</source>
-            <translation>Basis data tidak dapat dibuka (%1). Tidak ada yang diubah.</translation>
+            <source>The database key is kept in this computer's credential store (Windows Credential Manager), which cannot be used now. Nothing was changed. Ask your supervisor.</source>
+            <translation>Kunci basis data disimpan di penyimpanan kredensial komputer ini (Windows Credential Manager), yang sekarang tidak dapat dipakai. Tidak ada yang diubah. Hubungi supervisor Anda.</translation>
+        </message>
+        <message>
+            <source>The key of this laptop's database is missing from the credential store. Nothing was changed or deleted: your supervisor can restore the key (perisai-agent recover-key).</source>
+            <translation>Kunci basis data laptop ini tidak ada di penyimpanan kredensial. Tidak ada yang diubah atau dihapus: supervisor Anda dapat memulihkan kuncinya (perisai-agent recover-key).</translation>
+        </message>
+        <message>
+            <source>This laptop's key does not open its database. Nothing was changed or deleted: your supervisor can restore the key (perisai-agent recover-key).</source>
+            <translation>Kunci laptop ini tidak membuka basis datanya. Tidak ada yang diubah atau dihapus: supervisor Anda dapat memulihkan kuncinya (perisai-agent recover-key).</translation>
+        </message>
+        <message>
+            <source>This database was written by a newer Perisai Agent. Install the newest version; nothing was changed.</source>
+            <translation>Basis data ini ditulis oleh Perisai Agent yang lebih baru. Pasang versi terbaru; tidak ada yang diubah.</translation>
+        </message>
+        <message>
+            <source>Perisai Agent is already open on this laptop, or another program is using its database. Close it and start again; nothing was changed.</source>
+            <translation>Perisai Agent sudah terbuka di laptop ini, atau program lain sedang memakai basis datanya. Tutup lalu mulai lagi; tidak ada yang diubah.</translation>
+        </message>
+        <message>
+            <source>The database cannot be opened. Nothing was changed.</source>
+            <translation>Basis data tidak dapat dibuka. Tidak ada yang diubah.</translation>
         </message>
         <message>
             <source>The database is busy. Wait a moment and try again; nothing was saved.</source>

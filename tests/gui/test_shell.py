@@ -269,24 +269,47 @@ def _drive_modal(qtbot, action):
     QTimer.singleShot(0, poll)
 
 
+def _create_first_user(qtbot, dialog):
+    qtbot.keyClicks(dialog.username, "pertama")
+    qtbot.keyClicks(dialog.full_name, "Pengguna Pertama")
+    qtbot.keyClicks(dialog.password, "kata-sandi-1")
+    qtbot.keyClicks(dialog.password2, "kata-sandi-1")
+    dialog.submit()
+
+
 def test_app_first_start_creates_the_first_user(qtbot, empty_core, runner, qapp):
-    from agent_app.app import sign_in
+    from agent_app.app import OpeningCore, sign_in
 
     def fill(dialog):
         assert type(dialog).__name__ == "FirstUserDialog"
-        qtbot.keyClicks(dialog.username, "pertama")
-        qtbot.keyClicks(dialog.full_name, "Pengguna Pertama")
-        qtbot.keyClicks(dialog.password, "kata-sandi-1")
-        qtbot.keyClicks(dialog.password2, "kata-sandi-1")
-        dialog.submit()
+        _create_first_user(qtbot, dialog)
 
     _drive_modal(qtbot, fill)
-    user = sign_in(empty_core, runner, "id")
+    user = sign_in(OpeningCore(lambda: empty_core), runner, "id", at_once=False)
     assert user.username == "pertama"
 
 
+def test_a_database_without_users_turns_the_sign_in_window_into_the_first_user_one(
+        qtbot, empty_core, runner, qapp):
+    from agent_app.app import OpeningCore, sign_in
+
+    seen = []
+
+    def fill(dialog):
+        seen.append(type(dialog).__name__)
+        if isinstance(dialog, FirstUserDialog):
+            _create_first_user(qtbot, dialog)
+        else:
+            _drive_modal(qtbot, fill)  # the sign-in window closes itself once the store says so
+
+    _drive_modal(qtbot, fill)
+    user = sign_in(OpeningCore(lambda: empty_core), runner, "id")
+    assert user.username == "pertama"
+    assert seen[0] == "SignInDialog" and seen[-1] == "FirstUserDialog"
+
+
 def test_app_signs_in_an_existing_user(qtbot, core, runner, session):
-    from agent_app.app import sign_in
+    from agent_app.app import OpeningCore, sign_in
 
     def fill(dialog):
         assert type(dialog).__name__ == "SignInDialog"
@@ -295,7 +318,54 @@ def test_app_signs_in_an_existing_user(qtbot, core, runner, session):
         dialog.submit()
 
     _drive_modal(qtbot, fill)
-    assert sign_in(core, runner, "id").full_name == "Besse Agen"
+    assert sign_in(OpeningCore(lambda: core), runner, "id").full_name == "Besse Agen"
+
+
+def test_the_sign_in_window_shows_before_the_store_is_open_and_a_quick_sign_in_waits_for_it(
+        qtbot, core, runner, session):
+    import threading
+
+    from agent_app.app import OpeningCore, sign_in
+
+    store_may_open = threading.Event()
+
+    def slow_open():  # a big encrypted store on a slow laptop
+        assert store_may_open.wait(10)
+        return core
+
+    def fill(dialog):
+        assert type(dialog).__name__ == "SignInDialog" and dialog.isVisible()
+        qtbot.keyClicks(dialog.username, "agen")
+        qtbot.keyClicks(dialog.password, AGENT_PASSWORD)
+        dialog.submit()  # before the store is open: it waits its turn
+        qtbot.wait(100)
+        assert dialog.isVisible() and not dialog.submit_button.isEnabled()
+        store_may_open.set()
+
+    _drive_modal(qtbot, fill)
+    assert sign_in(OpeningCore(slow_open), runner, "id").full_name == "Besse Agen"
+
+
+def test_a_store_that_cannot_be_opened_is_explained_and_the_app_ends(qtbot, qapp, session):
+    from agent_app.app import run_gui
+    from agent_app.store.db import StoreError
+
+    said = {}
+
+    def no_key():
+        raise StoreError("key_missing", "perisai.db")
+
+    def read_and_close(dialog):
+        if dialog.objectName() != "openFailed":
+            _drive_modal(qtbot, read_and_close)  # the sign-in window closes by itself
+            return
+        said["text"] = dialog.text()
+        dialog.accept()
+
+    _drive_modal(qtbot, read_and_close)
+    assert run_gui(no_key, lang="id") == 1
+    assert said["text"].startswith("Kunci basis data laptop ini tidak ada")
+    assert "Traceback" not in said["text"]
 
 
 def test_sync_controller_drives_the_status_bar_and_attention_badge(qtbot, main_window):
@@ -391,6 +461,6 @@ def test_run_gui_signs_in_and_shows_the_window(qtbot, core, qapp, session):
         window.close()  # as a person would: the last window closes, the app ends
 
     _drive_modal(qtbot, sign_in)
-    assert run_gui(core, lang="id") == 0
+    assert run_gui(lambda: core, lang="id") == 0
     assert seen["title"].startswith("Perisai Agent")
     assert "Besse Agen" in seen["user"]
