@@ -11,11 +11,9 @@ measured in the same run.
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import sqlite3  # noqa: F401  (bare-query baseline goes through the same driver family)
 import statistics
-import subprocess
 import sys
 import time
 from datetime import datetime
@@ -59,6 +57,21 @@ def build(path: Path, workers: int, seed: int) -> None:
     print(f"# built {workers:,} workers and {payments:,} payments in {time.perf_counter() - started:.0f} s")
 
 
+def cached_store(workers: int, seed: int) -> Path:
+    """The benchmark store (built once, about five minutes) with its user "bench"."""
+    cache = REPO / "benchmarks" / ".cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    path = cache / f"store-{workers}-{seed}.db"
+    if not path.exists():
+        build(path, workers, seed)
+    core = AgentCore(open_database(path, BENCH_KEY), clock=FixedClock(NOW))
+    if core.users.needs_first_user():
+        core.users.create_user(username="bench", full_name="Bench", role="supervisor",
+                               password="bench-password")
+    core.close()
+    return path
+
+
 def bare_query_ms(db, query: WorkerQuery, core) -> float:
     """The same statements the list runs per keystroke (first block + capped count), on a
     raw connection with literal SQL: the floor that the app's layers are compared with."""
@@ -95,12 +108,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
 
-    cache = REPO / "benchmarks" / ".cache"
-    cache.mkdir(parents=True, exist_ok=True)
-    path = cache / f"store-{args.workers}-{args.seed}.db"
-    if not path.exists():
-        build(path, args.workers, args.seed)
-
+    path = cached_store(args.workers, args.seed)
     db = open_database(path, BENCH_KEY)
     core = AgentCore(db, clock=FixedClock(NOW))
     with db.read() as s:
@@ -151,9 +159,6 @@ def main() -> int:
     # --- saves: registration and payment (record + outbox + audit) ----------------------
     from agent_app.demo import DemoGenerator
 
-    if core.users.needs_first_user():
-        core.users.create_user(username="bench", full_name="Bench", role="supervisor",
-                               password="bench-password")
     actor = core.users.authenticate("bench", "bench-password")
     gen = DemoGenerator(core.ref, seed=n_workers)  # new people on every run of a cached store
     regs, pays = [], []
@@ -171,21 +176,14 @@ def main() -> int:
     line("save payment p95 (record+outbox+audit)", p95(pays), 20)
     core.close()
 
-    # --- start-up and memory: a fresh process opening the window on this store ----------
-    started = time.perf_counter()
-    probe = subprocess.Popen(
-        [sys.executable, str(REPO / "benchmarks" / "startup_probe.py"), str(path), BENCH_KEY.hex()],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-    )
-    ready = probe.stdout.readline()  # the child prints one line once rows are on screen
-    start_ms = (time.perf_counter() - started) * 1000
-    probe.wait(timeout=60)
-    if ready.startswith("READY"):
-        line("start to usable window (process start -> rows shown)", start_ms, 2000)
-        line("resident memory with the list shown", float(ready.split()[1]), 300, unit="MB")
+    # --- memory: a fresh process signed in, the list shown (start-up: startup_bench.py) -
+    from startup_bench import data_dir, sign_in_probe
+
+    result = sign_in_probe(data_dir(args.workers, args.seed))
+    if result is None:
+        print("MISS start-up probe failed (startup_bench.py says why)")
     else:
-        print("MISS start-up probe failed:\n" + probe.stderr.read()[-2000:])
+        line("resident memory with the list shown", result[1], 300, unit="MB")
     print(f"# this process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     return 0
 
