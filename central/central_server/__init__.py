@@ -6,4 +6,4 @@ Its own install (``central/pyproject.toml``): it shares only the wire protocol
 (``central_server.cli:main``).
 """
 
-SERVER_VERSION = "0.1.0"
+SERVER_VERSION = "0.2.0"

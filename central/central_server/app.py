@@ -363,6 +363,7 @@ def worker_data(participant: Participant, canonical: Participant | None, paid: l
         canonical_id=participant.canonical_id,
         alias_of=participant.alias_of,
         review_state=participant.review_state,
+        review_reason=loads(participant.review_reason),
         paid_months=paid,
         paid_through=paid[-1] if paid else None,
     )

@@ -102,9 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("review-list", parents=[common], help="open review cases (duplicate NIK)")
     p = sub.add_parser("review-resolve", parents=[common], help="settle a review case")
     p.add_argument("review_id", type=int)
-    p.add_argument("--as", dest="decision", required=True, choices=["distinct", "alias"])
+    p.add_argument("--as", dest="decision", required=True, choices=["distinct", "alias", "reject"])
     p.add_argument("--by", default="admin", help="who decides")
-    p.add_argument("--reason", required=True, help="why (kept with the case)")
+    p.add_argument("--reason", required=True,
+                   help="why (kept with the case; a rejection's reason also reaches the agent's device)")
 
     sub.add_parser("deletion-list", parents=[common], help="open deletion requests")
     p = sub.add_parser("delete-participant", parents=[common], help="carry out a deletion request")

@@ -45,6 +45,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "mengatur kata sandi baru", "A device of yours was revoked, so the old password "
                                 "no longer works. Ask the admin to set a new one"),
     "user_inactive": ("Akun Anda tidak aktif; hubungi admin", "Your account is inactive; contact the admin"),
+    "console_only": ("Akun ini hanya untuk konsol web pusat, bukan untuk aplikasi agen",
+                     "This account is for the centre's web console only, not for the agent app"),
     "device_mismatch": ("Token ini milik perangkat lain", "This token belongs to another device"),
     "out_of_scope": ("Data ini di luar wilayah tugas Anda", "This data is outside your assigned area"),
     "not_permitted": ("Peran Anda ({role_id}) tidak boleh {action_id}", "Your role ({role_en}) may not {action_en}"),
@@ -99,6 +101,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "possible_double_collection": ("Bulan {months} sudah dibayar dengan kuitansi lain; diterima dan ditandai "
                                    "untuk rekonsiliasi", "Months {months} already paid by another receipt; "
                                    "accepted and flagged for reconciliation"),
+    "review_rejected": ("Pendaftaran ditolak oleh admin pusat: {reason}",
+                        "Registration refused by the central administrators: {reason}"),
     # receipts
     "receipt_valid": ("Kuitansi sah", "Receipt is valid"),
     "receipt_voided": ("Kuitansi sah tetapi pembayarannya telah dibatalkan",

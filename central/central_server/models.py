@@ -61,6 +61,10 @@ class Enrollment(ServerModel, table=True):
     created_at: str
     last_seen_at: str
     revoked_at: str | None = None
+    # As the device last reported at a push (web console: agents' devices).
+    last_sync_at: str | None = None
+    pending_ops: int | None = None  # operations still queued on the device after that push
+    clock_offset_seconds: int | None = None  # device clock minus server clock
 
 
 class AuthToken(ServerModel, table=True):
@@ -138,8 +142,13 @@ class Participant(ServerModel, table=True):
     scope_kecamatan: str = Field(index=True, max_length=7)  # normalised 7-digit form
     scope_kelurahan: str = Field(index=True, max_length=11)  # normalised 11-digit form
     kpj: str | None = Field(default=None, unique=True, max_length=11)
-    review_state: str = Field(default="ok", max_length=16)  # ok | needs_review
+    review_state: str = Field(default="ok", max_length=16)  # ok | needs_review | rejected
+    review_reason: str | None = None  # JSON BilingualText: why a review rejected it
     data: str  # JSON: the validated worker payload (current state)
+    # Kept in columns for the console's counts (derived from data and payment_months).
+    paid_through: str | None = Field(default=None, max_length=7)  # latest month paid, not voided
+    desil: int | None = None
+    jht_funding: str | None = Field(default=None, max_length=16)  # funding source of JHT, or None
     registered_by_user: str = Field(max_length=36)  # server user id of the pushing account
     created_at: str
     updated_at: str
@@ -166,6 +175,8 @@ class ServerPayment(ServerModel, table=True):
     scope_kecamatan: str = Field(index=True, max_length=7)
     scope_kelurahan: str = Field(index=True, max_length=11)
     received_at: str
+    collected_on: str | None = Field(default=None, index=True, max_length=10)  # date in Makassar (WITA)
+    method: str | None = Field(default=None, max_length=16)
 
 
 class PaymentMonth(ServerModel, table=True):
@@ -204,9 +215,9 @@ class ReviewItem(ServerModel, table=True):
     other_registered_by: str | None = Field(default=None, max_length=36)  # server user id
     other_data: str | None = None  # JSON: the other participant's record then
     status: str = Field(default="open", index=True, max_length=16)  # open | resolved
-    resolution: str | None = Field(default=None, max_length=32)  # distinct | alias
+    resolution: str | None = Field(default=None, max_length=32)  # distinct | alias | reject
     resolved_by: str | None = Field(default=None, max_length=64)
-    reason: str | None = None  # why it was decided so
+    reason: str | None = None  # why it was decided so (a rejection's reason reaches the device)
     created_at: str
     resolved_at: str | None = None
 
@@ -268,3 +279,37 @@ class ReferenceVersion(ServerModel, table=True):
     version: str = Field(primary_key=True, max_length=64)
     published_at: str
     files: str  # JSON list of file names
+
+
+class WebSession(ServerModel, table=True):
+    """A web console sign-in: the cookie holds the token, only its SHA-256 is stored."""
+
+    __tablename__ = "web_sessions"
+    token_hash: str = Field(primary_key=True, max_length=64)
+    user_id: str = Field(foreign_key="users.id", index=True)
+    csrf_token: str = Field(max_length=64)
+    created_at: str
+    expires_at: str = Field(index=True)
+    last_seen_at: str
+
+
+class ApiToken(ServerModel, table=True):
+    """A token for the export API (BPJS's systems, a BI tool): only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+    token_hash: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=128)
+    kecamatan_code: str | None = Field(default=None, max_length=7)  # None: the whole city
+    created_by: str = Field(max_length=64)
+    created_at: str
+    last_used_at: str | None = None
+    revoked_at: str | None = None
+
+
+class RateHit(ServerModel, table=True):
+    """One request counted against a rate limit (public receipt lookups), per key."""
+
+    __tablename__ = "rate_hits"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(index=True, max_length=128)
+    at: str = Field(index=True)

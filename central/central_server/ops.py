@@ -57,6 +57,7 @@ from central_server.models import (
     StreamSeq,
 )
 from central_server.reference import Regions, kecamatan7, kelurahan11
+from central_server.summary import record_device_report, refresh_paid_through, set_worker_facts, wita_date
 from perisai_protocol.permissions import OP_PERMISSIONS, role_can
 
 log = logging.getLogger("perisai.server.push")
@@ -333,6 +334,7 @@ def worker_register(ctx: Ctx) -> Outcome:
                       birth_date=w.birth_date, kecamatan_code=w.kecamatan_code, kelurahan_code=w.kelurahan_code,
                       scope_kecamatan=kec, scope_kelurahan=kel, data=dumps(w.model_dump()),
                       registered_by_user=ctx.caller.user_id, created_at=iso(ctx.now), updated_at=iso(ctx.now))
+    set_worker_facts(row, w)
     if same:
         canonical = same[0]
         row.canonical_id = row.alias_of = canonical.id
@@ -387,6 +389,7 @@ def worker_update(ctx: Ctx) -> Outcome:
     row.full_name, row.name_key = w.full_name, name_key(w.full_name)
     row.kecamatan_code, row.kelurahan_code = w.kecamatan_code, w.kelurahan_code
     row.scope_kecamatan, row.scope_kelurahan = kec, kel
+    set_worker_facts(row, w)
     row.updated_at = iso(ctx.now)
     s.add(row)
     ctx.changes.emit("worker", row.id, "upsert", kec, kel)
@@ -416,6 +419,7 @@ def worker_deletion_request(ctx: Ctx) -> Outcome:
 
 def _paid_months_changed(ctx: Ctx, participant: Participant) -> None:
     """Devices see the new paid_through; an erased participant keeps its tombstone."""
+    refresh_paid_through(ctx.session, participant)
     if participant.deleted_at is None:
         ctx.changes.emit("worker", participant.id, "upsert", participant.scope_kecamatan,
                          participant.scope_kelurahan)
@@ -453,7 +457,8 @@ def payment_collect(ctx: Ctx) -> Outcome:
                         data=dumps(attributed(p.model_dump(), ctx.caller)), flag=flag,
                         enrollment_id=ctx.caller.enrollment_id,
                         user_id=ctx.caller.user_id, scope_kecamatan=participant.scope_kecamatan,
-                        scope_kelurahan=participant.scope_kelurahan, received_at=iso(ctx.now)))
+                        scope_kelurahan=participant.scope_kelurahan, received_at=iso(ctx.now),
+                        collected_on=wita_date(p.collected_at), method=p.method))
     for month in p.months:
         s.add(PaymentMonth(payment_id=p.id, month=month, participant_id=participant.id))
     ctx.changes.emit("payment", p.id, "upsert", participant.scope_kecamatan, participant.scope_kelurahan)
@@ -491,7 +496,7 @@ def payment_void(ctx: Ctx) -> Outcome:
                         data=dumps(attributed(v.model_dump(), ctx.caller)), voids_payment_id=target.id,
                         enrollment_id=ctx.caller.enrollment_id, user_id=ctx.caller.user_id,
                         scope_kecamatan=participant.scope_kecamatan, scope_kelurahan=participant.scope_kelurahan,
-                        received_at=iso(ctx.now)))
+                        received_at=iso(ctx.now), collected_on=wita_date(v.collected_at), method=target.method))
     target.voided_by = v.id
     s.add(target)
     for pid in (v.id, target.id):
@@ -665,6 +670,7 @@ def process_push(engine: Engine, clock: Callable[[], datetime], caller: Caller, 
             batch = Batch.open(engine, session, caller, clock(), request.ops)
             results = [_apply_in_batch(session, regions, batch, op) for op in request.ops]
             batch.finish(session)
+            record_device_report(session, batch.now, caller.enrollment_id, request)
             session.commit()
     except (IntegrityError, OperationalError) as exc:
         log.info("batch %s: %s, applying it one op per transaction", printable(request.batch_id),
@@ -706,21 +712,27 @@ def carry_out_deletion(session: Session, now: datetime, participant_id: str) -> 
 
 def resolve_review(session: Session, now: datetime, review_id: int, decision: str, by: str,
                    reason: str) -> ReviewItem:
-    """decision "distinct": a different person, gets its own KPJ; "alias": the same person as
-    the other participant (typo in name or birth date, or the person moved), becomes its
-    alias. ``by`` decided it for ``reason``, which the case keeps."""
+    """decision "alias": the same person as the other participant (typo in name or birth
+    date, or the person moved), becomes its alias; "reject": a different person, the
+    registration is refused, and ``reason`` reaches the registering device with the pulled
+    record (review_state "rejected", review_reason); "distinct": a different person who
+    keeps their own KPJ. ``by`` decided it for ``reason``, which the case keeps."""
     item = session.get(ReviewItem, review_id)
     if item is None or item.status != "open":
         raise LookupError(review_id)
-    reason = " ".join(reason.split())
+    reason = " ".join((reason or "").split())
     if not reason:
         raise ValueError("a decision needs its reason")
     changes = ChangeLog()
     row = session.get(Participant, item.participant_id)
     assert row is not None
     lock_keys(session, [row.nik])  # no registration of this NIK meanwhile
+    row.review_state = "ok"
     if decision == "distinct":
         row.kpj = f"{next_value(session, 'kpj'):011d}"
+    elif decision == "reject":
+        row.review_state = "rejected"
+        row.review_reason = dumps(text("review_rejected", reason=reason).model_dump())
     elif decision == "alias" and item.other_participant_id:
         other = session.get(Participant, item.other_participant_id)
         assert other is not None
@@ -735,11 +747,12 @@ def resolve_review(session: Session, now: datetime, review_id: int, decision: st
             pay.scope_kecamatan, pay.scope_kelurahan = canonical.scope_kecamatan, canonical.scope_kelurahan
             session.add(pay)
             changes.emit("payment", pay.id, "upsert", pay.scope_kecamatan, pay.scope_kelurahan)
+        refresh_paid_through(session, canonical)
+        row.paid_through = None
         # its paid months changed
         changes.emit("worker", canonical.id, "upsert", canonical.scope_kecamatan, canonical.scope_kelurahan)
     else:
         raise ValueError(decision)
-    row.review_state = "ok"
     row.updated_at = iso(now)
     item.status, item.resolution, item.resolved_by, item.resolved_at = "resolved", decision, by, iso(now)
     item.reason = reason

@@ -175,6 +175,9 @@ class PushRequest(Strict):
     device_id: Plain = Field(min_length=8, max_length=64)
     app_version: Plain = Field(default="", max_length=32)
     ops: list[Operation] = Field(min_length=1, max_length=MAX_BATCH_OPS)
+    # Additive (server 0.2.0): what the device reports of itself, shown in the web console.
+    pending_ops: int | None = Field(default=None, ge=0, le=10_000_000)  # still queued after this batch
+    device_time: str | None = Field(default=None, max_length=40)  # the device's clock when sending, ISO-8601
 
 
 OpStatus = Literal["applied", "duplicate", "rejected", "needs_review"]
