@@ -29,7 +29,8 @@ from perisai_protocol.spreadsheets import safe_cell
 
 log = logging.getLogger("perisai.server.admin")
 
-ROLES = ("agent", "clerk", "supervisor", "admin")
+# Device roles, then the web console's viewers (city: Dinas / Pemkot; bpjs: the branch).
+ROLES = ("agent", "clerk", "supervisor", "admin", "city_viewer", "bpjs_viewer")
 
 
 class AdminError(Exception):

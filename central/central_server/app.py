@@ -277,6 +277,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return protocol.ReceiptVerifyResponse(valid=True, status="valid", payment_status="active", flag=pay.flag,
                                               message=text("receipt_valid"))
 
+    from central_server.web import install as install_console
+
+    install_console(app, settings, regions)
     return app
 
 

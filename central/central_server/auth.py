@@ -28,6 +28,10 @@ _hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1) if _FAST 
 _DUMMY_HASH = _hasher.hash("perisai-dummy-password")  # equalises timing for unknown users
 
 
+# Viewers of the web console only: they never enroll a device.
+CONSOLE_ONLY_ROLES = ("city_viewer", "bpjs_viewer")
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
@@ -88,13 +92,16 @@ def signin_delays(settings: Settings) -> SignInDelays:
     return SignInDelays(memory=settings.login_failure_window, pair=replace(PAIR, free=settings.login_free_attempts))
 
 
-def login(session: Session, settings: Settings, req: protocol.LoginRequest, client_ip: str) -> protocol.TokenPair:
+def check_credentials(session: Session, settings: Settings, username: str, password: str,
+                      client_ip: str) -> ServerUser:
+    """The active user with this name and password, under the sign-in delays that the
+    device API and the web console share (raises ApiError otherwise)."""
     now = settings.clock()
-    username = req.username.strip().lower()
+    username = username.strip().lower()
     delays = signin_delays(settings)
     delays.check(session, username, client_ip, now)
     user = session.exec(select(ServerUser).where(ServerUser.username == username)).first()
-    ok = verify_password(user.password_hash if user else _DUMMY_HASH, req.password) and user is not None
+    ok = verify_password(user.password_hash if user else _DUMMY_HASH, password) and user is not None
     if not ok:
         delays.failed(session, username, client_ip, now)
         session.commit()  # the failure must count even though the request fails
@@ -105,6 +112,14 @@ def login(session: Session, settings: Settings, req: protocol.LoginRequest, clie
     if user.password_reset_required:
         raise ApiError(401, "password_reset_required")
     delays.succeeded(session, username, client_ip)
+    return user
+
+
+def login(session: Session, settings: Settings, req: protocol.LoginRequest, client_ip: str) -> protocol.TokenPair:
+    now = settings.clock()
+    user = check_credentials(session, settings, req.username, req.password, client_ip)
+    if user.role in CONSOLE_ONLY_ROLES:
+        raise ApiError(403, "console_only")
     enrollment = session.exec(
         select(Enrollment).where(Enrollment.device_id == req.device_id, Enrollment.user_id == user.id)
     ).first()

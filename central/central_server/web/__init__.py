@@ -1,0 +1,90 @@
+"""The centre's web console (server-rendered pages) and the public receipt check.
+
+``install(app, settings, regions)`` adds the console's routes, its static files and the
+error pages to the server's FastAPI app. Nothing here is needed by devices.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from central_server.reference import Regions, kelurahan11
+from central_server.settings import Settings
+
+log = logging.getLogger("perisai.console")
+STATIC_DIR = Path(__file__).parent / "static"
+POPULATION_FILE = "kelurahan_population.csv"  # optional reference data: kelurahan_code,workers,year,source
+
+
+@dataclass
+class Population:
+    """Informal workers per kelurahan, where the reference data has the figure."""
+
+    regions: Regions
+    by_kelurahan: dict[str, int] = field(default_factory=dict)
+    source: str = ""
+
+    def get_area(self, code: str) -> int | None:
+        """A kelurahan's figure, or a kecamatan's when every one of its kelurahan has one."""
+        if len(code) == 11:
+            return self.by_kelurahan.get(code)
+        members = [kel for kel, (kec, _) in self.regions.kelurahan.items() if kec == code]
+        if not members or any(kel not in self.by_kelurahan for kel in members):
+            return None
+        return sum(self.by_kelurahan[kel] for kel in members)
+
+
+def load_population(directory: Path, regions: Regions) -> Population:
+    population = Population(regions)
+    path = directory / POPULATION_FILE
+    if not path.exists():
+        return population
+    with open(path, newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            code = kelurahan11(row.get("kelurahan_code") or "")
+            try:
+                workers = int(row.get("workers") or "")
+            except ValueError:
+                continue
+            if code in regions.kelurahan and workers > 0:
+                population.by_kelurahan[code] = workers
+                population.source = row.get("source") or population.source
+    return population
+
+
+def load_targets(directory: Path) -> dict[str, Any]:
+    try:
+        return json.loads((directory / "targets.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def install(app: FastAPI, settings: Settings, regions: Regions) -> None:
+    from central_server.web.pages import Refused, SignInNeeded, build_router, render
+
+    app.state.regions = regions
+    app.state.population = load_population(settings.reference_dir, regions)
+    app.state.targets = load_targets(settings.reference_dir)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(build_router(settings, regions))
+
+    @app.exception_handler(SignInNeeded)
+    async def _sign_in(request: Request, _exc: SignInNeeded) -> Response:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        from urllib.parse import quote
+
+        ended = "&ended=1" if request.cookies.get("perisai_console") else ""
+        return RedirectResponse(f"/console/login?next={quote(target)}{ended}", status_code=303)
+
+    @app.exception_handler(Refused)
+    async def _refused(request: Request, exc: Refused) -> Response:
+        return render(request, "error.html", None, status=exc.status, key=exc.key, params=exc.params)
