@@ -723,6 +723,7 @@ class SyncEngine:
                 if worker is not None and worker.id in busy:
                     continue  # local changes still queued: never overwritten
                 if self._upsert_worker(s, worker, change):
+                    self._settle_review(s, change)
                     arrived.add(change.id)
                     applied += 1
             elif change.entity == "payment":
@@ -958,6 +959,35 @@ class SyncEngine:
         worker.deleted = False
         s.add(worker)
         return True
+
+    @staticmethod
+    def _settle_review(s: Session, change: protocol.Change) -> None:
+        """A duplicate-NIK case the centre decided settles the registration that waited for
+        it: accepted (an alias, or its own KPJ), or refused with the administrators' reason,
+        which then waits in Perlu perhatian like any rejection."""
+        from agent_app.store.models import OutboxOp, Worker
+
+        data = change.data or {}
+        state = data.get("review_state")
+        if state not in ("ok", "rejected"):
+            return
+        waiting = s.exec(select(OutboxOp).where(OutboxOp.entity_id == change.id,
+                                                OutboxOp.kind == "worker.register",
+                                                OutboxOp.state == "needs_review")).all()
+        for op in waiting:
+            result = json.loads(op.result) if op.result else {}
+            if state == "rejected":
+                op.state = "rejected"
+                result.update(code="review_rejected", message=data.get("review_reason") or {})
+                worker = s.get(Worker, change.id)
+                if worker is not None:
+                    worker.sync_state = "rejected"
+                    s.add(worker)
+            else:
+                op.state = "acked"
+                result.update(reviewed="accepted")
+            op.result = protocol.canonical_json(result)
+            s.add(op)
 
     # --- reconcile: operations the server lost --------------------------------------
     #
