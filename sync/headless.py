@@ -83,6 +83,13 @@ def login(core, base_url: str, username: str, password: str, *,
             client.close()
     user = core.users.upsert_from_server(pair.user.model_dump(), password)
     tokens.set(user.username, Tokens(pair.access_token, pair.refresh_token, pair.user.id))
+    if pair.receipt_key:  # receipts from now on open the centre's check of their MAC
+        from agent_app.services.base import set_meta
+        from agent_app.services.receipt_mac import SERVER_URL_KEY, store_server_key
+
+        with core.db.write() as s:
+            store_server_key(s, user.id, pair.receipt_key)
+            set_meta(s, SERVER_URL_KEY, base_url.rstrip("/"))
     _say(out, f"Masuk sebagai {user.full_name} ({user.username})",
          f"Signed in as {user.full_name} ({user.username})")
     return EXIT_OK

@@ -9,6 +9,10 @@ The key is per (device, user) enrollment: the server returns it as ``receipt_key
 sign-in and the sync layer stores it with :func:`store_server_key`. Until the user has
 signed in online a key generated on this device is used instead; the server cannot verify
 those receipts (the QR then carries ``K=L`` so a checker knows not to ask).
+
+Once the device knows its centre and the server's key, the QR carries the URL of the
+centre's public receipt check (``perisai_protocol.receipt_check_url``): any phone camera
+opens it, and the page says whether the centre holds that payment.
 """
 
 from __future__ import annotations
@@ -20,7 +24,10 @@ from sqlmodel import Session
 
 from agent_app.services.base import get_meta, set_meta
 from agent_app.store.db import Database
+from perisai_protocol import receipt_check_url
 from perisai_protocol import receipt_mac as _protocol_mac
+
+SERVER_URL_KEY = "server_url"  # meta key of the centre this laptop syncs with (agent_app.app)
 
 
 def _meta_key(user_id: str) -> str:
@@ -38,11 +45,21 @@ def receipt_mac(key: bytes | str, receipt_no: str, amount: int, months: Iterable
 
 
 def qr_text(base_payload: str, key: bytes | str, receipt_no: str, amount: int,
-            months: Iterable[str], *, local_key: bool = False) -> str:
-    """``base_payload`` (receipt.qr_payload) with ``;S=<mac>`` (and ``;K=L`` for a
+            months: Iterable[str], *, local_key: bool = False, centre_url: str | None = None) -> str:
+    """The centre's receipt-check URL when the key is the server's and the centre is known;
+    else ``base_payload`` (receipt.qr_payload) with ``;S=<mac>`` (and ``;K=L`` for a
     device-made key the server does not know)."""
+    if centre_url and not local_key:
+        text_key = key.decode("utf-8") if isinstance(key, bytes) else key
+        return receipt_check_url(centre_url, text_key, receipt_no, int(amount), list(months))
     text = f"{base_payload};S={receipt_mac(key, receipt_no, amount, months)}"
     return text + (";K=L" if local_key else "")
+
+
+def centre_url(db: Database) -> str | None:
+    """The centre this laptop syncs with, whose public page checks its receipts."""
+    with db.read() as s:
+        return get_meta(s, SERVER_URL_KEY) or None
 
 
 def store_server_key(session: Session, user_id: str, receipt_key: str) -> None:

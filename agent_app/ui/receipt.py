@@ -169,6 +169,7 @@ class ReceiptData:
     voided_receipt_no: str | None = None  # for a void: the receipt it cancels
     mac_key: str | None = None  # the collector's receipt key (from the server at sign-in)
     mac_key_local: bool = False  # a device-made key the server cannot verify yet
+    centre_url: str | None = None  # the centre whose public page checks the receipt (QR URL)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -228,14 +229,15 @@ def load_receipt(core, payment_id: str) -> ReceiptData:
         voided_receipt_no=voided_no,
         mac_key=mac_key,
         mac_key_local=mac_local,
+        centre_url=receipt_mac.centre_url(core.db),
     )
 
 
 def qr_payload(data: ReceiptData) -> str:
-    """Text of the receipt's QR code: receipt number, amount and months.
-
-    ``PA1;R=<receipt>;A=<amount>;M=<first>..<last>;N=<count>``. The sync layer may append
-    a server-verifiable ``;S=<mac>`` field; readers must ignore fields they don't know.
+    """Text of the receipt's QR code: the centre's receipt-check URL once the collector's
+    key is the server's (``receipt_mac.qr_text``), else receipt number, amount and months:
+    ``PA1;R=<receipt>;A=<amount>;M=<first>..<last>;N=<count>`` with a ``;S=<mac>`` field;
+    readers must ignore fields they don't know.
     """
     months = sorted(data.months)
     span = f"{months[0]}..{months[-1]}" if months else ""
@@ -245,7 +247,7 @@ def qr_payload(data: ReceiptData) -> str:
     from agent_app.services import receipt_mac
 
     return receipt_mac.qr_text(base, data.mac_key, data.receipt_no, data.amount, months,
-                               local_key=data.mac_key_local)
+                               local_key=data.mac_key_local, centre_url=data.centre_url)
 
 
 def qr_png(payload: str, *, scale: int = 4) -> bytes:

@@ -271,6 +271,55 @@ def receipt_mac(key: str, receipt_no: str, amount: int, months: list[str]) -> st
     return hmac.new(key.encode("utf-8"), message.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
+# --- additive (server 0.2.0): the receipt's QR opens the centre's public check page ------
+# ``<centre>/r/<receipt_no>?a=<amount>&m=<months>&s=<mac>``: any phone camera opens it, no
+# account needed. months: "YYYYMM" items and "YYYYMM-YYYYMM" runs, comma separated
+# ("202601-202603,202606"); s: the receipt_mac as unpadded base64url (43 characters).
+
+RECEIPT_CHECK_PATH = "/r/"
+MAX_RECEIPT_MONTHS = 36
+
+
+def months_param(months: list[str]) -> str:
+    """["2026-01", "2026-02", "2026-03", "2026-06"] -> "202601-202603,202606"."""
+    index = sorted({int(m[:4]) * 12 + int(m[5:7]) - 1 for m in months})
+    parts: list[str] = []
+    start = 0
+    for i in range(1, len(index) + 1):
+        if i == len(index) or index[i] != index[i - 1] + 1:
+            first, last = index[start], index[i - 1]
+            text = f"{first // 12:04d}{first % 12 + 1:02d}"
+            parts.append(text if first == last else f"{text}-{last // 12:04d}{last % 12 + 1:02d}")
+            start = i
+    return ",".join(parts)
+
+
+def parse_months_param(text: str) -> list[str] | None:
+    """The months of ``months_param`` text, sorted; None when malformed or too many."""
+    months: list[str] = []
+    for part in text.split(","):
+        bounds = part.split("-")
+        if len(bounds) > 2 or not all(re.fullmatch(r"\d{4}(0[1-9]|1[0-2])", b) for b in bounds):
+            return None
+        first, last = (int(b[:4]) * 12 + int(b[4:]) - 1 for b in (bounds[0], bounds[-1]))
+        if last < first or last - first >= MAX_RECEIPT_MONTHS:
+            return None
+        months.extend(f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(first, last + 1))
+        if len(months) > MAX_RECEIPT_MONTHS:
+            return None
+    return sorted(set(months))
+
+
+def receipt_check_url(centre_url: str, key: str, receipt_no: str, amount: int, months: list[str]) -> str:
+    """The URL printed in a receipt's QR code (the centre's public receipt check)."""
+    from base64 import urlsafe_b64encode
+    from urllib.parse import quote
+
+    mac = urlsafe_b64encode(bytes.fromhex(receipt_mac(key, receipt_no, amount, months))).decode().rstrip("=")
+    return (f"{centre_url.rstrip('/')}{RECEIPT_CHECK_PATH}{quote(receipt_no, safe='')}"
+            f"?a={int(amount)}&m={months_param(months)}&s={mac}")
+
+
 class ReceiptVerifyRequest(Strict):
     receipt_no: Plain = Field(min_length=1, max_length=64)
     amount: int = Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT)

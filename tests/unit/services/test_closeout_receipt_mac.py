@@ -30,3 +30,35 @@ def test_local_key_until_the_server_gives_one(core, user):
     with core.db.write() as s:
         rm.store_server_key(s, user.id, "cd" * 32)
     assert rm.key_for(core.db, user.id) == ("cd" * 32, False)
+
+
+def test_qr_opens_the_centres_receipt_check_once_the_key_is_the_servers():
+    from base64 import urlsafe_b64decode
+    from urllib.parse import parse_qs, urlsplit
+
+    from perisai_protocol import parse_months_param
+
+    key, months = "ab" * 32, ["2026-11", "2026-12", "2027-02"]
+    base = "PA1;R=PA-ABC123-26-000001;A=50400;M=2026-11..2027-02;N=3"
+    url = rm.qr_text(base, key, "PA-ABC123-26-000001", 50400, months, centre_url="https://pusat.example/")
+    parts = urlsplit(url)
+    assert (parts.scheme, parts.netloc, parts.path) == ("https", "pusat.example", "/r/PA-ABC123-26-000001")
+    query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    assert query["a"] == "50400" and query["m"] == "202611-202612,202702"
+    assert parse_months_param(query["m"]) == months
+    mac = urlsafe_b64decode(query["s"] + "=").hex()
+    assert mac == server_mac(key, "PA-ABC123-26-000001", 50400, months)
+    assert len(url) < 160  # stays a small QR code on a 58 mm receipt
+    # A device-made key cannot be checked by the centre: no URL, the plain text says so.
+    local = rm.qr_text(base, key, "PA-ABC123-26-000001", 50400, months, local_key=True,
+                       centre_url="https://pusat.example")
+    assert local.startswith("PA1;") and local.endswith(";K=L")
+
+
+def test_the_centre_is_the_one_this_laptop_syncs_with(core):
+    assert rm.centre_url(core.db) is None
+    from agent_app.services.base import set_meta
+
+    with core.db.write() as s:
+        set_meta(s, rm.SERVER_URL_KEY, "https://pusat.example")
+    assert rm.centre_url(core.db) == "https://pusat.example"
