@@ -69,7 +69,7 @@ def load_targets(directory: Path) -> dict[str, Any]:
 
 
 def install(app: FastAPI, settings: Settings, regions: Regions) -> None:
-    from central_server.web import receipts
+    from central_server.web import api, receipts
     from central_server.web.pages import Refused, SignInNeeded, build_router, render
 
     app.state.regions = regions
@@ -78,6 +78,7 @@ def install(app: FastAPI, settings: Settings, regions: Regions) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(build_router(settings, regions))
     app.include_router(receipts.build_router(settings))
+    app.include_router(api.build_router(settings, regions))
 
     @app.exception_handler(SignInNeeded)
     async def _sign_in(request: Request, _exc: SignInNeeded) -> Response:

@@ -129,7 +129,8 @@ def csv_chunks(rows: Iterator[dict], fields: list[str]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def xlsx_file(rows: Iterator[dict], fields: list[str], title: str) -> tempfile.SpooledTemporaryFile:
+def xlsx_chunks(rows: Iterator[dict], fields: list[str], title: str) -> Iterator[bytes]:
+    """The workbook (write-only mode: rows are not kept in memory), then its bytes."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -137,10 +138,11 @@ def xlsx_file(rows: Iterator[dict], fields: list[str], title: str) -> tempfile.S
     sheet.append(fields)
     for row in rows:
         sheet.append([safe_cell(flat(row[f])) for f in fields])
-    out = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
-    workbook.save(out)
-    out.seek(0)
-    return out
+    with tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024) as out:
+        workbook.save(out)
+        out.seek(0)
+        while chunk := out.read(256 * 1024):
+            yield chunk
 
 
 def file_name(what: str, kec: str | None, start: str, end: str, ext: str, now: datetime) -> str:

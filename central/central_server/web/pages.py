@@ -23,7 +23,7 @@ from central_server.models import ApiToken, Enrollment, ServerUser
 from central_server.reference import Regions, kecamatan7
 from central_server.settings import Settings
 from central_server.summary import WITA
-from central_server.web import i18n, queries
+from central_server.web import exports, i18n, queries
 from central_server.web.access import (
     LANG_COOKIE,
     LOGIN_CSRF_COOKIE,
@@ -40,7 +40,8 @@ from central_server.web.access import (
 log = logging.getLogger("perisai.console")
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 CLOCK_TOLERANCE_MINUTES = 5  # as the app's own warning: a device clock off by more is listed
-MAX_PERIOD_DAYS = 366
+MAX_PERIOD_DAYS = 366  # a page's period
+MAX_EXPORT_DAYS = 20 * 366  # an export may take the programme's whole history
 # Form fields, bounded: a form field never takes more than its column holds.
 Short = Annotated[str, Form(max_length=128)]
 Secret = Annotated[str, Form(max_length=1024)]
@@ -148,13 +149,13 @@ def build_router(settings: Settings, regions: Regions) -> APIRouter:
     def today() -> date:
         return settings.clock().astimezone(WITA).date()
 
-    def period(start: str | None, end: str | None) -> tuple[date, date]:
+    def period(start: str | None, end: str | None, max_days: int = MAX_PERIOD_DAYS) -> tuple[date, date]:
         try:
             last = date.fromisoformat(end) if end else today()
             first = date.fromisoformat(start) if start else last - timedelta(days=29)
         except ValueError:
             raise Refused(400, "bad_period") from None
-        if first > last or (last - first).days > MAX_PERIOD_DAYS:
+        if first > last or (last - first).days > max_days:
             raise Refused(400, "bad_period")
         return first, last
 
@@ -171,9 +172,11 @@ def build_router(settings: Settings, regions: Regions) -> APIRouter:
             return RedirectResponse("/console/login", status_code=303)
         return RedirectResponse(f"/console/{viewer.pages()[0]}", status_code=303)
 
-    def login_page(request: Request, error: str | None = None, status: int = 200, next_path: str = "") -> Response:
+    def login_page(request: Request, error: str | None = None, status: int = 200, next_path: str = "",
+                   username: str = "") -> Response:
         token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(24)
-        response = render(request, "login.html", None, status=status, error=error, csrf=token, next_path=next_path)
+        response = render(request, "login.html", None, status=status, error=error, csrf=token, next_path=next_path,
+                          username=username)
         response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
                             secure=request.url.scheme == "https", path="/console/login")
         return response
@@ -195,7 +198,7 @@ def build_router(settings: Settings, regions: Regions) -> APIRouter:
             key = {"too_many_attempts": "too_many", "user_inactive": "inactive"}.get(exc.code, "bad_credentials")
             seconds = exc.headers.get("Retry-After", "")
             response = login_page(request, i18n.translate(key, lang_of(request), seconds=seconds) if key == "too_many"
-                                  else key, exc.status, next)
+                                  else key, exc.status, next, username.strip()[:64])
             if seconds:
                 response.headers["Retry-After"] = seconds
             return response
@@ -396,8 +399,8 @@ def build_router(settings: Settings, regions: Regions) -> APIRouter:
                       last=last.isoformat(), tokens=tokens, new_token=new_token, base=str(request.base_url).rstrip("/"))
 
     @router.get("/console/exports")
-    def exports(request: Request, session: DB, viewer: Annotated[Viewer, Depends(page("exports"))],
-                kec: Annotated[str | None, Query(max_length=16)] = None) -> Response:
+    def exports_index(request: Request, session: DB, viewer: Annotated[Viewer, Depends(page("exports"))],
+                      kec: Annotated[str | None, Query(max_length=16)] = None) -> Response:
         return exports_page(request, session, viewer, area(viewer, kec))
 
     @router.get("/console/exports/download")
@@ -408,7 +411,7 @@ def build_router(settings: Settings, regions: Regions) -> APIRouter:
                  start: Annotated[str | None, Query(alias="from", max_length=10)] = None,
                  end: Annotated[str | None, Query(alias="to", max_length=10)] = None) -> Response:
         scope = area(viewer, kec)
-        first, last = period(start, end)
+        first, last = period(start, end, MAX_EXPORT_DAYS)
         if what == "participants":  # registered in the period: creation stamps, in Makassar days
             lo = iso(datetime.combine(first, datetime.min.time(), WITA))
             hi = iso(datetime.combine(last + timedelta(days=1), datetime.min.time(), WITA))
@@ -423,8 +426,7 @@ def build_router(settings: Settings, regions: Regions) -> APIRouter:
         if fmt == "csv":
             return StreamingResponse(exports.csv_chunks(rows, fields), media_type="text/csv; charset=utf-8",
                                      headers=headers)
-        data = exports.xlsx_file(rows, fields, what)
-        return StreamingResponse(data, headers=headers,
+        return StreamingResponse(exports.xlsx_chunks(rows, fields, what), headers=headers,
                                  media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
     @router.post("/console/exports/tokens")
