@@ -140,6 +140,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "name": ("Nama", "Name"),
     "birth_date": ("Tanggal lahir", "Birth date"),
     "sex": ("Jenis kelamin", "Sex"),
+    "sex_M": ("Laki-laki", "Male"),
+    "sex_F": ("Perempuan", "Female"),
     "address": ("Alamat", "Address"),
     "phone": ("Telepon", "Phone"),
     "registered_at": ("Didaftarkan", "Registered"),
