@@ -130,6 +130,13 @@ class Participant(ServerModel, table=True):
     """Server copy of a worker. An alias row (alias_of set) points at its canonical row."""
 
     __tablename__ = "participants"
+    # Export pages walk participants in creation order (keyset on created_at, id); the
+    # console's counts read only this covering index on PostgreSQL (an index-only scan).
+    __table_args__ = (
+        Index("ix_participants_created", "created_at", "id"),
+        Index("ix_participants_coverage", "scope_kecamatan", "scope_kelurahan", "paid_through",
+              postgresql_include=["created_at", "desil", "jht_funding", "alias_of", "deleted_at", "review_state"]),
+    )
     id: str = Field(primary_key=True, max_length=64)  # the client's worker id
     canonical_id: str = Field(index=True, max_length=64)  # own id, or alias_of
     alias_of: str | None = Field(default=None, index=True, max_length=64)
@@ -159,6 +166,14 @@ class ServerPayment(ServerModel, table=True):
     """Payments and voids (kind="void", negative amount): append-only, as on the client."""
 
     __tablename__ = "payments"
+    # Money pages read a period's payments from these covering indexes alone (PostgreSQL),
+    # export pages walk them in (collected_on, id) order.
+    __table_args__ = (
+        Index("ix_payments_collected", "collected_on", "id",
+              postgresql_include=["kind", "amount", "user_id", "scope_kecamatan", "scope_kelurahan", "method"]),
+        Index("ix_payments_area_collected", "scope_kecamatan", "collected_on",
+              postgresql_include=["kind", "amount", "user_id", "scope_kelurahan", "method"]),
+    )
     id: str = Field(primary_key=True, max_length=64)
     receipt_no: str = Field(unique=True, max_length=64)
     kind: str = Field(max_length=8)  # payment | void
@@ -175,7 +190,7 @@ class ServerPayment(ServerModel, table=True):
     scope_kecamatan: str = Field(index=True, max_length=7)
     scope_kelurahan: str = Field(index=True, max_length=11)
     received_at: str
-    collected_on: str | None = Field(default=None, index=True, max_length=10)  # date in Makassar (WITA)
+    collected_on: str | None = Field(default=None, max_length=10)  # date in Makassar (WITA)
     method: str | None = Field(default=None, max_length=16)
 
 
@@ -238,6 +253,9 @@ class Document(ServerModel, table=True):
     """closeout.create and audit.batch payloads, stored as received."""
 
     __tablename__ = "documents"
+    # Close-outs of a period, and the handover of a close-out.
+    __table_args__ = (Index("ix_documents_kind_received", "kind", "received_at"),
+                      Index("ix_documents_kind_entity", "kind", "entity_id"))
     op_id: str = Field(primary_key=True, max_length=36)
     kind: str = Field(index=True, max_length=64)
     entity_id: str = Field(max_length=64)

@@ -163,8 +163,13 @@ def test_agents_page_shows_reported_queue_version_and_wrong_clocks(console):
     off = re.search(r'id="clock-off">(.*?)</table>', agents, re.S).group(1)
     assert "agen.mariso" in off and "agen.tamalate" not in off
     assert "meleset 4.320 menit" in off
-    devices = re.search(r'id="devices">(.*?)</table>', agents, re.S).group(1)
-    assert "0.1.0" in devices and ">7<" in devices and ">2<" in devices
+    summary = re.search(r'id="device-summary">(.*?)</table>', agents, re.S).group(1)
+    mariso = re.search(r"Mariso</a></th>(.*?)</tr>", summary, re.S).group(1)
+    assert re.findall(r">(\d+)<", mariso) == ["1", "1", "1", "1"]  # one device: synced, queued, clock off
+    devices = re.search(r'id="devices">(.*?)</table>', http.get(f"/console/agents?kec={MARISO}").text, re.S).group(1)
+    assert "0.1.0" in devices and ">7<" in devices and "agen.tamalate" not in devices
+    tamalate = http.get(f"/console/agents?kec={TAMALATE}").text
+    assert ">2<" in re.search(r'id="devices">(.*?)</table>', tamalate, re.S).group(1)
 
 
 def test_a_review_decision_reaches_the_device_with_its_reason(console):
@@ -222,6 +227,19 @@ def test_people_and_devices_follow_the_clis_rules(console):
     assert r.status_code == 401 and r.json()["code"] == "device_revoked"
     r = http.post("/console/people/agen.baru/password", data={"password": "sandi-lain-22", "csrf": "forged"})
     assert r.status_code == 403
+    found = http.get("/console/people", params={"q": "SPV "}).text
+    assert 'id="user-spv.tamalate"' in found and 'id="user-spv.mariso"' in found
+    assert 'id="user-agen.baru"' not in found and "2 pengguna" in found
+
+
+def test_unknown_console_addresses_get_a_page_and_the_api_keeps_json(console):
+    r = console.http.get("/console/no-such-page")
+    assert r.status_code == 404 and "Halaman tidak ditemukan" in r.text and r.headers["content-type"].startswith(
+        "text/html")
+    assert console.http.get("/v1/no-such-endpoint").json()["code"] == "not_found"
+    sign_in(console.http, "admin.pusat")
+    r = console.http.get("/console/people", params={"p": "-1"})
+    assert r.status_code == 400 and "tidak valid" in r.text
 
 
 def test_the_console_speaks_english_on_request(console):

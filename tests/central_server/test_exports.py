@@ -10,6 +10,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
+from central_server.web.api import ParticipantPage, PaymentPage
 from tests.helpers.console import seed_programme
 from tests.helpers.samples import MARISO, TAMALATE, make_op, push_body, worker_payload
 
@@ -82,6 +83,7 @@ def test_the_export_api_pages_every_row_once_for_a_token(seeded):
     for _ in range(10):
         params = {"limit": 2, **({"cursor": cursor} if cursor else {})}
         body = http.get("/api/v1/export/participants", params=params, headers=auth).json()
+        ParticipantPage.model_validate(body)  # what the OpenAPI document promises
         seen += [p["id"] for p in body["items"]]
         cursor = body["next_cursor"]
         if cursor is None:
@@ -89,6 +91,7 @@ def test_the_export_api_pages_every_row_once_for_a_token(seeded):
     assert len(seen) == len(set(seen)) == 6  # 5 seeded registrations + the formula name
     payments = http.get("/api/v1/export/payments", headers=auth,
                         params={"from": seeded.seed.today.isoformat(), "to": seeded.seed.today.isoformat()}).json()
+    PaymentPage.model_validate(payments)
     assert {p["receipt_no"] for p in payments["items"]} >= {seeded.seed.payments["now"]["receipt_no"]}
     assert all(p["collected_on"] == seeded.seed.today.isoformat() for p in payments["items"])
     assert http.get("/api/v1/export/payments", headers=auth, params={"cursor": "!!"}).status_code == 400

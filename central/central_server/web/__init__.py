@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from central_server.reference import Regions, kelurahan11
 from central_server.settings import Settings
@@ -91,3 +93,21 @@ def install(app: FastAPI, settings: Settings, regions: Regions) -> None:
     @app.exception_handler(Refused)
     async def _refused(request: Request, exc: Refused) -> Response:
         return render(request, "error.html", None, status=exc.status, key=exc.key, params=exc.params)
+
+    api_http_error = app.exception_handlers[StarletteHTTPException]
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        """A person's browser gets a page in their language; the APIs keep their JSON errors."""
+        if request.url.path.startswith(("/console/", "/r/")):
+            key = "not_found" if exc.status_code in (404, 405) else "server_error"
+            return render(request, "error.html", None, status=exc.status_code, key=key, params={})
+        return await api_http_error(request, exc)
+
+    api_validation_error = app.exception_handlers[RequestValidationError]
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+        if request.url.path.startswith(("/console/", "/r/")):
+            return render(request, "error.html", None, status=400, key="bad_request", params={})
+        return await api_validation_error(request, exc)

@@ -9,9 +9,10 @@ document (``/openapi.json``, ``/docs``) under "export".
 import json
 from base64 import urlsafe_b64decode, urlsafe_b64encode
 from datetime import date, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlmodel import Session
@@ -121,7 +122,9 @@ def build_router(settings: Settings, regions: Regions) -> APIRouter:
         return token_kec or wanted
 
     def page(request: Request, what: str, scope: str | None, start: date | None, end: date | None,
-             cursor: str | None, limit: int) -> dict[str, Any]:
+             cursor: str | None, limit: int) -> JSONResponse:
+        """A page as JSON. The rows are built to the documented model by exports.*_row, so they
+        are not validated again: at a thousand rows a page that would double its time."""
         if what == "participants":
             lo = iso(datetime.combine(start, datetime.min.time(), WITA)) if start else None
             hi = iso(datetime.combine(end + timedelta(days=1), datetime.min.time(), WITA)) if end else None
@@ -133,7 +136,7 @@ def build_router(settings: Settings, regions: Regions) -> APIRouter:
             rows = reader(session, scope, lo, hi, _decode(cursor) if cursor else None, limit + 1)
         more = len(rows) > limit
         rows = rows[:limit]
-        return {"items": rows, "next_cursor": _encode(exports.page_key(what, rows[-1])) if more else None}
+        return JSONResponse({"items": rows, "next_cursor": _encode(exports.page_key(what, rows[-1])) if more else None})
 
     Kec = Annotated[str | None, Query(max_length=16, description="7-digit kecamatan code (else the token's area)")]
     Start = Annotated[date | None, Query(alias="from", description="first day (Makassar time), inclusive")]
@@ -145,14 +148,14 @@ def build_router(settings: Settings, regions: Regions) -> APIRouter:
                 summary="Participants registered in a period (keyset pages by creation time)")
     def participants(request: Request, token_kec: Annotated[str | None, Depends(token_scope)],
                      kecamatan: Kec = None, start: Start = None, end: End = None, cursor: Cursor = None,
-                     limit: Limit = 1000) -> dict[str, Any]:
+                     limit: Limit = 1000) -> JSONResponse:
         return page(request, "participants", scope_of(token_kec, kecamatan), start, end, cursor, limit)
 
     @router.get("/payments", response_model=PaymentPage,
                 summary="Payments and voids collected in a period (keyset pages by collection date)")
     def payments(request: Request, token_kec: Annotated[str | None, Depends(token_scope)],
                  kecamatan: Kec = None, start: Start = None, end: End = None, cursor: Cursor = None,
-                 limit: Limit = 1000) -> dict[str, Any]:
+                 limit: Limit = 1000) -> JSONResponse:
         return page(request, "payments", scope_of(token_kec, kecamatan), start, end, cursor, limit)
 
     return router

@@ -233,18 +233,17 @@ def build_router(settings: Settings, regions: Regions) -> APIRouter:
     def coverage(request: Request, session: DB, viewer: Annotated[Viewer, Depends(page("coverage"))],
                  kec: Annotated[str | None, Query(max_length=16)] = None) -> Response:
         scope = area(viewer, kec)
-        rows = queries.coverage(session, scope, today())
+        summary = queries.coverage(session, scope, today())
+        rows, by_month, jht = summary.rows, summary.by_month, summary.jht
         population = request.app.state.population
         total = queries.CoverageRow("total")
         for row in rows:
             total.add(row)
         known = [r for r in rows if population.get_area(r.code) is not None]
-        by_month = queries.registrations_by_month(session, scope)
         cumulative, running = [], 0
         for _m, n in by_month:
             running += n
             cumulative.append(running)
-        jht = queries.jht_by_desil(session, scope)
         targets = request.app.state.targets
         chart = {"labels": [m for m, _ in by_month], "new": [n for _, n in by_month], "cumulative": cumulative}
         return render(request, "coverage.html", viewer, scope=scope, rows=rows, total=total,
@@ -261,12 +260,9 @@ def build_router(settings: Settings, regions: Regions) -> APIRouter:
         scope = area(viewer, kec)
         first, last = period(start, end)
         a, b = first.isoformat(), last.isoformat()
-        from central_server.models import ServerPayment
-
-        per_day = queries.money_by(session, scope, a, b, ServerPayment.collected_on)
-        per_agent = queries.money_by(session, scope, a, b, ServerPayment.user_id)
-        per_kel = queries.money_by(session, scope, a, b, ServerPayment.scope_kelurahan)
-        per_method = queries.money_by(session, scope, a, b, ServerPayment.method)
+        summary = queries.money(session, scope, a, b)
+        per_day, per_agent = summary.per_day, summary.per_agent
+        per_kel, per_method = summary.per_kelurahan, summary.per_method
         names = {u.id: u for u in session.exec(select(ServerUser).where(
             ServerUser.id.in_([r.key for r in per_agent]))).all()} if per_agent else {}
         start_iso = iso(datetime.combine(first, datetime.min.time(), WITA))
@@ -290,17 +286,18 @@ def build_router(settings: Settings, regions: Regions) -> APIRouter:
         tolerance = CLOCK_TOLERANCE_MINUTES * 60
         off = [(e, u) for e, u in rows if e.revoked_at is None and e.clock_offset_seconds is not None
                and abs(e.clock_offset_seconds) > tolerance]
-        return render(request, "agents.html", viewer, scope=scope, rows=rows, off=off,
-                      tolerance=CLOCK_TOLERANCE_MINUTES)
+        summary = queries.device_summary(rows, settings.clock(), tolerance) if scope is None else []
+        return render(request, "agents.html", viewer, scope=scope, rows=rows if scope else [], off=off,
+                      summary=summary, tolerance=CLOCK_TOLERANCE_MINUTES)
 
     # --- review ----------------------------------------------------------------------
 
     @router.get("/console/review")
     def review(request: Request, session: DB, viewer: Annotated[Viewer, Depends(page("review"))],
                decided: int | None = None) -> Response:
-        users = {u.id: u for u in session.exec(select(ServerUser)).all()}
-        return render(request, "review.html", viewer, cases=queries.open_cases(session),
-                      recent=queries.recent_decisions(session), users=users, decided=decided)
+        cases, waiting = queries.open_cases(session)
+        return render(request, "review.html", viewer, cases=cases, waiting=waiting,
+                      recent=queries.recent_decisions(session), decided=decided)
 
     @router.post("/console/review/{review_id}")
     def decide(request: Request, review_id: int, session: DB, viewer: Annotated[Viewer, Depends(page("review"))],
@@ -325,12 +322,18 @@ def build_router(settings: Settings, regions: Regions) -> APIRouter:
 
     @router.get("/console/people")
     def people(request: Request, session: DB, viewer: Annotated[Viewer, Depends(page("people"))],
-               done: int = 0, error: str | None = None) -> Response:
+               done: int = 0, error: Annotated[str | None, Query(max_length=300)] = None,
+               q: Annotated[str, Query(max_length=64)] = "", p: Annotated[int, Query(ge=0, le=10_000)] = 0) -> Response:
+        users, total = queries.users(session, " ".join(q.split()), p)
         enrollments: dict[str, list[Enrollment]] = {}
-        for e in session.exec(select(Enrollment).order_by(Enrollment.last_seen_at.desc())).all():
-            enrollments.setdefault(e.user_id, []).append(e)
-        return render(request, "people.html", viewer, users=queries.users(session), enrollments=enrollments,
-                      roles=admin.ROLES, done=done, error=error)
+        ids = [u.id for u, _ in users]
+        if ids:
+            for e in session.exec(select(Enrollment).where(Enrollment.user_id.in_(ids))
+                                  .order_by(Enrollment.last_seen_at.desc())).all():
+                enrollments.setdefault(e.user_id, []).append(e)
+        pages = max(1, -(-total // queries.USERS_PER_PAGE))
+        return render(request, "people.html", viewer, users=users, total=total, page_no=p, pages=pages, q=q,
+                      enrollments=enrollments, roles=admin.ROLES, done=done, error=error)
 
     def people_action(session: Session, action) -> Response:
         try:

@@ -9,12 +9,12 @@ payload JSON of 150,000 participants or 2 million payments.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import and_, case, func, tuple_
 from sqlmodel import Session, select
 
-from central_server.db import loads
+from central_server.db import iso, loads
 from central_server.models import (
     AppliedOp,
     Document,
@@ -61,34 +61,56 @@ class CoverageRow:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-def coverage(session: Session, kec: str | None, today: date) -> list[CoverageRow]:
-    """Per kecamatan (whole city) or per kelurahan (one kecamatan): counts by status."""
+def aggregate(session: Session, groupings: list[tuple], measures: list, where) -> list[list[tuple]]:
+    """For each grouping (a tuple of columns), the rows (*keys, *measures) grouped by it.
+
+    PostgreSQL computes all of them in one scan (GROUPING SETS, with GROUPING() telling
+    which set a row belongs to); SQLite, for small centres, runs one query per grouping.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return [[tuple(r) for r in session.exec(select(*g, *measures).where(where).group_by(*g)).all()]
+                for g in groupings]
+    columns: list = []
+    for g in groupings:
+        columns += [c for c in g if all(c is not known for known in columns)]
+    n = len(columns)
+    masks = [sum(1 << (n - 1 - j) for j, c in enumerate(columns) if all(c is not x for x in g)) for g in groupings]
+    query = (select(*columns, *measures, func.grouping(*columns)).where(where)
+             .group_by(func.grouping_sets(*[tuple_(*g) for g in groupings])))
+    results: list[list[tuple]] = [[] for _ in groupings]
+    for row in session.exec(query).all():
+        index = masks.index(row[-1])
+        keys = [row[next(j for j, c in enumerate(columns) if c is x)] for x in groupings[index]]
+        results[index].append((*keys, *row[n:-1]))
+    return results
+
+
+@dataclass
+class Coverage:
+    rows: list[CoverageRow]  # per kecamatan (whole city) or per kelurahan (one kecamatan)
+    by_month: list[tuple[str, int]]  # registrations per month
+    jht: dict[int | None, int]  # city-funded JHT places taken, by welfare decile
+
+
+def coverage(session: Session, kec: str | None, today: date) -> Coverage:
     current = month_of(today)
     grace_from = add_months(current, -GRACE_MONTHS)
     paid = Participant.paid_through
     status = case((paid.is_(None), "never"), (paid >= current, "active"), (paid >= grace_from, "grace"),
                   else_="inactive")
     group = Participant.scope_kelurahan if kec else Participant.scope_kecamatan
+    month = func.substr(Participant.created_at, 1, 7)
+    jht = func.sum(case((Participant.jht_funding == "apbd", 1), else_=0))
+    by_status, by_month, by_desil = aggregate(session, [(group, status), (month,), (Participant.desil,)],
+                                              [func.count(), jht], _counted(kec))
     rows: dict[str, CoverageRow] = {}
-    for code, state, count in session.exec(
-            select(group, status, func.count()).where(_counted(kec)).group_by(group, status)).all():
+    for code, state, count, _jht in by_status:
         row = rows.setdefault(code, CoverageRow(code))
         row.registered += count
         setattr(row, state, getattr(row, state) + count)
-    return sorted(rows.values(), key=lambda r: r.code)
-
-
-def registrations_by_month(session: Session, kec: str | None) -> list[tuple[str, int]]:
-    month = func.substr(Participant.created_at, 1, 7)
-    return [(m, n) for m, n in session.exec(
-        select(month, func.count()).where(_counted(kec)).group_by(month).order_by(month)).all()]
-
-
-def jht_by_desil(session: Session, kec: str | None) -> dict[int | None, int]:
-    """City-funded JHT places taken, by the participant's welfare decile."""
-    return dict(session.exec(select(Participant.desil, func.count())
-                             .where(_counted(kec), Participant.jht_funding == "apbd")
-                             .group_by(Participant.desil)).all())
+    return Coverage(rows=sorted(rows.values(), key=lambda r: r.code),
+                    by_month=sorted((m, n) for m, n, _jht in by_month),
+                    jht={desil: int(places) for desil, _n, places in by_desil if places})
 
 
 # --- money -----------------------------------------------------------------------------
@@ -111,18 +133,28 @@ def _money_filter(kec: str | None, start: str, end: str):
     return and_(cond, ServerPayment.scope_kecamatan == kec) if kec else cond
 
 
-def money_by(session: Session, kec: str | None, start: str, end: str, column) -> list[MoneyRow]:
+@dataclass
+class Money:
+    per_day: list[MoneyRow]
+    per_agent: list[MoneyRow]
+    per_kelurahan: list[MoneyRow]
+    per_method: list[MoneyRow]
+
+
+def money(session: Session, kec: str | None, start: str, end: str) -> Money:
+    """Receipts, money collected and voided in the period, by day, agent, kelurahan and method."""
     is_payment = ServerPayment.kind == "payment"
-    rows = session.exec(
-        select(column,
-               func.sum(case((is_payment, 1), else_=0)),
-               func.sum(case((is_payment, ServerPayment.amount), else_=0)),
-               func.sum(case((is_payment, 0), else_=ServerPayment.amount)))
-        .where(_money_filter(kec, start, end)).group_by(column).order_by(column)).all()
-    return [MoneyRow(key, int(n or 0), int(c or 0), int(v or 0)) for key, n, c, v in rows]
+    measures = [func.sum(case((is_payment, 1), else_=0)),
+                func.sum(case((is_payment, ServerPayment.amount), else_=0)),
+                func.sum(case((is_payment, 0), else_=ServerPayment.amount))]
+    columns = (ServerPayment.collected_on, ServerPayment.user_id, ServerPayment.scope_kelurahan, ServerPayment.method)
+    results = aggregate(session, [(c,) for c in columns], measures, _money_filter(kec, start, end))
+    return Money(*[[MoneyRow(key, int(n or 0), int(c or 0), int(v or 0))
+                    for key, n, c, v in sorted(rows, key=lambda r: (r[0] is None, r[0] or ""))]
+                   for rows in results])
 
 
-def flagged_payments(session: Session, kec: str | None, start: str, end: str, limit: int = 100):
+def flagged_payments(session: Session, kec: str | None, start: str, end: str, limit: int = 50):
     return session.exec(
         select(ServerPayment, Participant.full_name, Participant.nik)
         .join(Participant, Participant.id == ServerPayment.participant_id)
@@ -143,27 +175,28 @@ class Closeout:
     handed_at: str | None = None
 
 
-def closeouts(session: Session, kec: str | None, start_iso: str, end_iso: str, limit: int = 200) -> list[Closeout]:
-    """Close-outs received in the period (newest first) with their handover, if any."""
-    query = (select(Document, ServerUser).join(ServerUser, ServerUser.id == Document.user_id)
+def closeouts(session: Session, kec: str | None, start_iso: str, end_iso: str, limit: int = 50) -> list[Closeout]:
+    """The newest close-outs received in the period, with their handover, if any."""
+    query = (select(Document.entity_id, Document.data, Document.received_at, ServerUser)
+             .join(ServerUser, ServerUser.id == Document.user_id)
              .where(Document.kind == "closeout.create", Document.received_at >= start_iso,
                     Document.received_at < end_iso))
     if kec:
         query = query.where(ServerUser.kecamatan_code == kec)
     docs = session.exec(query.order_by(Document.received_at.desc()).limit(limit)).all()
     result: dict[str, Closeout] = {}
-    for doc, user in docs:
-        data = loads(doc.data)
-        result[doc.entity_id] = Closeout(
-            id=doc.entity_id, user=user, created_at=data.get("created_at") or doc.received_at,
+    for entity_id, raw, received_at, user in docs:
+        data = loads(raw)
+        result[entity_id] = Closeout(
+            id=entity_id, user=user, created_at=data.get("created_at") or received_at,
             expected=data.get("expected_cash"), counted=data.get("counted_cash"), variance=data.get("variance"),
             explanation=data.get("explanation") or "")
     if result:
-        for doc in session.exec(select(Document).where(Document.kind == "closeout.handover",
-                                                       Document.entity_id.in_(list(result)))).all():
-            data = loads(doc.data)
-            result[doc.entity_id].handed_to = data.get("handed_to")
-            result[doc.entity_id].handed_at = data.get("handed_at")
+        for entity_id, raw in session.exec(select(Document.entity_id, Document.data).where(
+                Document.kind == "closeout.handover", Document.entity_id.in_(list(result)))).all():
+            data = loads(raw)
+            result[entity_id].handed_to = data.get("handed_to")
+            result[entity_id].handed_at = data.get("handed_at")
     return list(result.values())
 
 
@@ -176,6 +209,31 @@ def devices(session: Session, kec: str | None):
     if kec:
         query = query.where(ServerUser.kecamatan_code == kec)
     return session.exec(query.order_by(ServerUser.username, Enrollment.last_seen_at.desc())).all()
+
+
+@dataclass
+class DeviceSummary:
+    kecamatan: str | None
+    devices: int = 0
+    synced_today: int = 0  # reported within the last 24 hours
+    with_queue: int = 0  # still had operations queued at their last push
+    clock_off: int = 0
+
+
+def device_summary(rows, now: datetime, tolerance_seconds: int) -> list[DeviceSummary]:
+    """Per kecamatan of the users: the city-wide view of devices, before picking one kecamatan."""
+    recent = iso(now - timedelta(hours=24))
+    result: dict[str | None, DeviceSummary] = {}
+    for enrollment, user in rows:
+        if enrollment.revoked_at is not None:
+            continue
+        item = result.setdefault(user.kecamatan_code, DeviceSummary(user.kecamatan_code))
+        item.devices += 1
+        item.synced_today += bool(enrollment.last_sync_at and enrollment.last_sync_at >= recent)
+        item.with_queue += bool(enrollment.pending_ops)
+        offset = enrollment.clock_offset_seconds
+        item.clock_off += offset is not None and abs(offset) > tolerance_seconds
+    return sorted(result.values(), key=lambda s: s.kecamatan or "")
 
 
 # --- review ----------------------------------------------------------------------------
@@ -197,30 +255,38 @@ class ReviewCase:
     existing: Side | None
 
 
-def _side(session: Session, participant: Participant, op_id: str | None) -> Side:
-    device_id = None
-    user = session.get(ServerUser, participant.registered_by_user)
-    if op_id:
-        applied = session.get(AppliedOp, op_id)
-        if applied is not None:
-            device_id = applied.device_id
-    payments = session.exec(select(ServerPayment).where(
-        or_(ServerPayment.participant_id == participant.id, ServerPayment.worker_id == participant.id))
-        .order_by(ServerPayment.received_at)).all()
-    return Side(participant, loads(participant.data), user, device_id, list(payments))
+def open_cases(session: Session, limit: int = 20) -> tuple[list[ReviewCase], int]:
+    """The oldest open cases (a page of them) with everything the page shows, in a fixed
+    handful of queries whatever the page's size; and how many cases are open."""
+    items = session.exec(select(ReviewItem).where(ReviewItem.status == "open")
+                         .order_by(ReviewItem.id).limit(limit)).all()
+    waiting = session.exec(select(func.count()).select_from(ReviewItem).where(ReviewItem.status == "open")).one()
+    ids = {i.participant_id for i in items} | {i.other_participant_id for i in items if i.other_participant_id}
+    people = {p.id: p for p in session.exec(select(Participant).where(Participant.id.in_(ids))).all()} if ids else {}
+    payments: dict[str, list[ServerPayment]] = {}
+    if ids:
+        for pay in session.exec(select(ServerPayment).where(ServerPayment.participant_id.in_(ids))
+                                .order_by(ServerPayment.received_at)).all():
+            payments.setdefault(pay.participant_id, []).append(pay)
+    user_ids = {p.registered_by_user for p in people.values()}
+    users = {u.id: u for u in session.exec(select(ServerUser).where(ServerUser.id.in_(user_ids))).all()} \
+        if user_ids else {}
+    op_ids = [i.op_id for i in items]
+    devices = dict(session.exec(select(AppliedOp.op_id, AppliedOp.device_id)
+                                .where(AppliedOp.op_id.in_(op_ids))).all()) if op_ids else {}
 
+    def side(participant: Participant, op_id: str | None) -> Side:
+        return Side(participant, loads(participant.data), users.get(participant.registered_by_user),
+                    devices.get(op_id) if op_id else None, payments.get(participant.id, []))
 
-def open_cases(session: Session, limit: int = 50) -> list[ReviewCase]:
     cases = []
-    for item in session.exec(select(ReviewItem).where(ReviewItem.status == "open")
-                             .order_by(ReviewItem.id).limit(limit)).all():
-        new = session.get(Participant, item.participant_id)
+    for item in items:
+        new = people.get(item.participant_id)
         if new is None:
             continue
-        other = session.get(Participant, item.other_participant_id) if item.other_participant_id else None
-        cases.append(ReviewCase(item, _side(session, new, item.op_id),
-                                _side(session, other, None) if other else None))
-    return cases
+        other = people.get(item.other_participant_id) if item.other_participant_id else None
+        cases.append(ReviewCase(item, side(new, item.op_id), side(other, None) if other else None))
+    return cases, waiting
 
 
 def recent_decisions(session: Session, limit: int = 20) -> list[ReviewItem]:
@@ -231,7 +297,18 @@ def recent_decisions(session: Session, limit: int = 20) -> list[ReviewItem]:
 # --- people ----------------------------------------------------------------------------
 
 
-def users(session: Session):
+USERS_PER_PAGE = 50
+
+
+def users(session: Session, search: str, page: int) -> tuple[list[tuple[ServerUser, str | None]], int]:
+    """A page of users whose user name or full name contains ``search``, and how many match."""
+    query = select(ServerUser)
+    if search:
+        pattern = f"%{search.lower()}%"
+        query = query.where((func.lower(ServerUser.username).like(pattern))
+                            | (func.lower(ServerUser.full_name).like(pattern)))
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(ServerUser.role, ServerUser.username)
+                        .offset(page * USERS_PER_PAGE).limit(USERS_PER_PAGE)).all()
     wadah = {w.id: w.name for w in session.exec(select(Wadah)).all()}
-    rows = session.exec(select(ServerUser).order_by(ServerUser.role, ServerUser.username)).all()
-    return [(u, wadah.get(u.wadah_id) if u.wadah_id else None) for u in rows]
+    return [(u, wadah.get(u.wadah_id) if u.wadah_id else None) for u in rows], total
