@@ -162,7 +162,7 @@ def test_agents_page_shows_reported_queue_version_and_wrong_clocks(console):
     agents = http.get("/console/agents").text
     off = re.search(r'id="clock-off">(.*?)</table>', agents, re.S).group(1)
     assert "agen.mariso" in off and "agen.tamalate" not in off
-    assert "meleset 4.320 menit" in off
+    assert "3 hari lebih cepat" in off
     summary = re.search(r'id="device-summary">(.*?)</table>', agents, re.S).group(1)
     mariso = re.search(r"Mariso</a></th>(.*?)</tr>", summary, re.S).group(1)
     assert re.findall(r">(\d+)<", mariso) == ["1", "1", "1", "1"]  # one device: synced, queued, clock off

@@ -74,6 +74,16 @@ def stamp_label(stamp: str | None, lang: str) -> str:
     return f"{i18n.day_label(dt.date().isoformat(), lang)} {dt:%H:%M}"
 
 
+def clock_text(offset: int | None, lang: str) -> str:
+    """A device clock's offset in words: "3 hari lebih cepat", "12 menit lebih lambat"."""
+    if offset is None:
+        return i18n.translate("unknown", lang)
+    size = abs(offset)
+    amount, unit = ((size // 86400, "days") if size >= 2 * 86400 else
+                    (size // 3600, "hours") if size >= 2 * 3600 else (round(size / 60), "minutes"))
+    return i18n.translate(f"clock_{'ahead' if offset > 0 else 'behind'}_{unit}", lang, n=i18n.number(amount))
+
+
 def local_path(target: str | None, default: str = "/console/") -> str:
     """Only a path on this site (never "//host" or a scheme): no open redirect."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
@@ -103,7 +113,8 @@ def render(request: Request, template: str, viewer: Viewer | None, status: int =
     response = TEMPLATES.TemplateResponse(request, template, {
         "t": t, "lang": lang, "viewer": viewer, "num": i18n.number, "pct": i18n.percent,
         "month": lambda m: i18n.month_label(m, lang), "day": lambda d: i18n.day_label(d, lang),
-        "stamp": lambda s: stamp_label(s, lang), "area_name": area_name, "regions": regions,
+        "stamp": lambda s: stamp_label(s, lang), "clock_text": lambda o: clock_text(o, lang),
+        "area_name": area_name, "regions": regions,
         "loads": loads, "path": request.url.path, "query": request.url.query, **context}, status_code=status)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -271,7 +282,9 @@ def build_router(settings: Settings, regions: Regions) -> APIRouter:
         flagged = queries.flagged_payments(session, scope, a, b)
         total = queries.MoneyRow("total", sum(r.receipts for r in per_day), sum(r.collected for r in per_day),
                                  sum(r.voided for r in per_day))
-        chart = {"labels": [r.key for r in per_day], "net": [r.net for r in per_day]}
+        by_day = {r.key: r.net for r in per_day}  # the chart shows every day, a quiet one as 0
+        days = [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
+        chart = {"labels": days, "net": [by_day.get(d, 0) for d in days]}
         return render(request, "money.html", viewer, scope=scope, first=a, last=b, per_day=per_day,
                       per_agent=per_agent, per_kel=per_kel, per_method=per_method, names=names, total=total,
                       closeouts=closeouts, flagged=flagged, chart_json=script_json(chart))

@@ -18,7 +18,8 @@
     var index = labels.map(function (_, i) { return i; });
     var opts = {
       width: width(el), height: 230,
-      scales: { x: { time: false, range: function () { return [-0.6, labels.length - 0.4]; } } },
+      scales: { x: { time: false, range: function () { return [-0.6, labels.length - 0.4]; } },
+                y: { range: function (u, min, max) { return [0, max > 0 ? max * 1.1 : 1]; } } },
       series: [{ label: xLabel, value: function (u, v) { return v == null || !labels[v] ? "--" : format(labels[v]); } }]
         .concat(series),
       axes: [
