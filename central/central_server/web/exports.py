@@ -2,7 +2,7 @@
 
 The same rows feed the three: the console's downloads and the token-authenticated export
 API (``/api/v1/export/...``, in the OpenAPI document) for BPJS's systems or a BI tool.
-Every text cell of a spreadsheet is made formula-safe (``cells.safe_cell``).
+Every text cell of a spreadsheet is made formula-safe (``perisai_protocol.spreadsheets.safe_cell``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from central_server.db import loads
 from central_server.models import Participant, ServerPayment
-from central_server.web.cells import safe_cell
+from perisai_protocol.spreadsheets import safe_cell
 
 PARTICIPANT_FIELDS = ["id", "canonical_id", "kpj", "nik", "full_name", "birth_date", "sex", "phone", "address",
                       "kecamatan_code", "kelurahan_code", "occupations", "declared_income", "programmes", "desil",
