@@ -182,11 +182,13 @@ def test_a_review_decision_reaches_the_device_with_its_reason(console):
     csrf = csrf_of(page)
     r = http.post(f"/console/review/{seed.review_id}", data={"decision": "reject", "reason": " ", "csrf": csrf})
     assert r.status_code == 400 and "Tulis alasan" in r.text
+    assert "laptop-tamalate-01" in case  # the device the registration came from
     r = http.post(f"/console/review/{seed.review_id}", data={"decision": "reject", "csrf": csrf,
                                                             "reason": "NIK milik orang lain; periksa KTP"})
     assert r.status_code == 200 and f"Kasus {seed.review_id} diputuskan" in r.text
     assert "admin.pusat" in re.search(r'id="decisions">(.*?)</table>', r.text, re.S).group(1)
-    again = http.post(f"/console/review/{seed.review_id}", data={"decision": "alias", "csrf": csrf})
+    again = http.post(f"/console/review/{seed.review_id}", data={"decision": "alias", "csrf": csrf,
+                                                                "reason": "nama salah ketik"})
     assert again.status_code == 409
     tokens = seed.tokens["agen.tamalate"]
     pulled = console.http.get("/v1/pull", params={"cursor": 0},

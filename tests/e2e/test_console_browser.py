@@ -124,7 +124,8 @@ def test_each_role_signs_in_to_its_own_pages(page_for):
 def test_a_wrong_password_is_said_plainly_and_the_keyboard_signs_in(page_for):
     page = page_for()
     page.goto("/console/login")
-    page.keyboard.type("admin.pusat")  # the name field has the focus
+    page.get_by_label("Nama pengguna").focus()  # autofocus, unless the page is still settling
+    page.keyboard.type("admin.pusat")
     page.keyboard.press("Tab")
     page.keyboard.type("salah-sandi")
     page.keyboard.press("Enter")
@@ -175,7 +176,7 @@ def test_a_review_decided_in_the_browser_reaches_the_device(page_for, site):
         page.get_by_role("link", name="Pemeriksaan").click()
         case = page.locator("article.case", has_text="Kamaruddin Saleh")
         assert "Daeng Kebo" in case.inner_text()
-        case.get_by_label("Alasan penolakan").fill("Orang berbeda; NIK salah ketik, periksa KTP")
+        case.get_by_label("Alasan keputusan").fill("Orang berbeda; NIK salah ketik, periksa KTP")
         case.get_by_role("button", name="Orang berbeda: tolak pendaftaran").click()
         assert "diputuskan" in page.get_by_role("status").inner_text()
         assert "admin.pusat" in page.locator("#decisions").inner_text()

@@ -15,7 +15,7 @@ from sync.engine import attention_items
 from .conftest import register
 
 
-def _decide(central, worker_id: str, decision: str, reason: str | None = None) -> None:
+def _decide(central, worker_id: str, decision: str, reason: str) -> None:
     engine = make_engine(central.db_url)
     try:
         [(review_id,)] = central.query("SELECT id FROM review_queue WHERE status = 'open' AND participant_id = :p",
@@ -51,7 +51,7 @@ def test_a_refusal_reaches_perlu_perhatian_with_the_reason(central, device):
 
 def test_an_alias_decision_clears_the_waiting_registration(central, device):
     dev, worker = _conflict(device, ("Daeng Bollo", "Dg. Bollo"), 7302)
-    _decide(central, worker.id, "alias")
+    _decide(central, worker.id, "alias", "Nama yang sama, ditulis lain")
     dev.engine().sync_round()
     assert not [i for i in attention_items(dev.db, dev.user.id) if i.worker_id == worker.id]
     with dev.db.read() as s:

@@ -320,12 +320,12 @@ def build_router(settings: Settings, regions: Regions) -> APIRouter:
         from central_server.ops import resolve_review
 
         if decision not in ("alias", "reject"):
-            raise Refused(400, "not_found")
-        if decision == "reject" and not " ".join(reason.split()):
+            raise Refused(400, "bad_request")
+        reason = " ".join(reason.split())
+        if not reason:
             raise Refused(400, "reason_needed")
         try:
-            resolve_review(session, settings.clock(), review_id, decision, viewer.user.username,
-                           " ".join(reason.split()) or None)
+            resolve_review(session, settings.clock(), review_id, decision, viewer.user.username, reason)
         except LookupError:
             raise Refused(409, "already_decided") from None
         session.commit()

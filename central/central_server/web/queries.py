@@ -241,6 +241,9 @@ def device_summary(rows, now: datetime, tolerance_seconds: int) -> list[DeviceSu
 
 @dataclass
 class Side:
+    """One side of a case: the record as it was sent (or held when the case opened), who
+    registered it and from which device, and the payments hanging on it now."""
+
     participant: Participant
     data: dict
     sent_by: ServerUser | None
@@ -268,16 +271,17 @@ def open_cases(session: Session, limit: int = 20) -> tuple[list[ReviewCase], int
         for pay in session.exec(select(ServerPayment).where(ServerPayment.participant_id.in_(ids))
                                 .order_by(ServerPayment.received_at)).all():
             payments.setdefault(pay.participant_id, []).append(pay)
-    user_ids = {p.registered_by_user for p in people.values()}
+    user_ids = {p.registered_by_user for p in people.values()} | {i.sent_by for i in items if i.sent_by} | {
+        i.other_registered_by for i in items if i.other_registered_by}
     users = {u.id: u for u in session.exec(select(ServerUser).where(ServerUser.id.in_(user_ids))).all()} \
         if user_ids else {}
-    op_ids = [i.op_id for i in items]
+    op_ids = [i.op_id for i in items if not i.sent_from]  # cases opened before they kept the device
     devices = dict(session.exec(select(AppliedOp.op_id, AppliedOp.device_id)
                                 .where(AppliedOp.op_id.in_(op_ids))).all()) if op_ids else {}
 
-    def side(participant: Participant, op_id: str | None) -> Side:
-        return Side(participant, loads(participant.data), users.get(participant.registered_by_user),
-                    devices.get(op_id) if op_id else None, payments.get(participant.id, []))
+    def side(participant: Participant, kept: str | None, by: str | None, device: str | None) -> Side:
+        return Side(participant, loads(kept or participant.data), users.get(by or participant.registered_by_user),
+                    device, payments.get(participant.id, []))
 
     cases = []
     for item in items:
@@ -285,7 +289,8 @@ def open_cases(session: Session, limit: int = 20) -> tuple[list[ReviewCase], int
         if new is None:
             continue
         other = people.get(item.other_participant_id) if item.other_participant_id else None
-        cases.append(ReviewCase(item, side(new, item.op_id), side(other, None) if other else None))
+        cases.append(ReviewCase(item, side(new, item.sent, item.sent_by, item.sent_from or devices.get(item.op_id)),
+                                side(other, item.other_data, item.other_registered_by, None) if other else None))
     return cases, waiting
 
 
