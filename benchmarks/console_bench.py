@@ -316,7 +316,7 @@ def main(argv=None) -> int:
         ("export API, 1000 payments", "api", f"/api/v1/export/payments?limit=1000&{period}"),
     ]
     rows = []
-    with tempfile.TemporaryDirectory() as d, run_server(Path(d), db_url=url, login_max_per_ip=1000) as base:
+    with tempfile.TemporaryDirectory() as d, run_server(Path(d), db_url=url) as base:
         sessions = {"admin": requests.Session(), "spv": requests.Session(), "anon": requests.Session(),
                     "api": requests.Session()}
         sign_in(sessions["admin"], base, "admin.bench")
