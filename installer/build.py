@@ -49,6 +49,7 @@ DEMO_KEY = ROOT / "resources" / "reference" / "recovery_public_key.pem"
 MIN_KEY_BITS = 2048
 NSI = ROOT / "installer" / "perisai_agent.nsi"
 APP_NAME = "perisai-agent"
+CLI_NAME = "perisai-agent-cli"  # the console companion, beside the windowed executable
 IS_WINDOWS = sys.platform == "win32"
 
 
@@ -168,9 +169,10 @@ def build_bundle(dist: Path, work: Path, clean: bool, recovery_key: Path) -> Pat
         cmd.insert(4, "--clean")
     run(cmd, cwd=ROOT, env={**os.environ, "PERISAI_RECOVERY_PUBLIC_KEY_FILE": str(recovery_key.resolve())})
     bundle = dist / APP_NAME
-    exe = bundle / (f"{APP_NAME}.exe" if IS_WINDOWS else APP_NAME)
-    if not exe.is_file():
-        raise BuildError(f"PyInstaller did not produce {exe}")
+    for name in (APP_NAME, CLI_NAME):
+        exe = bundle / (f"{name}.exe" if IS_WINDOWS else name)
+        if not exe.is_file():
+            raise BuildError(f"PyInstaller did not produce {exe}")
     return bundle
 
 
@@ -199,6 +201,7 @@ def build_installer(bundle: Path, dist: Path, version: str, compressor: str,
         "OUTFILE": str(out),
         "ICON_FILE": str(ROOT / "resources" / "icons" / "perisai.ico"),
         "APP_EXE": f"{APP_NAME}.exe",
+        "CLI_EXE": f"{CLI_NAME}.exe",
         "COMPRESSOR": compressor,
     }
     sign_command = os.environ.get("PERISAI_SIGN_COMMAND", "").strip()

@@ -5,6 +5,8 @@
 ;
 ; * Installs for the current user only (no admin rights): $LOCALAPPDATA\Programs\Perisai Agent.
 ; * Start menu and desktop shortcuts; uninstaller registered under HKCU.
+; * The console companion (CLI_EXE: the same commands, with a console) goes on the user's
+;   PATH (HKCU\Environment, no admin); the uninstaller takes it off again.
 ; * Upgrade: finds the previous install (HKCU), asks to close the running app, replaces the
 ;   program files only. The user's data (DATA_DIR) is never touched by an install; the app
 ;   migrates its database on first start (after backing it up).
@@ -37,6 +39,9 @@ ManifestDPIAware true
 !endif
 !ifndef APP_EXE
   !define APP_EXE "perisai-agent.exe"
+!endif
+!ifndef CLI_EXE
+  !define CLI_EXE "perisai-agent-cli.exe"
 !endif
 !ifndef ICON_FILE
   !define ICON_FILE "..\resources\icons\perisai.ico"
@@ -81,6 +86,7 @@ VIAddVersionKey /LANG=0 "LegalCopyright" "${PUBLISHER}"
 !include "LogicLib.nsh"
 !include "WordFunc.nsh"
 !include "FileFunc.nsh"
+!include "WinMessages.nsh"
 
 !define MUI_ICON "${ICON_FILE}"
 !define MUI_UNICON "${ICON_FILE}"
@@ -119,6 +125,8 @@ LangString MsgDeleteData ${LANG_INDONESIAN} "PERINGATAN: semua data di $\r$\n${D
 LangString MsgDeleteData ${LANG_ENGLISH} "WARNING: all data in$\r$\n${DATA_DIR}$\r$\nwill be deleted, including registrations and payments NOT YET SYNCED. They will be lost for good.$\r$\n$\r$\nDelete the data?"
 LangString MsgDataKept ${LANG_INDONESIAN} "Data Anda tetap tersimpan di ${DATA_DIR}"
 LangString MsgDataKept ${LANG_ENGLISH} "Your data is kept in ${DATA_DIR}"
+LangString MsgPathTooLong ${LANG_INDONESIAN} "PATH pengguna terlalu panjang untuk diubah dengan aman; ${CLI_EXE} ada di $INSTDIR"
+LangString MsgPathTooLong ${LANG_ENGLISH} "The user's PATH is too long to change safely; ${CLI_EXE} is in $INSTDIR"
 
 Var PreviousVersion
 
@@ -128,10 +136,17 @@ Var PreviousVersion
 ; politely (taskkill without /F sends WM_CLOSE, so the app saves and exits), then insist.
 !macro CloseRunningApp UN
 Function ${UN}AppIsRunning
-  ; pushes 1 if the installed exe is in use, else 0
-  IfFileExists "$INSTDIR\${APP_EXE}" 0 notrunning
+  ; pushes 1 if either installed exe is in use (the app, or a console command such as a
+  ; scheduled sync), else 0
+  IfFileExists "$INSTDIR\${APP_EXE}" 0 cli
   ClearErrors
   FileOpen $R9 "$INSTDIR\${APP_EXE}" a
+  IfErrors running
+  FileClose $R9
+  cli:
+  IfFileExists "$INSTDIR\${CLI_EXE}" 0 notrunning
+  ClearErrors
+  FileOpen $R9 "$INSTDIR\${CLI_EXE}" a
   IfErrors running
   FileClose $R9
   notrunning:
@@ -165,6 +180,69 @@ FunctionEnd
 !macroend
 !insertmacro CloseRunningApp ""
 !insertmacro CloseRunningApp "un."
+
+; ------------------------------------------------------------- the user's PATH
+; NSIS strings hold NSIS_MAX_STRLEN characters: a longer PATH reads as empty with the error
+; flag set, and writing anything back would cut the user's PATH short. So the value is
+; looked for first, and a PATH that does not fit is left alone (the installer says so).
+!define ENV_KEY "Environment"
+!define /math PATH_LIMIT ${NSIS_MAX_STRLEN} - 2
+
+!macro UserPath UN
+Function ${UN}ReadUserPath
+  ; $R0 = the user's PATH (unexpanded), $R1 = "ok", "missing" or "toolong"
+  StrCpy $R0 ""
+  StrCpy $R1 "missing"
+  StrCpy $R2 0
+  find:
+    EnumRegValue $R3 HKCU "${ENV_KEY}" $R2
+    StrCmp $R3 "" done
+    StrCmp $R3 "Path" read  ; StrCmp ignores case, like Windows
+    IntOp $R2 $R2 + 1
+    Goto find
+  read:
+  ClearErrors
+  ReadRegStr $R0 HKCU "${ENV_KEY}" "Path"
+  StrCpy $R1 "ok"
+  IfErrors 0 done
+  StrCpy $R1 "toolong"
+  done:
+FunctionEnd
+!macroend
+!insertmacro UserPath ""
+!insertmacro UserPath "un."
+
+Function AddToUserPath
+  Call ReadUserPath
+  StrCmp $R1 "toolong" toolong
+  StrLen $R2 "$R0"
+  StrLen $R3 "$INSTDIR"
+  IntOp $R2 $R2 + $R3
+  IntCmp $R2 ${PATH_LIMIT} toolong 0 toolong
+  ${If} $R0 == ""
+    StrCpy $R0 "$INSTDIR"
+  ${Else}
+    ${WordAdd} "$R0" ";" "+$INSTDIR" $R0  ; only when not there yet (an upgrade)
+  ${EndIf}
+  WriteRegExpandStr HKCU "${ENV_KEY}" "Path" "$R0"
+  SendMessage ${HWND_BROADCAST} ${WM_SETTINGCHANGE} 0 "STR:Environment" /TIMEOUT=5000
+  Return
+  toolong:
+  DetailPrint "$(MsgPathTooLong)"
+FunctionEnd
+
+Function un.RemoveFromUserPath
+  Call un.ReadUserPath
+  StrCmp $R1 "ok" 0 done
+  ${un.WordAdd} "$R0" ";" "-$INSTDIR" $R2
+  ${If} $R2 == ""
+    DeleteRegValue HKCU "${ENV_KEY}" "Path"
+  ${Else}
+    WriteRegExpandStr HKCU "${ENV_KEY}" "Path" "$R2"
+  ${EndIf}
+  SendMessage ${HWND_BROADCAST} ${WM_SETTINGCHANGE} 0 "STR:Environment" /TIMEOUT=5000
+  done:
+FunctionEnd
 
 ; ----------------------------------------------------------------------- installer
 Function .onInit
@@ -200,8 +278,10 @@ Section "!$(SecProgram)" SecMain
   ; (User data lives in ${DATA_DIR}, never under $INSTDIR.)
   RMDir /r "$INSTDIR\_internal"
   Delete "$INSTDIR\${APP_EXE}"
+  Delete "$INSTDIR\${CLI_EXE}"
   File /r "${SOURCE_DIR}\*.*"
   WriteUninstaller "$INSTDIR\uninstall.exe"
+  Call AddToUserPath
 
   CreateShortCut "$SMPROGRAMS\${APP_NAME}.lnk" "$INSTDIR\${APP_EXE}" "" "$INSTDIR\${APP_EXE}" 0
   CreateShortCut "$DESKTOP\${APP_NAME}.lnk" "$INSTDIR\${APP_EXE}" "" "$INSTDIR\${APP_EXE}" 0
@@ -230,8 +310,10 @@ Section "!un.$(SecProgram)" UnSecMain
   Delete "$SMPROGRAMS\${APP_NAME}.lnk"
   Delete "$DESKTOP\${APP_NAME}.lnk"
   ; Only what the installer put there; never a recursive delete of $INSTDIR itself.
+  Call un.RemoveFromUserPath
   RMDir /r "$INSTDIR\_internal"
   Delete "$INSTDIR\${APP_EXE}"
+  Delete "$INSTDIR\${CLI_EXE}"
   Delete "$INSTDIR\uninstall.exe"
   RMDir "$INSTDIR"
   DeleteRegKey HKCU "${UNINST_KEY}"

@@ -22,6 +22,12 @@ BUILD_TIMEOUT = 900  # seconds, for the whole bundle build
 RUN_TIMEOUT = 180
 CHECKS = ("version", "window", "resources", "recovery", "logging", "store", "sqlcipher", "keyring")
 EXE_NAME = "perisai-agent.exe" if sys.platform == "win32" else "perisai-agent"
+CLI_NAME = "perisai-agent-cli.exe" if sys.platform == "win32" else "perisai-agent-cli"
+SAMPLE = ROOT / "resources" / "samples" / "daftar_pekerja_apbd_contoh.csv"
+# The Windows bundle carries the Credential Manager backend only; the Linux one a file
+# backend (no desktop keyring here).
+KEYRING_BACKEND = ("keyring.backends.Windows.WinVaultKeyring" if sys.platform == "win32"
+                   else "keyrings.alt.file.PlaintextKeyring")
 
 # Used only while agent_app/cli.py does not exist yet (it lives in the test's tmp dir).
 _STUB_ENTRY = '''
@@ -68,7 +74,11 @@ def organisation_key(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def bundle(tmp_path_factory, organisation_key) -> Path:
-    """A release bundle, built as a release is: with the organisation's recovery key."""
+    """A release bundle, built as a release is: with the organisation's recovery key; or,
+    with PERISAI_FROZEN_BUNDLE, the one the Windows workflow built (so the same tests run
+    on the real Windows executables)."""
+    if os.environ.get("PERISAI_FROZEN_BUNDLE"):
+        return Path(os.environ["PERISAI_FROZEN_BUNDLE"]).resolve()
     out = tmp_path_factory.mktemp("frozen")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     if not (ROOT / "agent_app" / "cli.py").exists():
@@ -84,22 +94,30 @@ def bundle(tmp_path_factory, organisation_key) -> Path:
     assert "bundle:" in result.stdout
     bundle_dir = out / "dist" / "perisai-agent"
     assert (bundle_dir / EXE_NAME).is_file()
+    assert (bundle_dir / CLI_NAME).is_file()
     return bundle_dir
 
 
-def _run_self_test(bundle: Path, tmp_path: Path, **extra_env: str) -> tuple[subprocess.CompletedProcess, Path]:
-    data_dir = tmp_path / "data dir with spaces"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "QT_"))}
+def _frozen_env(tmp_path: Path, **extra_env: str) -> dict[str, str]:
+    """A clean environment for a frozen executable: a file keyring standing in for the
+    Credential Manager, nothing of this interpreter's Python or Qt settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "QT_", "PERISAI_"))}
     env.update(
         QT_QPA_PLATFORM="offscreen",
-        PYTHON_KEYRING_BACKEND="keyrings.alt.file.PlaintextKeyring",
+        PYTHON_KEYRING_BACKEND=KEYRING_BACKEND,
         XDG_DATA_HOME=str(tmp_path / "xdg-data"),
         XDG_CONFIG_HOME=str(tmp_path / "xdg-config"),
     )
     env.update(extra_env)
+    return env
+
+
+def _run_self_test(bundle: Path, tmp_path: Path, **extra_env: str) -> tuple[subprocess.CompletedProcess, Path]:
+    data_dir = tmp_path / "data dir with spaces"
     result = subprocess.run(
         [str(bundle / EXE_NAME), "--self-test", "--data-dir", str(data_dir)],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT,
+        cwd=tmp_path, env=_frozen_env(tmp_path, **extra_env), capture_output=True, text=True,
+        timeout=RUN_TIMEOUT,
     )
     return result, data_dir
 
@@ -137,6 +155,53 @@ def test_frozen_self_test_fails_clearly_without_keyring(bundle: Path, tmp_path: 
     assert result.returncode == 1
     assert re.search(r"^FAIL  keyring\s+no usable keyring backend", result.stdout, re.MULTILINE)
     assert re.search(r"^self-test FAILED: 7 passed, 1 failed", result.stdout, re.MULTILINE)
+
+
+@pytest.mark.timeout(BUILD_TIMEOUT + 4 * RUN_TIMEOUT)
+def test_console_companion_runs_the_commands(bundle: Path, tmp_path: Path) -> None:
+    """perisai-agent-cli: the same commands and exit codes as the app, with a console."""
+    from tests.helpers.central import run_server, seed_user
+
+    data_dir = tmp_path / "data"
+    env = _frozen_env(tmp_path)
+
+    def cli(*args: str, password: str | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run([str(bundle / CLI_NAME), "--data-dir", str(data_dir), *args],
+                              input=password and password + "\n", capture_output=True, text=True,
+                              env=env, cwd=tmp_path, timeout=RUN_TIMEOUT)
+
+    helped = cli("--help")
+    assert helped.returncode == 0, helped.stderr
+    for command in ("import", "login", "sync", "recover-key", "--self-test"):
+        assert command in helped.stdout
+    assert cli("sync").returncode == 2  # argparse: --once and --user are required
+    password = "rahasia-loket-2026"
+    (tmp_path / "central").mkdir()
+    with run_server(tmp_path / "central") as url:
+        seed_user(url.db_url, "loket", password, role="clerk", kecamatan="7371100")
+        signed_in = cli("login", "--server", url, "--user", "loket", "--password-stdin", password=password)
+        assert signed_in.returncode == 0, signed_in.stdout + signed_in.stderr
+        report = tmp_path / "laporan.csv"
+        checked = cli("import", str(SAMPLE), "--report", str(report), "--user", "loket",
+                      "--password-stdin", "--dry-run", password=password)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        assert "20 diterima, 0 ditolak" in checked.stdout and "imported: 0" in checked.stdout
+        assert len(report.read_text(encoding="utf-8").splitlines()) == 21
+        imported = cli("import", str(SAMPLE), "--report", str(report), "--user", "loket",
+                       "--password-stdin", password=password)
+        assert imported.returncode == 0 and "imported: 20" in imported.stdout, imported.stderr
+        synced = cli("sync", "--once", "--user", "loket")
+        assert synced.returncode == 0, synced.stdout + synced.stderr
+        assert "pushed 20, acked 20" in synced.stdout
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(url.db_url)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM participants")).scalar() == 20
+        engine.dispose()
+    offline = cli("sync", "--once", "--user", "loket")  # the server is gone now
+    assert offline.returncode == 2, offline.stdout + offline.stderr
+    assert "Traceback" not in offline.stdout + offline.stderr
 
 
 @pytest.mark.timeout(BUILD_TIMEOUT + RUN_TIMEOUT)
@@ -207,6 +272,7 @@ def test_nsis_script_compiles(tmp_path: Path) -> None:
     payload = tmp_path / "perisai-agent"
     (payload / "_internal" / "resources").mkdir(parents=True)
     (payload / "perisai-agent.exe").write_bytes(b"MZ" + b"\0" * 1024)
+    (payload / "perisai-agent-cli.exe").write_bytes(b"MZ" + b"\0" * 1024)
     (payload / "_internal" / "resources" / "x.txt").write_text("x", encoding="utf-8")
     installer = build.build_installer(payload, tmp_path / "dist", "1.2.3rc1", "zlib",
                                       warnings_as_errors=True)
@@ -242,6 +308,18 @@ def test_nsis_data_dir_matches_the_app() -> None:
     assert match.group(1) == APP_DIR_NAME
     assert "RequestExecutionLevel user" in nsi
     assert re.search(r'Section /o "un\.', nsi), "deleting data must be opt-in"
+
+
+def test_nsis_puts_the_console_companion_on_the_users_path_and_takes_it_off() -> None:
+    nsi = (ROOT / "installer" / "perisai_agent.nsi").read_text(encoding="utf-8")
+    sections = re.split(r"^Section ", nsi, flags=re.MULTILINE)
+    install = next(s for s in sections if s.startswith('"!$(SecProgram)"'))
+    uninstall = next(s for s in sections if s.startswith('"!un.$(SecProgram)"'))
+    assert "Call AddToUserPath" in install and 'Delete "$INSTDIR\\${CLI_EXE}"' in install
+    assert "Call un.RemoveFromUserPath" in uninstall and 'Delete "$INSTDIR\\${CLI_EXE}"' in uninstall
+    # per user (HKCU, no admin), and never a PATH cut short at NSIS's string limit
+    assert 'WriteRegExpandStr HKCU "${ENV_KEY}" "Path"' in nsi and "HKLM" not in nsi
+    assert '"toolong"' in nsi and "PATH_LIMIT" in nsi
 
 
 def test_version_fallback_matches_pyproject() -> None:
