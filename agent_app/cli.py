@@ -10,6 +10,10 @@
 
 Passwords are read from the terminal, or from standard input with ``--password-stdin``
 (scheduled tasks); never from the command line.
+
+The installed Windows app is windowed and has no console: its commands are run with the
+console companion ``perisai-agent-cli.exe`` beside it (the same program; the installer
+puts it on the user's PATH), which prints, prompts and returns these exit statuses.
 """
 
 from __future__ import annotations
