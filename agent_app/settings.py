@@ -6,8 +6,10 @@ Per-user choices (the UI language) live on the user row (``core.users.set_langua
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from agent_app.services.base import get_meta, set_meta
 from agent_app.store.db import Database
@@ -23,10 +25,14 @@ class Setting:
     label: dict[str, str]  # lang -> label
     minimum: int | None = None
     maximum: int | None = None
+    clean: Callable[[str], str | None] | None = None  # text settings: normal form, None if invalid
 
     def parse(self, raw: str | None) -> Any:
         if raw is None:
             return self.default
+        if self.clean is not None:
+            cleaned = self.clean(raw)
+            return self.default if cleaned is None else cleaned
         try:
             if self.type is bool:
                 return raw in ("1", "true", "True")
@@ -42,7 +48,32 @@ class Setting:
     def dump(self, value: Any) -> str:
         if self.type is bool:
             return "1" if value else "0"
+        if self.clean is not None:
+            cleaned = self.clean(str(value))
+            if cleaned is None:
+                raise ValueError(f"{self.key}: {value!r} is not valid")
+            return cleaned
         return str(self.type(value))
+
+
+def clean_proxy_url(text: str) -> str | None:
+    """An HTTP proxy as offices write it ("proxy.kantor:8080", with or without http://,
+    a user and password allowed) in its normal form; "" for none; None when it is no proxy
+    address."""
+    text = text.strip()
+    if not text:
+        return ""
+    if "://" not in text:
+        text = "http://" + text
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname or port is None \
+            or parts.path not in ("", "/") or parts.query or parts.fragment or " " in text:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 SETTINGS: dict[str, Setting] = {
@@ -53,6 +84,12 @@ SETTINGS: dict[str, Setting] = {
             {"id": "Kunci otomatis setelah (menit tidak aktif)",
              "en": "Auto-lock after (minutes idle)"},
             minimum=1, maximum=120,
+        ),
+        Setting(
+            "proxy_url", str, "",
+            {"id": "Proxy kantor (kosong: pengaturan sistem)",
+             "en": "Office proxy (empty: the system's settings)"},
+            clean=clean_proxy_url,
         ),
     )
 }
@@ -67,7 +104,7 @@ def get_setting(db: Database, key: str) -> Any:
 def set_setting(db: Database, key: str, value: Any) -> None:
     setting = SETTINGS[key]
     raw = setting.dump(value)
-    if setting.parse(raw) != setting.type(value):
+    if setting.clean is None and setting.parse(raw) != setting.type(value):
         raise ValueError(f"{key}: {value!r} out of range")
     with db.write() as s:
         set_meta(s, PREFIX + key, raw)

@@ -18,7 +18,12 @@ No Qt. The engine (``sync.engine``) decides what to do with each exception:
                        nothing is sent
 =====================  =====================================================================
 
-Redirects are never followed. TLS is always verified (``ca_bundle`` for a private CA).
+Redirects are never followed. TLS is always verified, against the operating system's trust
+store (``truststore``: on Windows the certificate store, where IT installs a private CA or
+the CA of an antivirus or proxy that inspects HTTPS), or against ``ca_bundle`` alone.
+Proxies: ``proxy`` (the app's setting) when given, else the system's settings (Windows:
+the Internet settings; elsewhere ``HTTPS_PROXY`` / ``NO_PROXY``), never for loopback.
+Nothing else is taken from the environment (no CA bundle variable, no ``.netrc``).
 Every request has a (connect, read) timeout and an overall deadline: the body is streamed
 and the request abandoned once the deadline passes, so a link that trickles one byte
 every few seconds cannot hang a sync.
@@ -31,14 +36,17 @@ import gzip
 import ipaddress
 import json
 import socket
+import ssl
 import threading
 import time
 import urllib.parse
+import urllib.request
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import requests
+import truststore
 import urllib3.connection
 import urllib3.connectionpool
 from pydantic import BaseModel, ValidationError
@@ -169,14 +177,8 @@ def _insecure(base_url: str) -> InsecureServer | None:
     if parts.scheme == "https":
         return None
     host = parts.hostname or ""
-    if parts.scheme == "http":
-        if host == "localhost":
-            return None
-        try:
-            if ipaddress.ip_address(host).is_loopback:
-                return None
-        except ValueError:
-            pass
+    if parts.scheme == "http" and _is_loopback(host):
+        return None
     return InsecureServer(f"not https: {parts.scheme}://{host}", message=_INSECURE)
 
 
@@ -207,14 +209,26 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 class _DeadlineAdapter(HTTPAdapter):
     """Pools whose connections report themselves when a request starts, so a watchdog can
     shut the socket down when the overall deadline passes (even while headers trickle in
-    or the upload stalls: requests' read timeout is only the gap between bytes)."""
+    or the upload stalls: requests' read timeout is only the gap between bytes). Direct and
+    proxied connections alike verify TLS with the OS trust store."""
 
     def __init__(self, tracker: Callable[[Any], None], **kw: Any) -> None:
         self._tracker = tracker
+        self._ssl_context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         super().__init__(**kw)
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
+        super().init_poolmanager(*args, ssl_context=self._ssl_context, **kwargs)
+        self._track_pools(self.poolmanager)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        fresh = proxy not in self.proxy_manager
+        manager = super().proxy_manager_for(proxy, ssl_context=self._ssl_context, **proxy_kwargs)
+        if fresh:
+            self._track_pools(manager)
+        return manager
+
+    def _track_pools(self, manager: Any) -> None:
         tracker = self._tracker
 
         def report(conn: Any) -> None:
@@ -226,12 +240,39 @@ class _DeadlineAdapter(HTTPAdapter):
         https_conn = type("TrackedHTTPSConnection", (urllib3.connection.HTTPSConnection,), {
             "request": lambda self, *a, **k: (report(self),
                                               urllib3.connection.HTTPSConnection.request(self, *a, **k))[1]})
-        self.poolmanager.pool_classes_by_scheme = {
+        manager.pool_classes_by_scheme = {
             "http": type("TrackedHTTPPool", (urllib3.connectionpool.HTTPConnectionPool,),
                          {"ConnectionCls": http_conn}),
             "https": type("TrackedHTTPSPool", (urllib3.connectionpool.HTTPSConnectionPool,),
                           {"ConnectionCls": https_conn}),
         }
+
+
+# --- proxies ---------------------------------------------------------------------------
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def proxies_for(url: str, proxy: str | None = None) -> dict[str, str]:
+    """The proxy a request to ``url`` goes through: none for loopback, else ``proxy`` (the
+    app's setting), else the system's (urllib reads the Windows Internet settings, or the
+    ``*_PROXY`` variables, and their exceptions)."""
+    host = urllib.parse.urlsplit(url).hostname or ""
+    if _is_loopback(host):
+        return {}
+    if proxy:
+        return {"http": proxy, "https": proxy}
+    if urllib.request.proxy_bypass(host):
+        return {}
+    system = urllib.request.getproxies()
+    return {scheme: system[scheme] for scheme in ("http", "https") if system.get(scheme)}
 
 
 # --- client ----------------------------------------------------------------------------
@@ -249,13 +290,17 @@ class SyncClient:
         read_timeout: float = 30,
         deadline: float = 120,
         ca_bundle: str | None = None,
+        proxy: str | None = None,
         app_version: str = "",
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.session = session or requests.Session()
         self.session.headers.setdefault("User-Agent", USER_AGENT)
-        self.session.trust_env = False  # never a proxy from the environment
+        # requests would also take a CA bundle and .netrc passwords from the environment:
+        # the proxies are chosen by proxies_for() instead.
+        self.session.trust_env = False
+        self.proxy = (proxy or "").strip() or None
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
         self.deadline = deadline
@@ -398,13 +443,17 @@ class SyncClient:
             resp = self.session.request(
                 method, url, data=body, headers=headers, params=params,
                 timeout=(self.connect_timeout, self.read_timeout), stream=True,
-                allow_redirects=False, verify=self.verify,
+                allow_redirects=False, verify=self.verify, proxies=proxies_for(url, self.proxy),
             )
         except requests.exceptions.SSLError as exc:
             if self._aborted:
                 raise deadline_error() from exc
             # A certificate that does not verify is not "offline": someone is in between.
             raise NotAcknowledged(f"TLS verification failed: {exc}", code="tls") from exc
+        except requests.exceptions.ProxyError as exc:
+            if self._aborted:
+                raise deadline_error() from exc
+            raise Offline(f"proxy: {exc}", code="proxy") from exc
         except (requests.exceptions.RequestException, OSError) as exc:
             if self._aborted:
                 raise deadline_error() from exc

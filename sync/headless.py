@@ -47,6 +47,13 @@ def _say(out: TextIO, id_text: str, en_text: str) -> None:
     print(f"{id_text} / {en_text}", file=out)
 
 
+def client_for(core, base_url: str) -> SyncClient:
+    """The sync client with this laptop's network settings (the office proxy, if set)."""
+    from agent_app.settings import get_setting
+
+    return SyncClient(base_url, proxy=get_setting(core.db, "proxy_url") or None)
+
+
 def login(core, base_url: str, username: str, password: str, *,
           client: SyncClient | None = None, tokens: TokenStore | None = None,
           out: TextIO | None = None) -> int:
@@ -60,7 +67,7 @@ def login(core, base_url: str, username: str, password: str, *,
         _say(out, exc.text("id"), exc.text("en"))
         return EXIT_PROBLEM
     own = client is None
-    client = client or SyncClient(base_url)
+    client = client or client_for(core, base_url)
     try:
         pair = client.login(username, password, core.device_id, device_name=socket.gethostname())
     except InvalidCredentials as exc:
@@ -105,7 +112,7 @@ def make_engine(core, base_url: str, username: str, *, client: SyncClient | None
     if user is None:
         raise LookupError(username)
     return SyncEngine(
-        core.db, client or SyncClient(base_url), tokens or TokenStore(base_url),
+        core.db, client or client_for(core, base_url), tokens or TokenStore(base_url),
         user_id=user.id, username=user.username, device_id=core.device_id,
         clock=core.clock, rng=rng or random.Random(), **engine_kw,
     )

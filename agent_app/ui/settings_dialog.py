@@ -1,4 +1,5 @@
-"""Settings: UI language (per user, applied live) and auto-lock minutes (app-wide).
+"""Settings: UI language (per user, applied live), auto-lock minutes and the office proxy
+(app-wide).
 
 ``SettingsPage`` is the "Pengaturan" page of the main window; ``SettingsDialog`` wraps the
 same widget for use outside the window.
@@ -13,13 +14,14 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from agent_app.settings import SETTINGS, get_setting, set_setting
-from agent_app.ui.operations import run
+from agent_app.ui.operations import run, show_error
 
 LANGUAGE_NAMES = (("id", "Bahasa Indonesia"), ("en", "English"))  # endonyms: never translated
 
@@ -49,6 +51,17 @@ class SettingsPage(QWidget):
         self.lock_minutes.setValue(spec.default)
         self.lock_minutes.setEnabled(False)  # until the stored value arrives
         self.lock_minutes.valueChanged.connect(self._lock_minutes_chosen)
+        self.proxy = QLineEdit()
+        self.proxy.setObjectName("proxyUrl")
+        self.proxy.setEnabled(False)  # until the stored value arrives
+        self.proxy.editingFinished.connect(self._proxy_chosen)
+        self.proxy_label = QLabel()
+        self.proxy_label.setBuddy(self.proxy)
+        self.proxy_problem = QLabel()
+        self.proxy_problem.setObjectName("proxyProblem")
+        self.proxy_problem.setProperty("role", "error")
+        self.proxy_problem.setWordWrap(True)
+        self.proxy_problem.hide()
         self.language_label = QLabel()
         self.language_label.setBuddy(self.language)
         self.lock_label = QLabel()
@@ -60,8 +73,12 @@ class SettingsPage(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         self.language.setMinimumWidth(220)
         self.lock_minutes.setMinimumWidth(120)
+        self.proxy.setMinimumWidth(320)
+        self.proxy_problem.setMinimumWidth(320)
         form.addRow(self.language_label, self.language)
         form.addRow(self.lock_label, self.lock_minutes)
+        form.addRow(self.proxy_label, self.proxy)
+        form.addRow("", self.proxy_problem)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(form)
@@ -70,6 +87,8 @@ class SettingsPage(QWidget):
         self.retranslateUi()
         run(self, runner, get_setting, core.db, "lock_minutes", on_done=self._lock_loaded,
             on_error=lambda exc: self.lock_minutes.setEnabled(True))
+        run(self, runner, get_setting, core.db, "proxy_url", on_done=self._proxy_loaded,
+            on_error=lambda exc: self.proxy.setEnabled(True))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -81,6 +100,12 @@ class SettingsPage(QWidget):
         self.language_label.setText(self.tr("&Language"))
         self.lock_label.setText(self.tr("&Auto-lock after (minutes idle)"))
         self.lock_minutes.setSuffix(self.tr(" min"))
+        self.proxy_label.setText(self.tr("Office &proxy"))
+        self.proxy.setPlaceholderText(self.tr("empty: the system's proxy settings"))
+        self.proxy.setToolTip(self.tr("Only when sync fails behind the office proxy: its address and "
+                                      "port, e.g. proxy.kantor:8080 (ask IT support)."))
+        self.proxy_problem.setText(self.tr("Not a proxy address: write its name or IP address and "
+                                           "port, e.g. proxy.kantor:8080."))
         self.note.setText(self.tr(
             "The language is remembered for the signed-in user; the auto-lock time is the "
             "same for everyone on this laptop. Lock now with Ctrl+L."))
@@ -95,6 +120,26 @@ class SettingsPage(QWidget):
         self.lock_minutes.setValue(minutes)
         self.lock_minutes.blockSignals(False)
         self.lock_minutes.setEnabled(True)
+
+    def _proxy_loaded(self, url: str) -> None:
+        self.proxy.setText(url)
+        self.proxy.setEnabled(True)
+
+    def _proxy_chosen(self) -> None:
+        text = self.proxy.text()
+
+        def stored(_result) -> None:
+            self.proxy_problem.hide()
+            self.saved.emit("proxy_url")
+
+        def refused(exc: BaseException) -> None:
+            if isinstance(exc, ValueError):
+                self.proxy_problem.show()
+            else:
+                show_error(self, exc)
+
+        run(self, self.runner, set_setting, self.core.db, "proxy_url", text,
+            on_done=stored, on_error=refused)
 
     def _language_chosen(self) -> None:
         lang = self.language.currentData()

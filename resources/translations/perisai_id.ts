@@ -230,6 +230,22 @@
             <source>The language is remembered for the signed-in user; the auto-lock time is the same for everyone on this laptop. Lock now with Ctrl+L.</source>
             <translation>Bahasa disimpan untuk pengguna yang sedang masuk; waktu kunci otomatis berlaku untuk semua pengguna di laptop ini. Kunci sekarang dengan Ctrl+L.</translation>
         </message>
+        <message>
+            <source>Office &amp;proxy</source>
+            <translation>&amp;Proxy kantor</translation>
+        </message>
+        <message>
+            <source>empty: the system's proxy settings</source>
+            <translation>kosong: pengaturan proxy sistem</translation>
+        </message>
+        <message>
+            <source>Only when sync fails behind the office proxy: its address and port, e.g. proxy.kantor:8080 (ask IT support).</source>
+            <translation>Hanya jika sinkronisasi gagal di balik proxy kantor: alamat dan port-nya, mis. proxy.kantor:8080 (tanyakan ke dukungan TI).</translation>
+        </message>
+        <message>
+            <source>Not a proxy address: write its name or IP address and port, e.g. proxy.kantor:8080.</source>
+            <translation>Bukan alamat proxy: tulis nama atau alamat IP dan port-nya, mis. proxy.kantor:8080.</translation>
+        </message>
     </context>
     <context>
         <name>SignInDialog</name>

@@ -464,3 +464,19 @@ def test_run_gui_signs_in_and_shows_the_window(qtbot, core, qapp, session):
     assert run_gui(lambda: core, lang="id") == 0
     assert seen["title"].startswith("Perisai Agent")
     assert "Besse Agen" in seen["user"]
+
+
+def test_settings_office_proxy_is_kept_and_a_wrong_one_is_explained(qtbot, main_window, core):
+    main_window.go("settings")
+    page = main_window.settings_page
+    qtbot.waitUntil(page.proxy.isEnabled)
+    assert page.proxy.text() == "" and page.proxy_label.text() == "&Proxy kantor"
+    page.proxy.setText("proxy kantor")
+    page.proxy.editingFinished.emit()
+    qtbot.waitUntil(page.proxy_problem.isVisible)
+    assert page.proxy_problem.text().startswith("Bukan alamat proxy")
+    assert get_setting(core.db, "proxy_url") == ""
+    page.proxy.setText("proxy.kantor:8080")
+    page.proxy.editingFinished.emit()
+    qtbot.waitUntil(lambda: get_setting(core.db, "proxy_url") == "http://proxy.kantor:8080")
+    assert page.proxy_problem.isHidden()

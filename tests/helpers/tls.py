@@ -1,0 +1,86 @@
+"""A local certificate authority and a server certificate it signs, made with ``cryptography``:
+what an organisation's private CA, or an antivirus that inspects HTTPS, looks like to the app.
+
+    ca = LocalCA.create(tmp_path)               # ca.cert_path: the CA certificate (PEM)
+    cert, key = ca.issue(tmp_path, "pusat.test", "127.0.0.1")
+    context = server_context(cert, key)          # for an HTTPS server on loopback
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import ssl
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+
+def _pem_key(key: ec.EllipticCurvePrivateKey) -> bytes:
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption())
+
+
+def _validity(builder: x509.CertificateBuilder) -> x509.CertificateBuilder:
+    now = dt.datetime.now(dt.UTC)
+    return builder.not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(days=2))
+
+
+@dataclass
+class LocalCA:
+    key: ec.EllipticCurvePrivateKey
+    cert: x509.Certificate
+    cert_path: Path
+
+    @classmethod
+    def create(cls, directory: Path, name: str = "Perisai Test Root CA") -> LocalCA:
+        key = ec.generate_private_key(ec.SECP256R1())
+        subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+        cert = (_validity(x509.CertificateBuilder())
+                .subject_name(subject).issuer_name(subject).public_key(key.public_key())
+                .serial_number(x509.random_serial_number())
+                .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+                .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True,
+                                             content_commitment=False, key_encipherment=False,
+                                             data_encipherment=False, key_agreement=False,
+                                             encipher_only=False, decipher_only=False), critical=True)
+                .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+                .sign(key, hashes.SHA256()))
+        path = Path(directory) / "local-ca.pem"
+        path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        return cls(key, cert, path)
+
+    def issue(self, directory: Path, *names: str) -> tuple[Path, Path]:
+        """A server certificate for DNS names and IP addresses; returns (cert, key) files."""
+        key = ec.generate_private_key(ec.SECP256R1())
+        alt: list[x509.GeneralName] = []
+        for name in names:
+            try:
+                alt.append(x509.IPAddress(ipaddress.ip_address(name)))
+            except ValueError:
+                alt.append(x509.DNSName(name))
+        cert = (_validity(x509.CertificateBuilder())
+                .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])]))
+                .issuer_name(self.cert.subject).public_key(key.public_key())
+                .serial_number(x509.random_serial_number())
+                .add_extension(x509.SubjectAlternativeName(alt), critical=False)
+                .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+                .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+                .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(self.key.public_key()),
+                               critical=False)
+                .sign(self.key, hashes.SHA256()))
+        cert_path = Path(directory) / f"{names[0]}.pem"
+        key_path = Path(directory) / f"{names[0]}.key"
+        cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        key_path.write_bytes(_pem_key(key))
+        return cert_path, key_path
+
+
+def server_context(cert: Path, key: Path) -> ssl.SSLContext:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return context
