@@ -17,6 +17,7 @@ import logging
 import logging.handlers
 import re
 import sys
+import time
 from pathlib import Path
 
 LOG_FILE_NAME = "perisai-agent.log"
@@ -91,6 +92,35 @@ class MaskingFilter(logging.Filter):
         return True
 
 
+class SharedRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """Rotation that survives a second process holding the log open.
+
+    The app and a scheduled ``perisai-agent-cli sync`` write the same file; Windows refuses
+    to rename a file another process has open, and the standard handler then loses every
+    record that asks for a rotation. Here the failed rotation is given up: writing goes on
+    in the current file and rotation is tried again a minute later.
+    """
+
+    RETRY_S = 60.0
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._rotate_after = 0.0
+
+    def shouldRollover(self, record: logging.LogRecord) -> bool:  # noqa: N802 - logging's name
+        if time.monotonic() < self._rotate_after:
+            return False
+        return bool(super().shouldRollover(record))
+
+    def doRollover(self) -> None:  # noqa: N802 - logging's name
+        try:
+            super().doRollover()
+        except OSError:
+            self._rotate_after = time.monotonic() + self.RETRY_S
+            if self.stream is None:
+                self.stream = self._open()
+
+
 def _is_ours(handler: logging.Handler) -> bool:
     return bool(getattr(handler, "_perisai_handler", False))
 
@@ -133,7 +163,7 @@ def setup_logging(
             handler.close()
 
     formatter = logging.Formatter(LOG_FORMAT)
-    file_handler = logging.handlers.RotatingFileHandler(
+    file_handler = SharedRotatingFileHandler(
         log_path, maxBytes=max_bytes, backupCount=backup_count, encoding="utf-8"
     )
     handlers: list[logging.Handler] = [file_handler]
