@@ -28,6 +28,12 @@ MESSAGES = {
         "The system password store (keyring) is not available; sync tokens cannot be kept "
         "safely. Contact IT support.",
     ),
+    "sync.secret_too_large": (
+        "Token sinkronisasi dari server terlalu besar untuk disimpan di Windows Credential "
+        "Manager ({detail} byte). Hubungi admin pusat.",
+        "The server's sync tokens are too large for the Windows Credential Manager "
+        "({detail} bytes). Contact the central administrators.",
+    ),
     "sync.keyring_error": (
         "Gagal membaca atau menulis keyring sistem: {detail}",
         "Could not read or write the system keyring: {detail}",
@@ -98,11 +104,17 @@ class TokenStore:
             return None
 
     def set(self, username: str, tokens: Tokens) -> None:
+        from agent_app.store.keys import fits_credential_manager
+
         value = json.dumps({
             "access_token": tokens.access_token,
             "refresh_token": tokens.refresh_token,
             "server_user_id": tokens.server_user_id,
         })
+        if not fits_credential_manager(value):
+            # Refused everywhere, not only on Windows, so a server change that grows the
+            # tokens shows up in every test run, not first on a kecamatan laptop.
+            raise CredentialStoreUnavailable("sync.secret_too_large", str(len(value.encode("utf-16-le"))))
         try:
             self._kr().set_password(SERVICE, self._key(username), value)
         except keyring.errors.KeyringError as exc:

@@ -88,8 +88,12 @@ def login(core, base_url: str, username: str, password: str, *,
     finally:
         if own:
             client.close()
+    try:
+        tokens.set(pair.user.username, Tokens(pair.access_token, pair.refresh_token, pair.user.id))
+    except CredentialStoreUnavailable as exc:
+        _say(out, exc.text("id"), exc.text("en"))
+        return EXIT_PROBLEM
     user = core.users.upsert_from_server(pair.user.model_dump(), password)
-    tokens.set(user.username, Tokens(pair.access_token, pair.refresh_token, pair.user.id))
     if pair.receipt_key:  # receipts from now on open the centre's check of their MAC
         from agent_app.services.base import set_meta
         from agent_app.services.receipt_mac import SERVER_URL_KEY, store_server_key

@@ -32,11 +32,29 @@ PLAINTEXT_ENV = "PERISAI_PLAINTEXT_DB"  # benchmarks only: measure the cost of e
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-def _account(db_path: Path) -> str:
-    # One key per database file, so portable installs (--data-dir) don't share keys.
+# Windows Credential Manager keeps at most 2560 bytes per generic credential (keyring
+# stores the secret as UTF-16, so 1280 characters); a larger secret fails there with an
+# obscure error. Every secret the app keeps is checked against it on every platform.
+CREDENTIAL_BLOB_MAX_BYTES = 2560
+
+
+def fits_credential_manager(secret: str) -> bool:
+    return len(secret.encode("utf-16-le")) <= CREDENTIAL_BLOB_MAX_BYTES
+
+
+def _account(db_path: Path, normcase=None) -> str:
+    """One key per database file, so portable installs (--data-dir) don't share keys. The
+    path is compared the way the file system does: on Windows ``D:\\Perisai`` and
+    ``d:\\perisai`` are the same folder, so they name the same key."""
     import hashlib
 
-    return "db-key:" + hashlib.sha256(str(db_path.resolve()).encode()).hexdigest()[:16]
+    path = (normcase or os.path.normcase)(str(db_path.resolve()))
+    return "db-key:" + hashlib.sha256(path.encode()).hexdigest()[:16]
+
+
+def _legacy_account(db_path: Path) -> str:
+    """The account of releases before case folding (found once, then moved)."""
+    return _account(db_path, normcase=str)
 
 
 def is_plaintext_database(path: Path) -> bool:
@@ -82,6 +100,12 @@ class KeyStore:
         self._check_backend()
         try:
             value = keyring.get_password(KEYRING_SERVICE, self.account)
+            legacy = _legacy_account(self.db_path)
+            if not value and legacy != self.account:
+                value = keyring.get_password(KEYRING_SERVICE, legacy)
+                if value:  # kept by an older release under the path as typed: move it
+                    keyring.set_password(KEYRING_SERVICE, self.account, value)
+                    keyring.delete_password(KEYRING_SERVICE, legacy)
         except keyring.errors.KeyringError as exc:
             raise StoreError("keyring_unavailable", str(exc)) from exc
         return bytes.fromhex(value) if value else None

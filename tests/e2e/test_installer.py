@@ -113,7 +113,7 @@ def _frozen_env(tmp_path: Path, **extra_env: str) -> dict[str, str]:
 
 
 def _run_self_test(bundle: Path, tmp_path: Path, **extra_env: str) -> tuple[subprocess.CompletedProcess, Path]:
-    data_dir = tmp_path / "data dir with spaces"
+    data_dir = tmp_path / "Ibu Hj. Sitti Nur\u2019aini" / "data dir"  # a Windows profile folder
     result = subprocess.run(
         [str(bundle / EXE_NAME), "--self-test", "--data-dir", str(data_dir)],
         cwd=tmp_path, env=_frozen_env(tmp_path, **extra_env), capture_output=True, text=True,
