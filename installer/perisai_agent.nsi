@@ -11,7 +11,10 @@
 ;   program files only. The user's data (DATA_DIR) is never touched by an install; the app
 ;   migrates its database on first start (after backing it up).
 ; * Uninstall keeps the user's data unless "also delete my data" is ticked (and confirmed:
-;   records not yet synced would be lost).
+;   records not yet synced would be lost); then the app's entries in the Windows Credential
+;   Manager (database keys, sync tokens) go too. Silently: uninstall.exe /S /DELETEDATA.
+; * The app's own update (sync/updates.py) runs the installer with /S /relaunch: a silent
+;   upgrade in place, then the app starts again.
 
 Unicode true
 ManifestDPIAware true
@@ -87,6 +90,7 @@ VIAddVersionKey /LANG=0 "LegalCopyright" "${PUBLISHER}"
 !include "WordFunc.nsh"
 !include "FileFunc.nsh"
 !include "WinMessages.nsh"
+!include "Sections.nsh"
 
 !define MUI_ICON "${ICON_FILE}"
 !define MUI_UNICON "${ICON_FILE}"
@@ -129,6 +133,7 @@ LangString MsgPathTooLong ${LANG_INDONESIAN} "PATH pengguna terlalu panjang untu
 LangString MsgPathTooLong ${LANG_ENGLISH} "The user's PATH is too long to change safely; ${CLI_EXE} is in $INSTDIR"
 
 Var PreviousVersion
+Var DeleteDataAsked
 
 ; ---------------------------------------------------------------- close the running app
 ; No plugin needed: a running executable cannot be opened for writing (its image is
@@ -264,6 +269,15 @@ Function .onInit
   ${EndIf}
 FunctionEnd
 
+; After a silent upgrade started by the app itself (/relaunch): start the new version.
+Function .onInstSuccess
+  ${GetParameters} $R0
+  ClearErrors
+  ${GetOptions} $R0 "/relaunch" $R1
+  IfErrors +2
+  Exec '"$INSTDIR\${APP_EXE}"'
+FunctionEnd
+
 Function SkipDirectoryOnUpgrade
   ${If} $PreviousVersion != ""
     Abort
@@ -280,6 +294,7 @@ Section "!$(SecProgram)" SecMain
   Delete "$INSTDIR\${APP_EXE}"
   Delete "$INSTDIR\${CLI_EXE}"
   File /r "${SOURCE_DIR}\*.*"
+  File "remove_credentials.ps1"
   WriteUninstaller "$INSTDIR\uninstall.exe"
   Call AddToUserPath
 
@@ -303,6 +318,33 @@ Section "!$(SecProgram)" SecMain
 SectionEnd
 
 ; --------------------------------------------------------------------- uninstaller
+; Not selected by default: the data stays unless the user asks, and confirms (silently:
+; /DELETEDATA on the command line is both). It runs before the program files go: it needs
+; remove_credentials.ps1 from $INSTDIR.
+Section /o "un.$(SecData)" UnSecData
+  StrCmp $DeleteDataAsked "1" delete
+  MessageBox MB_YESNO|MB_ICONEXCLAMATION|MB_DEFBUTTON2 "$(MsgDeleteData)" /SD IDNO IDYES delete
+  DetailPrint "$(MsgDataKept)"
+  Goto end
+  delete:
+  Call un.CloseRunningApp  ; its database is open while it runs
+  ; the database keys and sync tokens in the Credential Manager go with the data
+  nsExec::ExecToLog 'powershell -NoProfile -ExecutionPolicy Bypass -File "$INSTDIR\remove_credentials.ps1"'
+  Pop $0
+  RMDir /r "${DATA_DIR}"
+  end:
+SectionEnd
+
+Function un.onInit
+  ${un.GetParameters} $R0
+  ClearErrors
+  ${un.GetOptions} $R0 "/DELETEDATA" $R1
+  IfErrors done
+  StrCpy $DeleteDataAsked "1"
+  !insertmacro SelectSection ${UnSecData}
+  done:
+FunctionEnd
+
 ; The uninstaller runs from $INSTDIR (NSIS sets it to the uninstaller's folder).
 Section "!un.$(SecProgram)" UnSecMain
   SectionIn RO
@@ -314,18 +356,11 @@ Section "!un.$(SecProgram)" UnSecMain
   RMDir /r "$INSTDIR\_internal"
   Delete "$INSTDIR\${APP_EXE}"
   Delete "$INSTDIR\${CLI_EXE}"
+  Delete "$INSTDIR\remove_credentials.ps1"
   Delete "$INSTDIR\uninstall.exe"
   RMDir "$INSTDIR"
   DeleteRegKey HKCU "${UNINST_KEY}"
   DeleteRegKey HKCU "${APP_KEY}"
 SectionEnd
 
-; Not selected by default: the data stays unless the user asks, and confirms.
-Section /o "un.$(SecData)" UnSecData
-  MessageBox MB_YESNO|MB_ICONEXCLAMATION|MB_DEFBUTTON2 "$(MsgDeleteData)" /SD IDNO IDYES delete
-  DetailPrint "$(MsgDataKept)"
-  Goto end
-  delete:
-  RMDir /r "${DATA_DIR}"
-  end:
-SectionEnd
+

@@ -206,29 +206,50 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 # --- deadline enforcement ----------------------------------------------------------------
 
 
-class _DeadlineAdapter(HTTPAdapter):
-    """Pools whose connections report themselves when a request starts, so a watchdog can
-    shut the socket down when the overall deadline passes (even while headers trickle in
-    or the upload stalls: requests' read timeout is only the gap between bytes). Direct and
-    proxied connections alike verify TLS with the OS trust store."""
+class OSTrustAdapter(HTTPAdapter):
+    """Direct and proxied connections alike verify TLS with the OS trust store."""
 
-    def __init__(self, tracker: Callable[[Any], None], **kw: Any) -> None:
-        self._tracker = tracker
+    def __init__(self, **kw: Any) -> None:
         self._ssl_context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         super().__init__(**kw)
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, ssl_context=self._ssl_context, **kwargs)
-        self._track_pools(self.poolmanager)
+        self._new_manager(self.poolmanager)
 
     def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
         fresh = proxy not in self.proxy_manager
         manager = super().proxy_manager_for(proxy, ssl_context=self._ssl_context, **proxy_kwargs)
         if fresh:
-            self._track_pools(manager)
+            self._new_manager(manager)
         return manager
 
-    def _track_pools(self, manager: Any) -> None:
+    def _new_manager(self, manager: Any) -> None:
+        """A pool manager was made (direct, or for a proxy)."""
+
+
+def os_trust_session() -> requests.Session:
+    """A session that trusts what the OS trusts and takes nothing from the environment
+    (pass ``proxies=proxies_for(url, proxy)`` with each request)."""
+    session = requests.Session()
+    session.trust_env = False
+    session.headers["User-Agent"] = USER_AGENT
+    adapter = OSTrustAdapter(max_retries=0)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
+
+
+class _DeadlineAdapter(OSTrustAdapter):
+    """Pools whose connections report themselves when a request starts, so a watchdog can
+    shut the socket down when the overall deadline passes (even while headers trickle in
+    or the upload stalls: requests' read timeout is only the gap between bytes)."""
+
+    def __init__(self, tracker: Callable[[Any], None], **kw: Any) -> None:
+        self._tracker = tracker
+        super().__init__(**kw)
+
+    def _new_manager(self, manager: Any) -> None:
         tracker = self._tracker
 
         def report(conn: Any) -> None:

@@ -37,7 +37,8 @@ class StatusBar(QStatusBar):
         self.sync_label = QLabel()
         self.last_sync_label = QLabel()
         self.update_label = QLabel()
-        self.update_label.setOpenExternalLinks(True)
+        self.update_label.setObjectName("updateLink")
+        self.update_label.linkActivated.connect(self._update_clicked)
         self.update_label.hide()
         self.version_label = QLabel(f"v{__version__}")
         for label in (self.user_label, self.pending_label, self.sync_label, self.last_sync_label,
@@ -107,6 +108,11 @@ class StatusBar(QStatusBar):
     def set_last_sync(self, stamp: str) -> None:
         self.last_sync = stamp
         self.retranslateUi()
+
+    def _update_clicked(self, url: str) -> None:
+        from agent_app.ui.update_dialog import offer_update
+
+        offer_update(self.core, self.session, self.update[0] if self.update else "", url, self.window())
 
     def set_update(self, version: str, url: str) -> None:
         """Show the server's announcement only when it names a newer version than this one."""

@@ -110,7 +110,30 @@ def set_active(session: Session, username: str, active: bool) -> None:
     session.add(user)
 
 
-def set_app_version(session: Session, version: str, url: str | None) -> None:
+def published_download_url(url: str, installer: Path) -> str:
+    """``url`` with the installer's SHA-256 and size in its fragment: apps download it from
+    the status bar and keep it only when both match (older apps ignore the fragment)."""
+    import hashlib
+
+    if not url.startswith("https://"):
+        raise AdminError("Alamat unduhan harus HTTPS / The download URL must be HTTPS")
+    digest = hashlib.sha256()
+    try:
+        with open(installer, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        size = installer.stat().st_size
+    except OSError as exc:
+        raise AdminError(f"Berkas pemasang tidak dapat dibaca / Cannot read the installer: {installer} "
+                         f"({exc.strerror})") from exc
+    return f"{url.split('#', 1)[0]}#sha256={digest.hexdigest()}&size={size}"
+
+
+def set_app_version(session: Session, version: str, url: str | None, installer: Path | None = None) -> None:
+    if installer is not None:
+        if not url:
+            raise AdminError("--installer butuh --url / --installer needs --url")
+        url = published_download_url(url, installer)
     session.merge(ServerMeta(key="latest_app_version", value=version))
     if url:
         session.merge(ServerMeta(key="download_url", value=url))

@@ -118,6 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("set-app-version", parents=[common], help="announce the latest app version")
     p.add_argument("version")
     p.add_argument("--url")
+    p.add_argument("--installer", type=Path,
+                   help="the installer file at --url: its SHA-256 and size are published with it, "
+                        "so apps can download and check it themselves")
 
     p = sub.add_parser("recover-key", parents=[common],
                        help="open a device's key-recovery.json with the organisation's private key")
@@ -216,7 +219,7 @@ def main(argv: Sequence[str] | None = None, *, stdin=None, stdout=None) -> int:
                 n = admin.export(session, args.what, args.out)
                 say(f"Diekspor / Exported {n} {args.what} -> {args.out}")
             elif cmd == "set-app-version":
-                admin.set_app_version(session, args.version, args.url)
+                admin.set_app_version(session, args.version, args.url, args.installer)
                 session.commit()
                 say(f"latest_app_version={args.version}")
             elif cmd == "seed-demo":

@@ -2490,4 +2490,23 @@
             <translation>Build ini menyegel kunci basis data dengan kunci pemulihan demo, yang kunci privatnya publik. Pakai hanya untuk pelatihan dan pengujian, jangan untuk data peserta sungguhan.</translation>
         </message>
     </context>
+    <context>
+        <name>UpdateDialog</name>
+        <message>
+            <source>Update Perisai Agent</source>
+            <translation>Perbarui Perisai Agent</translation>
+        </message>
+        <message>
+            <source>Version %1 is available (%2 MB). Perisai Agent downloads it, checks that it is the installer the centre published, closes, updates itself and opens again. Your data and the records waiting to be sent stay as they are.</source>
+            <translation>Versi %1 tersedia (%2 MB). Perisai Agent mengunduhnya, memeriksa bahwa itu pemasang yang diterbitkan pusat, menutup diri, memperbarui, lalu terbuka lagi. Data Anda dan catatan yang menunggu dikirim tetap seperti semula.</translation>
+        </message>
+        <message>
+            <source>Download and install</source>
+            <translation>Unduh dan pasang</translation>
+        </message>
+        <message>
+            <source>Later</source>
+            <translation>Nanti</translation>
+        </message>
+    </context>
 </TS>

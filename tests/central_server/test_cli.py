@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import subprocess
@@ -123,6 +124,26 @@ def test_set_app_version_is_announced(central):
     assert run(db, "set-app-version", "0.4.0", "--url", "https://example.invalid/perisai-0.4.0.exe")[0] == 0
     bundle = central.http.get("/v1/reference").json()
     assert bundle["latest_app_version"] == "0.4.0"
+
+
+def test_set_app_version_publishes_the_installers_size_and_sha256(central, tmp_path, capsys):
+    from sync.updates import parse_release
+
+    installer = tmp_path / "PerisaiAgent-0.4.0-win64-setup.exe"
+    installer.write_bytes(b"MZ" + b"\x90" * 5000)
+    db = central.settings.database_url
+    url = "https://unduh.example/PerisaiAgent-0.4.0-win64-setup.exe"
+    assert run(db, "set-app-version", "0.4.0", "--url", url, "--installer", str(installer))[0] == 0
+    bundle = central.http.get("/v1/reference").json()
+    release = parse_release(bundle["latest_app_version"], bundle["download_url"])
+    assert (release.url, release.size) == (url, 5002)
+    assert release.sha256 == hashlib.sha256(installer.read_bytes()).hexdigest()
+    capsys.readouterr()
+    assert run(db, "set-app-version", "0.4.0", "--url", "http://unduh.example/x.exe",
+               "--installer", str(installer))[0] == 2
+    assert "HTTPS" in capsys.readouterr().err
+    assert run(db, "set-app-version", "0.4.0", "--url", url, "--installer", str(tmp_path / "none.exe"))[0] == 2
+    assert "Cannot read the installer" in capsys.readouterr().err
 
 
 def test_cli_as_a_subprocess(tmp_path):

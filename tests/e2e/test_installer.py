@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -79,14 +80,18 @@ def bundle(tmp_path_factory, organisation_key) -> Path:
     on the real Windows executables)."""
     if os.environ.get("PERISAI_FROZEN_BUNDLE"):
         return Path(os.environ["PERISAI_FROZEN_BUNDLE"]).resolve()
-    out = tmp_path_factory.mktemp("frozen")
+    return _build_bundle(tmp_path_factory.mktemp("frozen"), organisation_key)
+
+
+def _build_bundle(out: Path, recovery_key: Path, **extra_env: str) -> Path:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    env.update(extra_env)
     if not (ROOT / "agent_app" / "cli.py").exists():
         stub = out / "stub_entry.py"
         stub.write_text(_STUB_ENTRY, encoding="utf-8")
         env["PERISAI_ENTRY_SCRIPT"] = str(stub)
     cmd = [sys.executable, str(ROOT / "installer" / "build.py"), "--skip-installer",
-           "--recovery-public-key", str(organisation_key),
+           "--recovery-public-key", str(recovery_key),
            "--dist", str(out / "dist"), "--work", str(out / "work")]
     result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=BUILD_TIMEOUT)
@@ -157,19 +162,35 @@ def test_frozen_self_test_fails_clearly_without_keyring(bundle: Path, tmp_path: 
     assert re.search(r"^self-test FAILED: 7 passed, 1 failed", result.stdout, re.MULTILINE)
 
 
+def _console(program_dir: Path, data_dir: Path, tmp_path: Path):
+    """Runs the console companion in ``program_dir`` on ``data_dir`` (a password on stdin)."""
+    env = _frozen_env(tmp_path)
+
+    def cli(*args: str, password: str | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run([str(program_dir / CLI_NAME), "--data-dir", str(data_dir), *args],
+                              input=password and password + "\n", capture_output=True, text=True,
+                              env=env, cwd=tmp_path, timeout=RUN_TIMEOUT)
+
+    return cli
+
+
+def _participants(db_url: str) -> int:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM participants")).scalar()
+    finally:
+        engine.dispose()
+
+
 @pytest.mark.timeout(BUILD_TIMEOUT + 4 * RUN_TIMEOUT)
 def test_console_companion_runs_the_commands(bundle: Path, tmp_path: Path) -> None:
     """perisai-agent-cli: the same commands and exit codes as the app, with a console."""
     from tests.helpers.central import run_server, seed_user
 
-    data_dir = tmp_path / "data"
-    env = _frozen_env(tmp_path)
-
-    def cli(*args: str, password: str | None = None) -> subprocess.CompletedProcess:
-        return subprocess.run([str(bundle / CLI_NAME), "--data-dir", str(data_dir), *args],
-                              input=password and password + "\n", capture_output=True, text=True,
-                              env=env, cwd=tmp_path, timeout=RUN_TIMEOUT)
-
+    cli = _console(bundle, tmp_path / "data", tmp_path)
     helped = cli("--help")
     assert helped.returncode == 0, helped.stderr
     for command in ("import", "login", "sync", "recover-key", "--self-test"):
@@ -193,15 +214,57 @@ def test_console_companion_runs_the_commands(bundle: Path, tmp_path: Path) -> No
         synced = cli("sync", "--once", "--user", "loket")
         assert synced.returncode == 0, synced.stdout + synced.stderr
         assert "pushed 20, acked 20" in synced.stdout
-        from sqlalchemy import create_engine, text
-
-        engine = create_engine(url.db_url)
-        with engine.connect() as conn:
-            assert conn.execute(text("SELECT count(*) FROM participants")).scalar() == 20
-        engine.dispose()
+        assert _participants(url.db_url) == 20
     offline = cli("sync", "--once", "--user", "loket")  # the server is gone now
     assert offline.returncode == 2, offline.stdout + offline.stderr
     assert "Traceback" not in offline.stdout + offline.stderr
+
+
+def _install_over(bundle: Path, install_dir: Path) -> None:
+    """What the NSIS installer's section does (the Linux stand-in for it): the program
+    files go, the new ones come; nothing else in the folder, and never the data."""
+    shutil.rmtree(install_dir / "_internal", ignore_errors=True)
+    for name in (EXE_NAME, CLI_NAME):
+        (install_dir / name).unlink(missing_ok=True)
+    shutil.copytree(bundle, install_dir, dirs_exist_ok=True, symlinks=True)
+
+
+def _frozen_version(install_dir: Path, tmp_path: Path) -> str:
+    data = tmp_path / "self-test-data"
+    result = subprocess.run([str(install_dir / CLI_NAME), "--self-test", "--data-dir", str(data)],
+                            env=_frozen_env(tmp_path), capture_output=True, text=True, timeout=RUN_TIMEOUT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    shutil.rmtree(data)
+    return re.search(r"perisai-agent (\S+) \(frozen", result.stdout).group(1)
+
+
+@pytest.mark.skipif(bool(os.environ.get("PERISAI_FROZEN_BUNDLE")),
+                    reason="the Windows workflow upgrades with the real installer")
+@pytest.mark.timeout(2 * BUILD_TIMEOUT + 6 * RUN_TIMEOUT)
+def test_an_upgrade_over_an_install_with_a_queue_keeps_the_queue(bundle: Path, organisation_key: Path,
+                                                                 tmp_path: Path) -> None:
+    from tests.helpers.central import run_server, seed_user
+
+    newer = _build_bundle(tmp_path / "newer", organisation_key, PERISAI_BUILD_VERSION="0.1.1")
+    install_dir = tmp_path / "Programs" / "Perisai Agent"
+    cli = _console(install_dir, tmp_path / "PerisaiAgent", tmp_path)
+    _install_over(bundle, install_dir)
+    assert _frozen_version(install_dir, tmp_path) == _pyproject_version()
+    password = "rahasia-loket-2026"
+    (tmp_path / "central").mkdir()
+    with run_server(tmp_path / "central") as url:
+        seed_user(url.db_url, "loket", password, role="clerk", kecamatan="7371100")
+        assert cli("login", "--server", url, "--user", "loket", "--password-stdin", password=password).returncode == 0
+        imported = cli("import", str(SAMPLE), "--report", str(tmp_path / "r.csv"), "--user", "loket",
+                       "--password-stdin", password=password)
+        assert imported.returncode == 0 and "imported: 20" in imported.stdout, imported.stderr
+        # 20 registrations wait in the queue; the newer version is installed over this one
+        _install_over(newer, install_dir)
+        assert _frozen_version(install_dir, tmp_path) == "0.1.1"
+        synced = cli("sync", "--once", "--user", "loket")
+        assert synced.returncode == 0, synced.stdout + synced.stderr
+        assert "pushed 20, acked 20" in synced.stdout and "antrean 0" in synced.stdout
+        assert _participants(url.db_url) == 20
 
 
 @pytest.mark.timeout(BUILD_TIMEOUT + RUN_TIMEOUT)
@@ -330,3 +393,30 @@ def test_version_fallback_matches_pyproject() -> None:
     build = _load_build_module()
     assert build.version_quad("1.2.3rc1") == "1.2.3.0"
     assert build.version_quad("2.0") == "2.0.0.0"
+
+
+def test_uninstalling_with_the_data_also_removes_the_credential_manager_entries() -> None:
+    from agent_app.store.keys import KEYRING_SERVICE
+    from sync.credentials import SERVICE
+
+    nsi = (ROOT / "installer" / "perisai_agent.nsi").read_text(encoding="utf-8")
+    data_section = nsi[nsi.index('Section /o "un.$(SecData)"'):]
+    data_section = data_section[:data_section.index("SectionEnd")]
+    assert data_section.index("remove_credentials.ps1") < data_section.index('RMDir /r "${DATA_DIR}"')
+    # it runs before the program section deletes the script
+    assert nsi.index('Section /o "un.$(SecData)"') < nsi.index('Section "!un.$(SecProgram)"')
+    assert 'File "remove_credentials.ps1"' in nsi and '"/DELETEDATA"' in nsi
+    script = (ROOT / "installer" / "remove_credentials.ps1").read_text(encoding="utf-8")
+    # keyring's Windows backend: target "<service>" or "<account>@<service>"
+    assert f'RemoveService("{KEYRING_SERVICE}")' in script and KEYRING_SERVICE == SERVICE
+    assert 'EndsWith("@" + service)' in script and "CRED_TYPE_GENERIC" in script
+
+
+def test_the_apps_own_upgrade_is_silent_and_starts_the_new_version() -> None:
+    from sync.updates import INSTALLER_ARGS
+
+    nsi = (ROOT / "installer" / "perisai_agent.nsi").read_text(encoding="utf-8")
+    assert INSTALLER_ARGS == ("/S", "/relaunch")
+    on_success = nsi[nsi.index("Function .onInstSuccess"):]
+    on_success = on_success[:on_success.index("FunctionEnd")]
+    assert '"/relaunch"' in on_success and 'Exec \'"$INSTDIR\\${APP_EXE}"\'' in on_success

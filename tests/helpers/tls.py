@@ -3,7 +3,8 @@ what an organisation's private CA, or an antivirus that inspects HTTPS, looks li
 
     ca = LocalCA.create(tmp_path)               # ca.cert_path: the CA certificate (PEM)
     cert, key = ca.issue(tmp_path, "pusat.test", "127.0.0.1")
-    context = server_context(cert, key)          # for an HTTPS server on loopback
+    with serve_https(Handler, cert, key) as port:  # an HTTPS server on 127.0.0.1
+        ...
 """
 
 from __future__ import annotations
@@ -11,7 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import ssl
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from cryptography import x509
@@ -84,3 +89,19 @@ def server_context(cert: Path, key: Path) -> ssl.SSLContext:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     return context
+
+
+@contextmanager
+def serve_https(handler: type[BaseHTTPRequestHandler], cert: Path, key: Path) -> Iterator[int]:
+    """``handler`` over HTTPS on 127.0.0.1; yields the port."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    server.socket = server_context(cert, key).wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

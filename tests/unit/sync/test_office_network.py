@@ -16,10 +16,9 @@ import os
 import ssl
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
@@ -27,7 +26,7 @@ from agent_app.settings import get_setting, set_setting
 from sync.client import NotAcknowledged, Offline, SyncClient, proxies_for
 from sync.headless import client_for
 from tests.helpers.connect_proxy import ConnectProxy
-from tests.helpers.tls import LocalCA, server_context
+from tests.helpers.tls import LocalCA, serve_https
 
 HEALTH = {"status": "ok", "service": "perisai-central", "protocol": 1, "min_app_version": "0.1.0"}
 PROXY_VARS = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy",
@@ -58,15 +57,8 @@ def ca(tmp_path) -> LocalCA:
 def https_port(tmp_path, ca) -> Iterator[int]:
     """The central server's health answer over HTTPS on loopback, signed by the local CA."""
     cert, key = ca.issue(tmp_path, "pusat.test", "localhost", "127.0.0.1")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Health)
-    server.daemon_threads = True
-    server.socket = server_context(cert, key).wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield server.server_address[1]
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+    with serve_https(_Health, cert, key) as port:
+        yield port
 
 
 @pytest.fixture(autouse=True)
