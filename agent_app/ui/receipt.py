@@ -13,9 +13,7 @@ Usage from the GUI (the loading reads the database, so it runs on the database t
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -33,8 +31,17 @@ VOID_MARK = "PEMBATALAN"
 
 # Paper width and printable margins (mm) per layout.
 _PAPER = {"a4": (210.0, 15.0), "80mm": (80.0, 4.0), "58mm": (58.0, 3.0)}
-# Font size (pt) and QR code width (px at 96 dpi) per layout.
-_STYLE = {"a4": (11, 150), "80mm": (8, 120), "58mm": (7, 100)}
+# Font size (pt) per layout. Thermal rolls print at their driver's 203 dpi in pure black
+# and white: no text under 7.5 pt, and no grey (it is dithered into dots).
+_FONT_PT = {"a4": 11, "80mm": 9, "58mm": 8}
+# The QR code is drawn as black squares (vector), never as a scaled picture: a driver that
+# resamples a picture smears module edges into grey and dithers them, which no phone reads
+# at 203 dpi. On A4 a fixed width (px at 96 dpi); on a thermal roll a whole number of
+# printer dots per module (0.5 mm and 0.625 mm at 203 dpi).
+THERMAL_DPI = 203
+_QR_A4_PX = 150
+_QR_DOTS_PER_MODULE = {"80mm": 5, "58mm": 4}
+_QR_GAP_PX = 8
 
 _MONTHS = {
     "id": ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"),
@@ -250,23 +257,31 @@ def qr_payload(data: ReceiptData) -> str:
                                local_key=data.mac_key_local, centre_url=data.centre_url)
 
 
-def qr_png(payload: str, *, scale: int = 4) -> bytes:
+def qr_modules(payload: str) -> list[list[bool]]:
+    """The QR code's modules (True: dark), with a two-module quiet zone."""
     import segno
 
-    buffer = io.BytesIO()
-    segno.make(payload, error="m").save(buffer, kind="png", scale=scale, border=2)
-    return buffer.getvalue()
+    return [[bool(m) for m in row] for row in segno.make(payload, error="m").matrix_iter(border=2)]
+
+
+def qr_module_px(layout: str, modules: int) -> float:
+    """The side of one module in layout px (96 dpi)."""
+    if layout == "a4":
+        return _QR_A4_PX / modules
+    return _QR_DOTS_PER_MODULE[layout] * 96 / THERMAL_DPI
 
 
 def render_receipt_html(
     data: ReceiptData, *, layout: str = "a4", lang: str = "id", copy: bool = False
 ) -> str:
-    """The receipt as HTML (the subset QTextDocument renders), QR code embedded as PNG."""
+    """The receipt as HTML (the subset QTextDocument renders); the QR code is drawn below it
+    (``qr_modules``)."""
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}")
     t = _TEXT.get(lang, _TEXT["id"])
     esc = html.escape
-    font_pt, qr_px = _STYLE[layout]
+    font_pt = _FONT_PT[layout]
+    thermal = layout != "a4"
     def money(amount: int) -> str:
         return esc(format_money(amount, lang))
 
@@ -297,7 +312,7 @@ def render_receipt_html(
         rows.append((t["reason"], esc(data.void_reason or "")))
 
     cell = 'style="padding:1px 4px 1px 0"'
-    info = _pairs(rows, cell, stacked=layout != "a4")
+    info = _pairs(rows, cell, stacked=thermal)
     amounts = "".join(
         f'<tr><td {cell}>{esc(programme_name(name))}</td>'
         f'<td {cell} align="right">{money(value)}</td></tr>'
@@ -311,8 +326,7 @@ def render_receipt_html(
         (t["method"], esc(METHOD_NAMES.get(lang, METHOD_NAMES["id"]).get(data.method, data.method))),
         (t["tariff"], esc(data.tariff_version)),
     ]
-    footer = _pairs(footer_rows, cell, stacked=False)
-    qr = base64.b64encode(qr_png(qr_payload(data))).decode("ascii")
+    footer = _pairs(footer_rows, cell, stacked=False, label_width="45%" if thermal else "32%")
     marks = ""
     if data.is_void:
         marks += f'<p align="center" style="font-size:{font_pt + 6}pt"><b>{VOID_MARK}</b></p>'
@@ -326,22 +340,22 @@ def render_receipt_html(
         f'<table width="100%" cellspacing="0">{info}</table><hr/>'
         f'<table width="100%" cellspacing="0">{amounts}</table><hr/>'
         f'<table width="100%" cellspacing="0">{footer}</table>'
-        f'<p align="center"><img src="data:image/png;base64,{qr}" width="{qr_px}" height="{qr_px}"/></p>'
-        f'<p align="center" style="font-size:{max(font_pt - 1, 6)}pt">{esc(note)}</p>'
+        f'<p align="center" style="font-size:{font_pt if thermal else font_pt - 1}pt">{esc(note)}</p>'
         "</body></html>"
     )
 
 
-def _pairs(rows: list[tuple[str, str]], cell: str, *, stacked: bool) -> str:
-    """Label/value rows: side by side on A4; on a thermal roll the label above its value,
-    so long values (receipt numbers, names) get the full width and never break."""
+def _pairs(rows: list[tuple[str, str]], cell: str, *, stacked: bool, label_width: str = "32%") -> str:
+    """Label/value rows: side by side on A4; on a thermal roll the label (italic: grey would
+    be dithered) above its value, so long values (receipt numbers, names) get the full
+    width and never break."""
     if stacked:
         return "".join(
-            f'<tr><td {cell}><span style="color:#444">{label}</span><br/>{value}</td></tr>'
+            f'<tr><td {cell}><i>{label}</i><br/>{value}</td></tr>'
             for label, value in rows
         )
     return "".join(  # a fixed label column, so consecutive tables line up
-        f'<tr><td width="32%" {cell}>{label}</td><td {cell}>{value}</td></tr>'
+        f'<tr><td width="{label_width}" {cell}>{label}</td><td {cell}>{value}</td></tr>'
         for label, value in rows
     )
 
@@ -357,7 +371,7 @@ def _document(data: ReceiptData, layout: str, lang: str, copy: bool):
     return doc
 
 
-def _prepare_page(device, doc, layout: str) -> None:
+def _prepare_page(device, doc, layout: str, qr_side_px: float) -> None:
     """Page size of ``device`` for ``layout``; thermal pages are as long as the receipt."""
     from PySide6.QtCore import QMarginsF, QSizeF
     from PySide6.QtGui import QPageLayout, QPageSize
@@ -368,7 +382,8 @@ def _prepare_page(device, doc, layout: str) -> None:
     if layout == "a4":
         size = QPageSize(QPageSize.PageSizeId.A4)
     else:
-        height_mm = doc.size().height() / 96 * 25.4 + 2 * margin_mm + 2
+        height_px = doc.size().height() + _QR_GAP_PX + qr_side_px
+        height_mm = height_px / 96 * 25.4 + 2 * margin_mm + 2
         size = QPageSize(QSizeF(width_mm, height_mm), QPageSize.Unit.Millimeter,
                          f"Thermal {layout}", QPageSize.SizeMatchPolicy.ExactMatch)
     device.setPageLayout(
@@ -378,8 +393,10 @@ def _prepare_page(device, doc, layout: str) -> None:
     )
 
 
-def _paint(device, doc) -> None:
-    """Draw the (one-page) receipt scaled from 96 dpi layout units to the device."""
+def _paint(device, doc, modules: list[list[bool]], module_px: float) -> None:
+    """Draw the (one-page) receipt scaled from 96 dpi layout units to the device, then its
+    QR code centred below it, one filled rectangle per run of dark modules."""
+    from PySide6.QtCore import QRectF, Qt
     from PySide6.QtGui import QPainter
 
     painter = QPainter()
@@ -389,8 +406,31 @@ def _paint(device, doc) -> None:
         scale = device.logicalDpiX() / 96
         painter.scale(scale, scale)
         doc.drawContents(painter)
+        side = len(modules) * module_px
+        painter.translate((doc.textWidth() - side) / 2, doc.size().height() + _QR_GAP_PX)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(Qt.GlobalColor.black)
+        for y, row in enumerate(modules):
+            x = 0
+            while x < len(row):
+                if not row[x]:
+                    x += 1
+                    continue
+                start = x
+                while x < len(row) and row[x]:
+                    x += 1
+                painter.drawRect(QRectF(start * module_px, y * module_px, (x - start) * module_px, module_px))
     finally:
         painter.end()
+
+
+def _render(device, data: ReceiptData, layout: str, lang: str, copy: bool) -> None:
+    """Page set-up and painting in one go (a PDF; printing asks for the printer between)."""
+    doc = _document(data, layout, lang, copy)
+    modules = qr_modules(qr_payload(data))
+    module_px = qr_module_px(layout, len(modules))
+    _prepare_page(device, doc, layout, len(modules) * module_px)
+    _paint(device, doc, modules, module_px)
 
 
 def save_receipt_pdf(
@@ -403,13 +443,11 @@ def save_receipt_pdf(
         raise ValueError(f"unknown layout {layout!r}")
     path = Path(path)
     with atomic_path(path) as tmp:
-        doc = _document(data, layout, lang, copy)
         writer = QPdfWriter(str(tmp))
         writer.setResolution(300)
         writer.setTitle(f"{TITLE} {data.receipt_no}")
         writer.setCreator("Perisai Agent")
-        _prepare_page(writer, doc, layout)
-        _paint(writer, doc)
+        _render(writer, data, layout, lang, copy)
         del writer  # flushes and closes the file
     return path
 
@@ -436,9 +474,11 @@ def print_receipt(
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setDocName(data.receipt_no)
     doc = _document(data, layout, lang, copy)
-    _prepare_page(printer, doc, layout)
+    modules = qr_modules(qr_payload(data))
+    module_px = qr_module_px(layout, len(modules))
+    _prepare_page(printer, doc, layout, len(modules) * module_px)
     dialog = QPrintDialog(printer, parent)
     if dialog.exec() != QPrintDialog.DialogCode.Accepted:
         return False
-    _paint(printer, doc)
+    _paint(printer, doc, modules, module_px)
     return True

@@ -36,8 +36,54 @@ def test_pdf_layouts_read_back(qapp, tmp_path, paid, layout, width_pt):
     assert "QRIS" in text and "2026.1" in text and "Besse Agen" in text
     assert "Nov 2026 – Jan 2027" in text
     assert "SALINAN" not in text
-    assert reader.pages[0].images, "the QR code image is embedded"
     assert not list(tmp_path.glob(".receipt-*")), "no temp file left behind"
+
+
+def _thermal_print(pdf, tmp_path, dpi: int):
+    """The receipt as a thermal printer's driver makes it: pure black and white dots at
+    ``dpi`` (pdftoppm -mono, no smoothing), as a QImage."""
+    import shutil
+    import subprocess
+
+    from PySide6.QtGui import QImage
+
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    out = tmp_path / f"{pdf.stem}-{dpi}"
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-mono", "-aa", "no", "-aaVector", "no", "-singlefile",
+                    str(pdf), str(out)], check=True, timeout=60)
+    return QImage(str(out) + ".pbm")
+
+
+@pytest.mark.parametrize("layout, dpi", [("58mm", 203), ("80mm", 203), ("58mm", 180), ("a4", 300)])
+def test_the_qr_code_reads_from_a_thermal_printout(qapp, tmp_path, paid, layout, dpi):
+    zxingcpp = pytest.importorskip("zxingcpp", reason="the QR decoder (zxing-cpp) is a dev dependency")
+    from PySide6.QtGui import QImage
+
+    image = _thermal_print(save_receipt_pdf(tmp_path / f"r-{layout}.pdf", paid, layout=layout), tmp_path, dpi)
+    grey = image.convertToFormat(QImage.Format.Format_Grayscale8)
+    found = zxingcpp.read_barcodes(grey, formats=zxingcpp.BarcodeFormat.QRCode, try_downscale=False)
+    assert [b.text for b in found] == [qr_payload(paid)]
+
+
+@pytest.mark.parametrize("layout, smallest_pt", [("58mm", 7.5), ("80mm", 8.5), ("a4", 9.5)])
+def test_no_text_too_small_for_the_paper(qapp, tmp_path, paid, layout, smallest_pt):
+    """Thermal heads print 203 dots per inch: under about 7.5 pt, letters lose their shape."""
+    path = save_receipt_pdf(tmp_path / f"r-{layout}.pdf", paid, layout=layout)
+    sizes = []
+
+    def visit(text, cm, tm, _font, size):
+        if text.strip():
+            a, b = tm[0] * cm[0] + tm[1] * cm[2], tm[0] * cm[1] + tm[1] * cm[3]
+            sizes.append(size * (a * a + b * b) ** 0.5)  # points on the page
+
+    pypdf.PdfReader(str(path)).pages[0].extract_text(visitor_text=visit)
+    assert sizes and min(sizes) >= smallest_pt, sorted(set(round(s, 2) for s in sizes))
+
+
+def test_a_thermal_receipt_has_no_grey_to_dither(paid):
+    for layout in ("58mm", "80mm"):
+        assert "color:" not in render_receipt_html(paid, layout=layout)
 
 
 @pytest.mark.parametrize("layout", ["80mm", "58mm"])
@@ -93,7 +139,7 @@ def test_receipt_rendering_needs_no_qt():
     import sys
 
     code = ("import sys, agent_app.ui.receipt as r; "
-            "r.qr_png('x'); assert 'PySide6' not in sys.modules, 'Qt imported'")
+            "r.qr_modules('x'); assert 'PySide6' not in sys.modules, 'Qt imported'")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=60)
     assert result.returncode == 0, result.stderr
