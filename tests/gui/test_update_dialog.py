@@ -11,7 +11,7 @@ import pytest
 
 from agent_app.ui import update_dialog
 from agent_app.ui.status import StatusBar
-from tests.helpers.tls import LocalCA, serve_https
+from tests.helpers.tls import LocalCA, serve_https, trusted_by_the_os
 
 INSTALLER = b"MZ" + b"\x90" * 300_000
 
@@ -31,12 +31,10 @@ class _Installer(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def centre(tmp_path, monkeypatch):
-    """The installer over HTTPS from a CA the OS trusts (Linux: SSL_CERT_FILE)."""
+    """The installer over HTTPS, signed by a CA the OS trusts."""
     ca = LocalCA.create(tmp_path)
     cert, key = ca.issue(tmp_path, "127.0.0.1")
-    monkeypatch.setenv("SSL_CERT_FILE", str(ca.cert_path))
-    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
-    with serve_https(_Installer, cert, key) as port:
+    with trusted_by_the_os(ca, monkeypatch), serve_https(_Installer, cert, key) as port:
         yield f"https://127.0.0.1:{port}/PerisaiAgent-9.0.0-win64-setup.exe"
 
 

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import os
 import ssl
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +22,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -105,3 +109,24 @@ def serve_https(handler: type[BaseHTTPRequestHandler], cert: Path, key: Path) ->
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+@contextmanager
+def trusted_by_the_os(ca: LocalCA, monkeypatch) -> Iterator[None]:
+    """``ca`` in the operating system's trust store for the block: on Linux OpenSSL's
+    default file (SSL_CERT_FILE), which truststore reads; on Windows the machine's root
+    store, only where the workflow allows it (an administrator runner), else skipped."""
+    if sys.platform != "win32":
+        monkeypatch.setenv("SSL_CERT_FILE", str(ca.cert_path))
+        monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+        yield
+        return
+    if os.environ.get("PERISAI_TEST_MACHINE_ROOT_STORE") != "1":
+        pytest.skip("adding a root CA to the Windows store needs an administrator: the workflow does it")
+    subprocess.run(["certutil", "-addstore", "-f", "Root", str(ca.cert_path)], check=True,
+                   capture_output=True)
+    try:
+        yield
+    finally:
+        subprocess.run(["certutil", "-delstore", "Root", format(ca.cert.serial_number, "x")],
+                       capture_output=True)

@@ -14,10 +14,8 @@ from __future__ import annotations
 import json
 import os
 import ssl
-import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler
 
 import pytest
@@ -26,7 +24,7 @@ from agent_app.settings import get_setting, set_setting
 from sync.client import NotAcknowledged, Offline, SyncClient, proxies_for
 from sync.headless import client_for
 from tests.helpers.connect_proxy import ConnectProxy
-from tests.helpers.tls import LocalCA, serve_https
+from tests.helpers.tls import LocalCA, serve_https, trusted_by_the_os
 
 HEALTH = {"status": "ok", "service": "perisai-central", "protocol": 1, "min_app_version": "0.1.0"}
 PROXY_VARS = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy",
@@ -69,24 +67,6 @@ def no_proxy_settings(monkeypatch):
 
 def _client(url: str, **kw) -> SyncClient:
     return SyncClient(url, connect_timeout=2, read_timeout=5, deadline=10, app_version="0.1.0", **kw)
-
-
-@contextmanager
-def trusted_by_the_os(ca: LocalCA, monkeypatch) -> Iterator[None]:
-    if sys.platform != "win32":
-        monkeypatch.setenv("SSL_CERT_FILE", str(ca.cert_path))
-        monkeypatch.delenv("SSL_CERT_DIR", raising=False)
-        yield
-        return
-    if os.environ.get("PERISAI_TEST_MACHINE_ROOT_STORE") != "1":
-        pytest.skip("adding a root CA to the Windows store needs an administrator: the workflow does it")
-    subprocess.run(["certutil", "-addstore", "-f", "Root", str(ca.cert_path)], check=True,
-                   capture_output=True)
-    try:
-        yield
-    finally:
-        subprocess.run(["certutil", "-delstore", "Root", format(ca.cert.serial_number, "x")],
-                       capture_output=True)
 
 
 def test_a_private_ca_the_os_trusts_is_trusted(ca, https_port, monkeypatch):

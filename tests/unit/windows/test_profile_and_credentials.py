@@ -69,7 +69,8 @@ def test_data_lives_under_localappdata_on_windows(tmp_path, monkeypatch):
     monkeypatch.setenv("LOCALAPPDATA", str(local))
     assert app_paths_module.default_data_dir() == local / "PerisaiAgent"
     monkeypatch.delenv("LOCALAPPDATA")
-    monkeypatch.setenv("HOME", str(tmp_path / "Users" / PROFILE))
+    for home in ("HOME", "USERPROFILE"):  # Path.home(): POSIX, Windows
+        monkeypatch.setenv(home, str(tmp_path / "Users" / PROFILE))
     assert app_paths_module.default_data_dir() == tmp_path / "Users" / PROFILE / "AppData" / "Local" / "PerisaiAgent"
 
 
@@ -106,7 +107,8 @@ def test_paths_that_differ_only_in_case_name_the_same_key_on_windows(tmp_path, m
 
 def test_a_key_kept_under_the_path_as_typed_is_found_and_moved(tmp_path, monkeypatch, memory_keyring):
     paths = app_paths(tmp_path / "Perisai")
-    db = open_store(paths)  # an older release: the account is the path as typed
+    monkeypatch.setattr(os.path, "normcase", str)  # an older release: the path as typed
+    db = open_store(paths)
     db.close()
     ((service, legacy), key_hex) = next(iter(memory_keyring.secrets.items()))
     monkeypatch.setattr(os.path, "normcase", ntpath.normcase)
