@@ -1,16 +1,20 @@
 """Applying pushed operations.
 
-A batch is applied in ONE database transaction with a SAVEPOINT per operation: an
+A batch is applied in ONE database transaction. One commit per batch instead of one per
+op is what makes batching pay on SQLite with synchronous=FULL (an fsync costs tens of
+milliseconds here). A crash before the commit leaves nothing: the client re-sends the batch.
+
+The transaction first runs every op without savepoints (a savepoint costs two round trips
+and was most of an op's time at month-end). If an op is rejected or fails, that attempt is
+rolled back whole and the batch applied again with a SAVEPOINT per operation: an
 operation's effect is released or rolled back alone, so a poison op (a rejection, a value
 the database refuses, even a bug in its handler) is undone alone and the others go on.
-One commit per batch instead of one per op is what makes batching pay on SQLite with
-synchronous=FULL (an fsync costs tens of milliseconds here). A crash before the commit
-leaves nothing: the client re-sends the batch.
 
 What every op of a batch needs is done once per batch, in the same transaction: the
-applied_ops lookup (one query) and insert (one executemany), the stream's sequence
-tracking, the locks on the NIKs it registers, and the pull log (see ChangeLog). That keeps
-the cost of an op near the handful of statements its own effect takes.
+applied_ops lookup (one query) and insert (one executemany), the participants its
+registrations name (one query, see Participants), the stream's sequence tracking, the
+locks on the NIKs it registers, and the pull log (see ChangeLog). That keeps the cost of
+an op near the handful of statements its own effect takes.
 
 Nothing global is held for a batch's whole run, so batches of different devices proceed
 side by side on PostgreSQL: registrations lock their NIKs (two devices registering the
@@ -124,6 +128,56 @@ class ChangeLog:
             for i, (entity, entity_id, op, kec, kel) in enumerate(rows)])
 
 
+class Participants:
+    """The participants a batch's registrations name (by id, and by NIK for the matching),
+    read in one query when the batch opens instead of two per registration, and kept
+    current as the batch registers (a NIK can come twice in one batch)."""
+
+    def __init__(self, rows: list[Participant], ids: set[str]) -> None:
+        self._ids = ids  # looked up: a worker id missing from by_id is not on the server
+        self.by_id = {row.id: row for row in rows}
+        self.by_nik: dict[str, list[Participant]] = {}
+        for row in rows:
+            self.by_nik.setdefault(row.nik, []).append(row)
+        self._added: list[Participant] = []
+
+    @classmethod
+    def load(cls, session: Session, registrations: list[protocol.Operation]) -> Participants:
+        ids = sorted({str(op.payload.get("id")) for op in registrations})
+        niks = sorted({str(op.payload.get("nik")) for op in registrations})
+        rows: dict[str, Participant] = {}
+        for column, keys in ((Participant.id, ids), (Participant.nik, niks)):
+            for chunk in in_chunks(keys):
+                for row in session.exec(select(Participant).where(column.in_(chunk))):
+                    rows[row.id] = row
+        return cls(list(rows.values()), set(ids))
+
+    def get(self, session: Session, worker_id: str) -> Participant | None:
+        if worker_id in self._ids or worker_id in self.by_id:
+            return self.by_id.get(worker_id)
+        return session.get(Participant, worker_id)
+
+    def matching_nik(self, nik: str) -> list[Participant]:
+        """Canonical, not erased, oldest first: whom a new registration of ``nik`` meets."""
+        rows = [row for row in self.by_nik.get(nik, ()) if row.alias_of is None and row.deleted_at is None]
+        return sorted(rows, key=lambda row: (row.created_at, row.id))
+
+    def add(self, row: Participant) -> None:
+        self.by_id[row.id] = row
+        self.by_nik.setdefault(row.nik, []).append(row)
+        self._added.append(row)
+
+    def mark(self) -> int:
+        return len(self._added)
+
+    def rollback_to(self, mark: int) -> None:
+        """Forget the rows an operation added when its savepoint is rolled back."""
+        for row in self._added[mark:]:
+            del self.by_id[row.id]
+            self.by_nik[row.nik].remove(row)
+        del self._added[mark:]
+
+
 @dataclass
 class Ctx:
     session: Session
@@ -133,6 +187,7 @@ class Ctx:
     op: protocol.Operation
     changes: ChangeLog
     kpj_numbers: list[int]  # reserved for this batch's registrations
+    participants: Participants  # those the batch's registrations name, loaded at once
 
 
 @dataclass
@@ -165,8 +220,9 @@ def parse(model: type[protocol.Payload], payload: dict[str, Any]) -> Any:
         raise OpRejected("invalid_payload", reason=_validation_reason(exc)) from None
 
 
-def track_seqs(session: Session, device_id: str, user_id: str, seqs: list[int], now: datetime) -> None:
-    """Record the seqs a (device, user) stream has delivered and advance its contiguous mark."""
+def track_seqs(session: Session, device_id: str, user_id: str, seqs: list[int], now: datetime) -> int:
+    """Record the seqs a (device, user) stream has delivered and advance its contiguous mark
+    (returned)."""
     row = session.get(StreamSeq, (device_id, user_id), with_for_update=True)
     if row is None:
         row = StreamSeq(device_id=device_id, user_id=user_id, contiguous_seq=0, seen_above="[]", updated_at=iso(now))
@@ -180,6 +236,7 @@ def track_seqs(session: Session, device_id: str, user_id: str, seqs: list[int], 
         seen.discard(contiguous)
     row.contiguous_seq = contiguous
     row.seen_above = dumps(sorted(seen))
+    return contiguous
 
 
 def missing_seqs(contiguous: int, seen_above: list[int], cap: int) -> list[int]:
@@ -314,7 +371,7 @@ def worker_register(ctx: Ctx) -> Outcome:
     kec, kel = check_worker(w, ctx.regions)
     # NIK matching below is safe from a concurrent registration of the same NIK: the
     # transaction locked every NIK its ops register before applying any (Batch.open).
-    existing = s.get(Participant, w.id)
+    existing = ctx.participants.get(s, w.id)
     if existing is not None:
         if existing.nik != w.nik or not _in_reach(ctx, existing):
             raise OpRejected("worker_exists")
@@ -322,9 +379,7 @@ def worker_register(ctx: Ctx) -> Outcome:
         return Outcome(status="applied" if existing.review_state == "ok" else "needs_review",
                        assigned={"kpj": _kpj_of(s, existing), "canonical_id": existing.canonical_id})
     key = name_key(w.full_name)
-    matches = s.exec(select(Participant).where(Participant.nik == w.nik, Participant.alias_of.is_(None),
-                                               Participant.deleted_at.is_(None))
-                     .order_by(Participant.created_at, Participant.id)).all()
+    matches = ctx.participants.matching_nik(w.nik)
     # Only people within the caller's reach may be named in the answer: a match elsewhere is
     # for the centre to decide, and the answer must not tell whether name and birth date matched.
     visible = [m for m in matches if _in_reach(ctx, m)]
@@ -340,11 +395,13 @@ def worker_register(ctx: Ctx) -> Outcome:
         row.canonical_id = row.alias_of = canonical.id
         row.review_state = canonical.review_state
         s.add(row)
+        ctx.participants.add(row)
         ctx.changes.emit("worker", row.id, "upsert", kec, kel)
         return Outcome(status="applied", assigned={"canonical_id": canonical.id, "kpj": canonical.kpj, "alias": True})
     if matches:
         row.review_state = "needs_review"
         s.add(row)
+        ctx.participants.add(row)
         s.flush()
         if hidden:
             kind, code = "nik_elsewhere", "nik_review"
@@ -363,6 +420,7 @@ def worker_register(ctx: Ctx) -> Outcome:
                        assigned={"canonical_id": row.id, "review_id": item.id})
     row.kpj = f"{ctx.kpj_numbers.pop(0):011d}"
     s.add(row)
+    ctx.participants.add(row)
     ctx.changes.emit("worker", row.id, "upsert", kec, kel)
     return Outcome(assigned={"kpj": row.kpj, "canonical_id": row.id})
 
@@ -544,14 +602,19 @@ class Batch:
     applied: list[dict[str, Any]] = field(default_factory=list)
     seqs: list[int] = field(default_factory=list)
     kpj_numbers: list[int] = field(default_factory=list)
+    participants: Participants = field(default_factory=lambda: Participants([], set()))
+    contiguous: int | None = None  # the stream's contiguous seq, once ``finish`` wrote it
 
     @classmethod
     def open(cls, engine: Engine, session: Session, caller: Caller, now: datetime,
-             ops: list[protocol.Operation]) -> Batch:
+             ops: list[protocol.Operation], kpj_numbers: list[int] | None = None) -> Batch:
         """Reserve KPJ numbers (before the session's transaction begins: on SQLite a second
-        writer would wait for it), load what is known of the ops, lock the NIKs they register."""
+        writer would wait for it; a batch applied again passes the ones it has), load what
+        is known of the ops, lock the NIKs they register, then read the participants those
+        name."""
         registrations = [op for op in ops if op.kind == "worker.register"]
-        kpj_numbers = reserve(engine, "kpj", len(registrations))
+        if kpj_numbers is None:
+            kpj_numbers = reserve(engine, "kpj", len(registrations))
         table = AppliedOp.__table__
         known: dict[str, tuple[str, str]] = {}
         for chunk in in_chunks(sorted({op.op_id for op in ops})):
@@ -560,7 +623,9 @@ class Batch:
                 known[row.op_id] = (row.payload_hash, row.result)
         # Locked up front, outside the ops' savepoints: rolling one back must not unlock.
         lock_keys(session, [str(op.payload.get("nik")) for op in registrations if op.op_id not in known])
-        return cls(caller=caller, now=now, known=known, kpj_numbers=kpj_numbers)
+        participants = Participants.load(session, [op for op in registrations if op.op_id not in known])
+        return cls(caller=caller, now=now, known=known, kpj_numbers=list(kpj_numbers),
+                   participants=participants)
 
     def record(self, op: protocol.Operation, result: protocol.OpResult) -> None:
         stored = result.model_dump_json()
@@ -574,11 +639,18 @@ class Batch:
             session.execute(insert(AppliedOp.__table__), self.applied)
         self.changes.write(session, self.now)
         if self.seqs:
-            track_seqs(session, self.caller.device_id, self.caller.user_id, self.seqs, self.now)
+            self.contiguous = track_seqs(session, self.caller.device_id, self.caller.user_id, self.seqs,
+                                         self.now)
         session.flush()
 
 
-def _apply_one(session: Session, regions: Regions, batch: Batch, op: protocol.Operation) -> protocol.OpResult:
+class SavepointsNeeded(Exception):
+    """An operation of a batch applied without savepoints failed: the batch's transaction is
+    rolled back and the batch applied again with a savepoint per operation."""
+
+
+def _apply_one(session: Session, regions: Regions, batch: Batch, op: protocol.Operation, *,
+               savepoint: bool = True) -> protocol.OpResult:
     batch.seqs.append(op.seq)
     stored = batch.known.get(op.op_id)
     if stored is not None:
@@ -595,20 +667,31 @@ def _apply_one(session: Session, regions: Regions, batch: Batch, op: protocol.Op
     if op.schema_version > protocol.OP_SCHEMAS[op.kind]:
         return _rejected(op, "schema_unsupported", text("schema_unsupported", kind=op.kind, version=op.schema_version))
     ctx = Ctx(session=session, now=batch.now, caller=batch.caller, regions=regions, op=op, changes=batch.changes,
-              kpj_numbers=batch.kpj_numbers)
-    mark = batch.changes.mark()
-    try:
-        # Whatever the handler wrote is undone if it rejects the op or fails; the release
-        # flushes, so a value the database refuses surfaces here too.
-        with session.begin_nested():
+              kpj_numbers=batch.kpj_numbers, participants=batch.participants)
+    if not savepoint:
+        try:
             require(batch.caller, OP_PERMISSIONS[op.kind])
             outcome = HANDLERS[op.kind](ctx)
-    except OpRejected as exc:
-        batch.changes.rollback_to(mark)
-        return _rejected(op, exc.code, exc.message)
-    except BaseException:
-        batch.changes.rollback_to(mark)
-        raise
+        except (IntegrityError, OperationalError, DBAPIError) as exc:
+            if isinstance(exc, DataError):
+                raise SavepointsNeeded from exc
+            raise  # as in the savepoint way: a conflict with another request, or the database
+        except Exception as exc:  # a rejection or a bug: nothing of the batch is kept
+            raise SavepointsNeeded from exc
+    else:
+        marks = batch.changes.mark(), batch.participants.mark()
+        try:
+            # Whatever the handler wrote is undone if it rejects the op or fails; the release
+            # flushes, so a value the database refuses surfaces here too.
+            with session.begin_nested():
+                require(batch.caller, OP_PERMISSIONS[op.kind])
+                outcome = HANDLERS[op.kind](ctx)
+        except BaseException as exc:
+            batch.changes.rollback_to(marks[0])
+            batch.participants.rollback_to(marks[1])
+            if isinstance(exc, OpRejected):
+                return _rejected(op, exc.code, exc.message)
+            raise
     result = protocol.OpResult(op_id=op.op_id, status=outcome.status, code=outcome.code,  # type: ignore[arg-type]
                                message=outcome.message, assigned=outcome.assigned or {})
     batch.record(op, result)
@@ -663,21 +746,49 @@ def _apply_in_batch(session: Session, regions: Regions, batch: Batch, op: protoc
         return _rejected(op, "internal_error", text("internal_error"))
 
 
+def _apply_batch(engine: Engine, now: datetime, caller: Caller, regions: Regions,
+                 request: protocol.PushRequest, *, savepoints: bool,
+                 kpj_numbers: list[int] | None = None) -> tuple[list[protocol.OpResult], Batch]:
+    with Session(engine) as session:
+        batch = Batch.open(engine, session, caller, now, request.ops, kpj_numbers)
+        if savepoints:
+            results = [_apply_in_batch(session, regions, batch, op) for op in request.ops]
+        else:
+            results = [_apply_one(session, regions, batch, op, savepoint=False) for op in request.ops]
+        batch.finish(session)
+        record_device_report(session, batch.now, caller.enrollment_id, request)
+        session.commit()
+    return results, batch
+
+
 def process_push(engine: Engine, clock: Callable[[], datetime], caller: Caller, regions: Regions,
                  request: protocol.PushRequest) -> protocol.PushResponse:
+    """Apply a batch in one transaction. First without savepoints (they cost a round trip
+    each and most of an operation's time on the server); if an operation is rejected or
+    fails, that transaction is rolled back whole and the batch applied again with a
+    savepoint per operation, so the others still apply. The KPJ numbers reserved by the
+    first attempt serve the second."""
+    now = clock()
+    registrations = sum(op.kind == "worker.register" for op in request.ops)
+    kpj_numbers = reserve(engine, "kpj", registrations)
+    batch: Batch | None = None
     try:
-        with Session(engine) as session:
-            batch = Batch.open(engine, session, caller, clock(), request.ops)
-            results = [_apply_in_batch(session, regions, batch, op) for op in request.ops]
-            batch.finish(session)
-            record_device_report(session, batch.now, caller.enrollment_id, request)
-            session.commit()
+        try:
+            results, batch = _apply_batch(engine, now, caller, regions, request, savepoints=False,
+                                          kpj_numbers=kpj_numbers)
+        except (SavepointsNeeded, DataError):
+            results, batch = _apply_batch(engine, now, caller, regions, request, savepoints=True,
+                                          kpj_numbers=kpj_numbers)
     except (IntegrityError, OperationalError) as exc:
         log.info("batch %s: %s, applying it one op per transaction", printable(request.batch_id),
                  type(exc).__name__)
         results = [process_op(engine, clock, caller, regions, op) for op in request.ops]
-    with Session(engine) as session:
-        contiguous = contiguous_seq(session, caller.device_id, caller.user_id)
+        batch = None
+    if batch is not None and batch.contiguous is not None:
+        contiguous = batch.contiguous  # written by the batch's own transaction
+    else:
+        with Session(engine) as session:
+            contiguous = contiguous_seq(session, caller.device_id, caller.user_id)
     counts: dict[str, int] = {}
     for r in results:
         counts[r.status] = counts.get(r.status, 0) + 1

@@ -168,6 +168,43 @@ def test_duplicate_nik_different_person_goes_to_review_without_kpj(central):
     assert b.push([make_op("payment.collect", pay, 2)])["results"][0]["status"] == "applied"
 
 
+def test_the_same_nik_twice_in_one_batch_meets_itself(agent):
+    """A batch reads the participants its registrations name once: what it registers
+    itself counts too, as it did when each registration asked the database."""
+    first = worker_payload(serial=31, full_name="Daeng Sikki")
+    same_person = worker_payload(nik=first["nik"], full_name="daeng  sikki")
+    other_person = worker_payload(nik=first["nik"], full_name="Hasnah")
+    resp = agent.push([make_op("worker.register", p, i + 1)
+                       for i, p in enumerate((first, same_person, other_person))])
+    r1, r2, r3 = resp["results"]
+    assert r1["status"] == "applied"
+    assert r2["assigned"] == {"canonical_id": first["id"], "kpj": r1["assigned"]["kpj"], "alias": True}
+    assert (r3["status"], r3["code"]) == ("needs_review", "nik_conflict")
+
+
+def test_a_registration_undone_in_its_batch_is_not_met_by_the_next(agent, monkeypatch):
+    """An operation that fails after writing is undone alone (the batch is applied again
+    with a savepoint each): the registration it made is gone for the batch's later ops."""
+    from central_server import ops
+
+    crashing = worker_payload(serial=41, full_name="Daeng Sikki")
+    real_add = ops.Participants.add
+
+    def add_then_crash(self, row):
+        real_add(self, row)
+        if row.id == crashing["id"]:
+            raise RuntimeError("bug after the write")
+
+    monkeypatch.setattr(ops.Participants, "add", add_then_crash)
+    again = worker_payload(nik=crashing["nik"], full_name="Daeng Sikki")
+    resp = agent.push([make_op("worker.register", crashing, 1), make_op("worker.register", again, 2)])
+    r1, r2 = resp["results"]
+    assert (r1["status"], r1["code"]) == ("rejected", "internal_error")
+    assert r2["status"] == "applied" and r2["assigned"]["canonical_id"] == again["id"]
+    with Session(agent.central.engine) as s:
+        assert {p.id for p in s.exec(select(Participant)).all()} == {again["id"]}
+
+
 def test_kpj_numbers_are_unique_11_digit_strings(agent):
     ops = [make_op("worker.register", worker_payload(serial=100 + i, full_name=f"Pekerja {i}"), i + 1)
            for i in range(25)]
@@ -349,16 +386,16 @@ def test_batch_conflict_falls_back_to_one_transaction_per_op(agent, monkeypatch)
 
     from central_server import ops
 
-    real = ops._apply_in_batch
+    real = ops._apply_one
     calls = {"n": 0}
 
-    def conflicting(session, regions, batch, op):
+    def conflicting(session, regions, batch, op, **kw):
         calls["n"] += 1
         if calls["n"] == 2:
             raise IntegrityError("INSERT ...", {}, Exception("concurrent insert"))
-        return real(session, regions, batch, op)
+        return real(session, regions, batch, op, **kw)
 
-    monkeypatch.setattr(ops, "_apply_in_batch", conflicting)
+    monkeypatch.setattr(ops, "_apply_one", conflicting)
     workers = [worker_payload(serial=i + 1, full_name=f"Pekerja {i}") for i in range(3)]
     resp = agent.push([make_op("worker.register", w, i + 1) for i, w in enumerate(workers)])
     assert [r["status"] for r in resp["results"]] == ["applied"] * 3
