@@ -10,8 +10,10 @@ import hmac
 import json
 import logging
 import zlib
+from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
+import anyio
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
@@ -85,15 +87,23 @@ def check_app_version(settings: Settings, version: str | None) -> None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()  # no argument: "uvicorn --factory" with PERISAI_SERVER_*
-    engine = make_engine(settings.database_url, echo=settings.echo_sql)
+    engine = make_engine(settings.database_url, echo=settings.echo_sql, connections=settings.db_connections)
     init_db(engine)
     regions = load_regions(settings.reference_dir)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        # The requests that run in threads (every one that uses the database) at once:
+        # as many as the pool has connections (Settings.db_connections).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.db_connections
+        yield
 
     app = FastAPI(
         title="Perisai central server",
         version=SERVER_VERSION,
         description="Reference sync server of Perisai Agent. Protocol: docs/PROTOCOL.md",
         responses=ErrorResponses,
+        lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.engine = engine

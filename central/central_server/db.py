@@ -23,13 +23,15 @@ FIRST_RELEASE = "0001"  # the schema of the release that had no migrations yet
 IN_LIST_SIZE = 500
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
+def make_engine(url: str, *, echo: bool = False, connections: int | None = None) -> Engine:
     """An engine for a SQLite file or PostgreSQL.
 
     SQLite: WAL, synchronous=FULL, foreign keys on, and every transaction begins with
     BEGIN IMMEDIATE, so two writers never deadlock on a lock upgrade; the busy timeout
     makes concurrent requests queue instead of failing.
     hide_parameters: SQL errors and echo never quote values (NIKs, password hashes).
+    ``connections``: PostgreSQL's pool holds that many, no more (the server's request
+    limit matches it, so no request waits for a connection while holding a thread).
     """
     if make_url(url).get_backend_name() == "sqlite":
         engine = create_engine(url, echo=echo, hide_parameters=True,
@@ -50,7 +52,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
+    pool = {"pool_size": connections, "max_overflow": 0} if connections else {}
+    return create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True, **pool)
 
 
 class SchemaTooNew(RuntimeError):

@@ -45,6 +45,10 @@ class Settings:
     latest_app_version: str | None = None
     download_url: str | None = None
     echo_sql: bool = False
+    # Database connections of one server process, and so the requests it works on at once
+    # (the others wait their turn without holding a thread): a batch is mostly Python, so
+    # a few keep the CPU busy while one waits on the database, and more only share it.
+    db_connections: int = 4
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -74,6 +78,7 @@ class Settings:
             "max_body_bytes": "PERISAI_SERVER_MAX_BODY_BYTES",
             "max_wire_bytes": "PERISAI_SERVER_MAX_WIRE_BYTES",
             "max_request_bytes": "PERISAI_SERVER_MAX_REQUEST_BYTES",
+            "db_connections": "PERISAI_SERVER_DB_CONNECTIONS",
         }
         for name, key in ints.items():
             if env.get(key):
