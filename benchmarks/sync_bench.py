@@ -11,7 +11,9 @@
 3. a load run of --devices simulated devices, spread over the city's kelurahan, pushing and
    pulling at once against --server-workers server processes (SQLite, or PostgreSQL when
    PERISAI_BENCH_PG_URL is set): ops/s, request latency p50/p95, and a check that every
-   operation is on the server exactly once.
+   operation is on the server exactly once; beside the server's pace, the floor measured
+   right after it: the registrations per second the database alone takes from two
+   connections (the rows the server writes for each, in batches), and the ratio.
 
     PERISAI_BENCH_PG_URL=postgresql+psycopg2://perisai:perisai@127.0.0.1:5432/perisai_bench \
         .venv/bin/python benchmarks/sync_bench.py --skip batch --skip slow --server-workers 2
@@ -324,6 +326,70 @@ def _p(values: list[float], q: float) -> float:
     return round(values[int(q * (len(values) - 1))] * 1000, 1) if values else 0.0
 
 
+def database_floor(db_url: str, ops: int, *, batch: int = 20, connections: int = 2) -> float:
+    """Registrations per second the database alone takes: what the server writes for one
+    (its participant, applied-op and change-log rows, as the server shapes them), in
+    transactions of ``batch`` from ``connections`` connections at once, each INSERT one
+    multi-row statement, into temporary copies of the server's tables (indexes included).
+    The floor the load run's pace is compared with, measured in the same run."""
+    from sqlalchemy import MetaData, insert, text
+
+    from central_server.db import make_engine
+    from central_server.models import AppliedOp, ChangeRow, Participant
+
+    engine = make_engine(db_url)
+    sqlite = engine.dialect.name == "sqlite"
+    tables = [(model.__table__, f"floor_{model.__table__.name}") for model in (Participant, AppliedOp, ChangeRow)]
+    # A stored worker payload (about 800 bytes as JSON) and a first answer, by size.
+    payload = json.dumps({f"field_{i:02d}": "x" * 24 for i in range(27)})
+    result = json.dumps({"op_id": "x" * 36, "status": "applied",
+                         "assigned": {"kpj": "0" * 11, "canonical_id": "y" * 36}})
+
+    def rows(worker: int, i: int) -> list[list[dict]]:
+        wid, now = f"{worker}-{i}-{uuid.uuid4()}", "2026-11-24T10:00:00+00:00"
+        seq = worker * 10_000_000 + i
+        return [[dict(id=wid, canonical_id=wid, nik=f"7371014107{seq % 10**6:06d}", full_name="Peserta Abc",
+                      name_key="peserta abc", birth_date="1990-07-01", kecamatan_code="7371010",
+                      kelurahan_code="73710101001", scope_kecamatan="7371010", scope_kelurahan="73710101001",
+                      kpj=f"{seq:011d}", review_state="ok", data=payload, registered_by_user="u" * 36,
+                      created_at=now, updated_at=now)],
+                [dict(op_id=str(uuid.uuid4()), payload_hash="h" * 64, kind="worker.register", entity_id=wid,
+                      status="applied", result=result, device_id="d" * 36, user_id="u" * 36, seq=i,
+                      applied_at=now)],
+                [dict(seq=seq, entity="worker", entity_id=wid, op="upsert", scope_kecamatan="7371010",
+                      scope_kelurahan="73710101001", created_at=now)]]
+
+    def run(worker: int, share: int, ready: threading.Barrier) -> None:
+        meta = MetaData()
+        with engine.connect() as conn:
+            copies = []
+            for table, name in tables:
+                conn.exec_driver_sql(f"CREATE TEMP TABLE {name} AS SELECT * FROM {table.name} WHERE false"
+                                     if sqlite else f"CREATE TEMP TABLE {name} (LIKE {table.name} INCLUDING ALL)")
+                copies.append(table.to_metadata(meta, name=name))
+            conn.commit()
+            ready.wait()
+            for start in range(0, share, batch):
+                made = [rows(worker, i) for i in range(start, min(share, start + batch))]
+                for k, copy in enumerate(copies):
+                    conn.execute(insert(copy), [r for op in made for r in op[k]])
+                conn.execute(text("SELECT 1"))  # the stream/counter row a batch also touches
+                conn.commit()
+
+    share = ops // connections
+    ready = threading.Barrier(connections + 1)
+    threads = [threading.Thread(target=run, args=(w, share, ready)) for w in range(connections)]
+    for t in threads:
+        t.start()
+    ready.wait()
+    t0 = time.perf_counter()
+    for t in threads:
+        t.join()
+    seconds = time.perf_counter() - t0
+    engine.dispose()
+    return share * connections / seconds
+
+
 def bench_load(tmp: Path, base_url: str, devices: int, ops_each: int, scopes: list[tuple[str, str]]) -> dict:
     from sqlalchemy import func as sa_func
     from sqlmodel import Session, select
@@ -386,7 +452,11 @@ def bench_load(tmp: Path, base_url: str, devices: int, ops_each: int, scopes: li
     # (the rest of a device's round is local work, which here shares one disk and two cores).
     push_window = max(end for _s, end in pushes) - min(start for start, _e in pushes)
     expected = devices * ops_each
+    floor = database_floor(base_url.db_url, expected, connections=2)
     return {"devices": devices, "ops_each": ops_each, "kelurahan": min(devices, len(scopes)),
+            "load_average": round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else None,
+            "database_floor_ops_per_s": round(floor, 1),
+            "ratio_push_window_pace_to_floor": f"1/{floor / (expected / push_window):.1f}",
             "seconds": round(total, 1), "ops_per_s": round(expected / total, 1),
             "push_window_s": round(push_window, 1), "ops_per_s_in_push_window": round(expected / push_window, 1),
             "requests": len(latencies), "request_p50_ms": _p(latencies, 0.5), "request_p95_ms": _p(latencies, 0.95),
