@@ -460,6 +460,8 @@ def bench_load(tmp: Path, base_url: str, devices: int, ops_each: int, scopes: li
             "seconds": round(total, 1), "ops_per_s": round(expected / total, 1),
             "push_window_s": round(push_window, 1), "ops_per_s_in_push_window": round(expected / push_window, 1),
             "requests": len(latencies), "request_p50_ms": _p(latencies, 0.5), "request_p95_ms": _p(latencies, 0.95),
+            **{f"{kind}_p95_ms": _p(sorted(e - s for k, s, e in calls if k == kind), 0.95)
+               for kind in ("push", "pull")},
             "device_drain_p50_s": round(statistics.median(times), 2),
             "device_drain_p95_s": round(times[int(0.95 * (len(times) - 1))], 2),
             "up_to_date": states.count("up_to_date"), "other_states": sorted(set(states) - {"up_to_date"}),
