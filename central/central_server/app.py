@@ -10,6 +10,7 @@ import hmac
 import json
 import logging
 import zlib
+from collections.abc import Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
@@ -23,7 +24,7 @@ from pydantic import ValidationError
 from sqlalchemy import delete, func
 from sqlalchemy import text as sql_text
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -165,7 +166,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/v1/health", response_model=protocol.Health)
     def health(session: SessionDep) -> protocol.Health:
-        session.exec(sql_text("SELECT 1"))
+        session.execute(sql_text("SELECT 1"))
         return protocol.Health(status="ok", service="perisai-central", protocol=protocol.PROTOCOL_VERSION,
                                min_app_version=settings.min_app_version)
 
@@ -222,7 +223,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             query = query.where(ChangeRow.scope_kecamatan == kec)
         if kel is not None:
             query = query.where(ChangeRow.scope_kelurahan == kel)
-        rows = session.exec(query.order_by(ChangeRow.seq).limit(limit + 1)).all()
+        rows = session.exec(query.order_by(col(ChangeRow.seq)).limit(limit + 1)).all()
         has_more = len(rows) > limit
         rows = rows[:limit]
         changes = _materialise(session, rows)
@@ -256,7 +257,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             session.add(row)
             session.commit()
         meta = {m.key: m.value for m in session.exec(select(ServerMeta).where(
-            ServerMeta.key.in_(["latest_app_version", "download_url"]))).all()}
+            col(ServerMeta.key).in_(["latest_app_version", "download_url"]))).all()}
         bundle = protocol.ReferenceBundle(
             version=version, published_at=row.published_at, files=files,
             latest_app_version=meta.get("latest_app_version", settings.latest_app_version),
@@ -349,7 +350,7 @@ def _prune_tombstones(session: Session, now, settings: Settings) -> int:
     meta = session.get(ServerMeta, "tombstone_horizon")
     horizon = int(meta.value) if meta else 0
     if newest is not None:
-        session.exec(delete(ChangeRow).where(ChangeRow.op == "delete", ChangeRow.seq <= newest))
+        session.exec(delete(ChangeRow).where(col(ChangeRow.op) == "delete", col(ChangeRow.seq) <= newest))
         horizon = max(horizon, newest)
         session.merge(ServerMeta(key="tombstone_horizon", value=str(horizon)))
         session.commit()
@@ -361,9 +362,9 @@ def _paid_months(session: Session, participant_ids: list[str]) -> dict[str, list
     if participant_ids:
         for pid, month in session.exec(
             select(PaymentMonth.participant_id, PaymentMonth.month)
-            .join(ServerPayment, ServerPayment.id == PaymentMonth.payment_id)
-            .where(PaymentMonth.participant_id.in_(participant_ids), ServerPayment.kind == "payment",
-                   ServerPayment.voided_by.is_(None))
+            .join(ServerPayment, col(ServerPayment.id) == PaymentMonth.payment_id)
+            .where(col(PaymentMonth.participant_id).in_(participant_ids), col(ServerPayment.kind) == "payment",
+                   col(ServerPayment.voided_by).is_(None))
         ).all():
             months.setdefault(pid, set()).add(month)
     return {pid: sorted(ms) for pid, ms in months.items()}
@@ -392,18 +393,18 @@ def payment_data(pay: ServerPayment) -> dict[str, Any]:
     return data
 
 
-def _materialise(session: Session, rows: list[ChangeRow]) -> list[protocol.Change]:
+def _materialise(session: Session, rows: Sequence[ChangeRow]) -> list[protocol.Change]:
     worker_ids = [r.entity_id for r in rows if r.entity == "worker" and r.op == "upsert"]
     payment_ids = [r.entity_id for r in rows if r.entity == "payment" and r.op == "upsert"]
-    participants = {p.id: p for p in session.exec(select(Participant).where(Participant.id.in_(worker_ids))).all()} \
-        if worker_ids else {}
+    participants = {p.id: p for p in session.exec(
+        select(Participant).where(col(Participant.id).in_(worker_ids))).all()} if worker_ids else {}
     canon_ids = {p.canonical_id for p in participants.values()} - set(participants)
     if canon_ids:
-        for p in session.exec(select(Participant).where(Participant.id.in_(canon_ids))).all():
+        for p in session.exec(select(Participant).where(col(Participant.id).in_(canon_ids))).all():
             participants[p.id] = p
     paid = _paid_months(session, sorted({p.canonical_id for p in participants.values()}))
-    payments = {p.id: p for p in session.exec(select(ServerPayment).where(ServerPayment.id.in_(payment_ids))).all()} \
-        if payment_ids else {}
+    payments = {p.id: p for p in session.exec(
+        select(ServerPayment).where(col(ServerPayment.id).in_(payment_ids))).all()} if payment_ids else {}
     changes = []
     for r in rows:
         data = None

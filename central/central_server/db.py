@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, inspect, text, update
+from sqlalchemy import Table, event, inspect, text, update
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session, create_engine, select
+from sqlmodel import Session, SQLModel, create_engine, select
 
 import perisai_protocol as protocol
 from central_server.models import Counter
@@ -110,13 +110,21 @@ def init_db(engine: Engine) -> None:
         session.commit()
 
 
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table a table model maps (SQLModel's classes do not declare ``__table__`` to type checkers)."""
+    table = inspect(model).local_table
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} maps no table")
+    return table
+
+
 def next_value(session: Session, name: str, step: int = 1) -> int:
     """Add ``step`` to a counter and return the new value (the last of the ``step`` values
     taken). The UPDATE holds the row lock until the transaction ends, which serialises
     concurrent users of the same counter."""
     # Core statement on the table: the counter is never held as an ORM object, and an
     # ORM-enabled UPDATE would scan every object a 500-op batch has loaded.
-    table = Counter.__table__
+    table = table_of(Counter)
     return session.execute(update(table).where(table.c.name == name).values(value=table.c.value + step)
                            .returning(table.c.value)).scalar_one()
 

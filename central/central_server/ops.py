@@ -43,11 +43,11 @@ from pydantic import ValidationError
 from sqlalchemy import delete, insert, or_
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 import perisai_protocol as protocol
 from central_server.authz import Caller, attributed, in_area, out_of_area, require, wita_day
-from central_server.db import dumps, in_chunks, iso, loads, lock_keys, next_value, reserve
+from central_server.db import dumps, in_chunks, iso, loads, lock_keys, next_value, reserve, table_of
 from central_server.errors import OpRejected, log_bug, printable, text
 from central_server.models import (
     AppliedOp,
@@ -100,13 +100,13 @@ class ChangeLog:
         self._pending.clear()
         if not latest:
             return
-        table = ChangeRow.__table__
+        table = table_of(ChangeRow)
         existing: dict[tuple[str, str], list[Any]] = {}
         for entity in sorted({e for e, _ in latest}):
             ids = [i for e, i in latest if e == entity]
             for chunk in in_chunks(ids):
-                for row in session.execute(select(table).where(table.c.entity == entity,
-                                                               table.c.entity_id.in_(chunk))):
+                for row in session.execute(table.select().where(table.c.entity == entity,
+                                                                 table.c.entity_id.in_(chunk))):
                     existing.setdefault((row.entity, row.entity_id), []).append(row)
         stale: list[int] = []
         rows: list[tuple[str, str, str, str, str]] = []
@@ -146,7 +146,7 @@ class Participants:
         ids = sorted({str(op.payload.get("id")) for op in registrations})
         niks = sorted({str(op.payload.get("nik")) for op in registrations})
         rows: dict[str, Participant] = {}
-        for column, keys in ((Participant.id, ids), (Participant.nik, niks)):
+        for column, keys in ((col(Participant.id), ids), (col(Participant.nik), niks)):
             for chunk in in_chunks(keys):
                 for row in session.exec(select(Participant).where(column.in_(chunk))):
                     rows[row.id] = row
@@ -343,7 +343,7 @@ def _check_own_same_day(ctx: Ctx, target: ServerPayment, void: protocol.VoidPayl
     collected = loads(target.data).get("collected_at", "")
     closed = ctx.session.exec(select(Document.op_id).where(
         Document.kind == "closeout.create", Document.user_id == target.user_id,
-        Document.data.contains(f'"{target.id}"', autoescape=True))).first()
+        col(Document.data).contains(f'"{target.id}"', autoescape=True))).first()
     if (target.user_id != ctx.caller.user_id or closed is not None
             or wita_day(void.collected_at) != wita_day(collected)):
         raise OpRejected("void_own_same_day")
@@ -484,8 +484,8 @@ def _paid_months_changed(ctx: Ctx, participant: Participant) -> None:
 
 
 def _check_new_money_row(s: Session, payment_id: str, receipt_no: str) -> None:
-    taken = s.exec(select(ServerPayment.id).where(or_(ServerPayment.id == payment_id,
-                                                      ServerPayment.receipt_no == receipt_no))).all()
+    taken = s.exec(select(ServerPayment.id).where(or_(col(ServerPayment.id) == payment_id,
+                                                      col(ServerPayment.receipt_no) == receipt_no))).all()
     if payment_id in taken:
         raise OpRejected("payment_exists")
     if taken:
@@ -505,9 +505,9 @@ def payment_collect(ctx: Ctx) -> Outcome:
     participant = resolve(s, p.worker_id, lock_row=True)  # row lock: concurrent payments queue here
     overlap = sorted(set(s.exec(
         select(PaymentMonth.month)
-        .join(ServerPayment, ServerPayment.id == PaymentMonth.payment_id)
-        .where(PaymentMonth.participant_id == participant.id, PaymentMonth.month.in_(p.months),
-               ServerPayment.kind == "payment", ServerPayment.voided_by.is_(None))
+        .join(ServerPayment, col(ServerPayment.id) == PaymentMonth.payment_id)
+        .where(col(PaymentMonth.participant_id) == participant.id, col(PaymentMonth.month).in_(p.months),
+               col(ServerPayment.kind) == "payment", col(ServerPayment.voided_by).is_(None))
     ).all()))
     flag = "possible_double_collection" if overlap else None
     s.add(ServerPayment(id=p.id, receipt_no=p.receipt_no, kind="payment", worker_id=p.worker_id,
@@ -615,7 +615,7 @@ class Batch:
         registrations = [op for op in ops if op.kind == "worker.register"]
         if kpj_numbers is None:
             kpj_numbers = reserve(engine, "kpj", len(registrations))
-        table = AppliedOp.__table__
+        table = table_of(AppliedOp)
         known: dict[str, tuple[str, str]] = {}
         for chunk in in_chunks(sorted({op.op_id for op in ops})):
             for row in session.execute(select(table.c.op_id, table.c.payload_hash, table.c.result)
@@ -636,7 +636,7 @@ class Batch:
 
     def finish(self, session: Session) -> None:
         if self.applied:
-            session.execute(insert(AppliedOp.__table__), self.applied)
+            session.execute(insert(table_of(AppliedOp)), self.applied)
         self.changes.write(session, self.now)
         if self.seqs:
             self.contiguous = track_seqs(session, self.caller.device_id, self.caller.user_id, self.seqs,

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from central_server.db import iso, parse_iso
 from central_server.errors import ApiError
@@ -90,8 +90,8 @@ class SignInDelays:
         for key, _schedule in self._keys(username, client):
             session.add(LoginFailure(key=key, at=iso(now)))
         # Failures older than the memory count for nothing any more: keep the table small.
-        session.exec(delete(LoginFailure).where(LoginFailure.at <= iso(now - self.memory)))
+        session.exec(delete(LoginFailure).where(col(LoginFailure.at) <= iso(now - self.memory)))
 
     def succeeded(self, session: Session, username: str, client: str) -> None:
         """The pair starts afresh (the client's count stays: it spans other usernames)."""
-        session.exec(delete(LoginFailure).where(LoginFailure.key == self._keys(username, client)[0][0]))
+        session.exec(delete(LoginFailure).where(col(LoginFailure.key) == self._keys(username, client)[0][0]))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 from sqlalchemy import func, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 import perisai_protocol as protocol
 from central_server.db import iso
@@ -38,9 +38,9 @@ def refresh_paid_through(session: Session, participant: Participant) -> None:
     session.flush()
     participant.paid_through = session.exec(
         select(func.max(PaymentMonth.month))
-        .join(ServerPayment, ServerPayment.id == PaymentMonth.payment_id)
+        .join(ServerPayment, col(ServerPayment.id) == PaymentMonth.payment_id)
         .where(PaymentMonth.participant_id == participant.id, ServerPayment.kind == "payment",
-               ServerPayment.voided_by.is_(None))).one()
+               col(ServerPayment.voided_by).is_(None))).one()
     session.add(participant)
 
 
@@ -59,4 +59,4 @@ def record_device_report(session: Session, now: datetime, enrollment_id: str, bo
                     "clock_offset_seconds": offset}
     if body.app_version:
         values["app_version"] = body.app_version
-    session.execute(update(Enrollment).where(Enrollment.id == enrollment_id).values(**values))
+    session.execute(update(Enrollment).where(col(Enrollment.id) == enrollment_id).values(**values))

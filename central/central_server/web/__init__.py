@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,11 @@ def load_targets(directory: Path) -> dict[str, Any]:
         return {}
 
 
+async def _answered(response: Response | Awaitable[Response]) -> Response:
+    """What an API exception handler answered: Starlette's handlers may be coroutines or not."""
+    return response if isinstance(response, Response) else await response
+
+
 def install(app: FastAPI, settings: Settings, regions: Regions) -> None:
     from central_server.web import api, receipts
     from central_server.web.pages import Refused, SignInNeeded, build_router, render
@@ -102,7 +108,7 @@ def install(app: FastAPI, settings: Settings, regions: Regions) -> None:
         if request.url.path.startswith(("/console/", "/r/")):
             key = "not_found" if exc.status_code in (404, 405) else "server_error"
             return render(request, "error.html", None, status=exc.status_code, key=key, params={})
-        return await api_http_error(request, exc)
+        return await _answered(api_http_error(request, exc))
 
     api_validation_error = app.exception_handlers[RequestValidationError]
 
@@ -110,4 +116,4 @@ def install(app: FastAPI, settings: Settings, regions: Regions) -> None:
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
         if request.url.path.startswith(("/console/", "/r/")):
             return render(request, "error.html", None, status=400, key="bad_request", params={})
-        return await api_validation_error(request, exc)
+        return await _answered(api_validation_error(request, exc))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from central_server.auth import token_hash
 from central_server.db import iso, parse_iso
@@ -68,7 +68,7 @@ class Viewer:
 def start_session(session: Session, user: ServerUser, now: datetime) -> str:
     """A new session for ``user``; returns the cookie's token. Expired sessions are dropped."""
     token = secrets.token_urlsafe(32)
-    session.exec(delete(WebSession).where(WebSession.expires_at < iso(now)))
+    session.exec(delete(WebSession).where(col(WebSession.expires_at) < iso(now)))
     session.add(WebSession(token_hash=token_hash(token), user_id=user.id, csrf_token=secrets.token_urlsafe(24),
                            created_at=iso(now), expires_at=iso(now + SESSION_TTL), last_seen_at=iso(now)))
     session.commit()
@@ -91,13 +91,13 @@ def current_viewer(session: Session, token: str | None, now: datetime) -> Viewer
 
 def end_session(session: Session, token: str | None) -> None:
     if token:
-        session.exec(delete(WebSession).where(WebSession.token_hash == token_hash(token)))
+        session.exec(delete(WebSession).where(col(WebSession.token_hash) == token_hash(token)))
         session.commit()
 
 
 def end_sessions_of(session: Session, user_id: str) -> None:
     """A deactivated user or a new password: every console session of that user ends."""
-    session.exec(delete(WebSession).where(WebSession.user_id == user_id))
+    session.exec(delete(WebSession).where(col(WebSession.user_id) == user_id))
 
 
 def same_token(expected: str | None, given: str | None) -> bool:

@@ -14,10 +14,11 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_
-from sqlmodel import Session, select
+# SQLAlchemy's select: these read plain rows of a table, with session.execute
+from sqlalchemy import and_, or_, select
+from sqlmodel import Session, col
 
-from central_server.db import loads
+from central_server.db import loads, table_of
 from central_server.models import Participant, ServerPayment
 from perisai_protocol.spreadsheets import safe_cell
 
@@ -59,35 +60,35 @@ def payment_row(p: Any, kpj: str | None) -> dict[str, Any]:
 def participant_page(session: Session, kec: str | None, start: str | None, end: str | None,
                      after: tuple[str, str] | None, limit: int) -> list[dict[str, Any]]:
     """Participants created in [start, end) (ISO stamps), ordered by (created_at, id), after a key."""
-    query = select(Participant.__table__)  # plain rows: a thousand ORM objects would double the time
+    query = select(table_of(Participant))  # plain rows: a thousand ORM objects would double the time
+    created_at, id_ = col(Participant.created_at), col(Participant.id)
     if kec:
-        query = query.where(Participant.scope_kecamatan == kec)
+        query = query.where(col(Participant.scope_kecamatan) == kec)
     if start:
-        query = query.where(Participant.created_at >= start)
+        query = query.where(created_at >= start)
     if end:
-        query = query.where(Participant.created_at < end)
+        query = query.where(created_at < end)
     if after:
-        query = query.where(or_(Participant.created_at > after[0],
-                                and_(Participant.created_at == after[0], Participant.id > after[1])))
-    rows = session.execute(query.order_by(Participant.created_at, Participant.id).limit(limit)).all()
+        query = query.where(or_(created_at > after[0], and_(created_at == after[0], id_ > after[1])))
+    rows = session.execute(query.order_by(created_at, id_).limit(limit)).all()
     return [participant_row(p) for p in rows]
 
 
 def payment_page(session: Session, kec: str | None, start: str | None, end: str | None,
                  after: tuple[str, str] | None, limit: int) -> list[dict[str, Any]]:
     """Payments collected on [start, end] (Makassar dates), ordered by (collected_on, id), after a key."""
-    query = select(ServerPayment.__table__, Participant.kpj).join(Participant,
-                                                                  Participant.id == ServerPayment.participant_id)
+    query = (select(table_of(ServerPayment), col(Participant.kpj))
+             .join(Participant, col(Participant.id) == ServerPayment.participant_id))
+    collected_on, id_ = col(ServerPayment.collected_on), col(ServerPayment.id)
     if kec:
-        query = query.where(ServerPayment.scope_kecamatan == kec)
+        query = query.where(col(ServerPayment.scope_kecamatan) == kec)
     if start:
-        query = query.where(ServerPayment.collected_on >= start)
+        query = query.where(collected_on >= start)
     if end:
-        query = query.where(ServerPayment.collected_on <= end)
+        query = query.where(collected_on <= end)
     if after:
-        query = query.where(or_(ServerPayment.collected_on > after[0],
-                                and_(ServerPayment.collected_on == after[0], ServerPayment.id > after[1])))
-    rows = session.execute(query.order_by(ServerPayment.collected_on, ServerPayment.id).limit(limit)).all()
+        query = query.where(or_(collected_on > after[0], and_(collected_on == after[0], id_ > after[1])))
+    rows = session.execute(query.order_by(collected_on, id_).limit(limit)).all()
     return [payment_row(p, p.kpj) for p in rows]
 
 

@@ -13,7 +13,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.templating import Jinja2Templates
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from central_server import admin
 from central_server.auth import check_credentials, revoke_device, token_hash
@@ -275,7 +275,7 @@ def build_router(settings: Settings, regions: Regions) -> APIRouter:
         per_day, per_agent = summary.per_day, summary.per_agent
         per_kel, per_method = summary.per_kelurahan, summary.per_method
         names = {u.id: u for u in session.exec(select(ServerUser).where(
-            ServerUser.id.in_([r.key for r in per_agent]))).all()} if per_agent else {}
+            col(ServerUser.id).in_([r.key for r in per_agent]))).all()} if per_agent else {}
         start_iso = iso(datetime.combine(first, datetime.min.time(), WITA))
         end_iso = iso(datetime.combine(last + timedelta(days=1), datetime.min.time(), WITA))
         closeouts = queries.closeouts(session, scope, start_iso, end_iso)
@@ -341,8 +341,8 @@ def build_router(settings: Settings, regions: Regions) -> APIRouter:
         enrollments: dict[str, list[Enrollment]] = {}
         ids = [u.id for u, _ in users]
         if ids:
-            for e in session.exec(select(Enrollment).where(Enrollment.user_id.in_(ids))
-                                  .order_by(Enrollment.last_seen_at.desc())).all():
+            for e in session.exec(select(Enrollment).where(col(Enrollment.user_id).in_(ids))
+                                  .order_by(col(Enrollment.last_seen_at).desc())).all():
                 enrollments.setdefault(e.user_id, []).append(e)
         pages = max(1, -(-total // queries.USERS_PER_PAGE))
         return render(request, "people.html", viewer, users=users, total=total, page_no=p, pages=pages, q=q,
@@ -409,7 +409,7 @@ def build_router(settings: Settings, regions: Regions) -> APIRouter:
     def exports_page(request: Request, session: Session, viewer: Viewer, scope: str | None, new_token: str = "",
                      status: int = 200) -> Response:
         first, last = period(None, None)
-        tokens = session.exec(select(ApiToken).order_by(ApiToken.created_at.desc())).all() \
+        tokens = session.exec(select(ApiToken).order_by(col(ApiToken.created_at).desc())).all() \
             if viewer.role == "admin" else []
         return render(request, "exports.html", viewer, status=status, scope=scope, first=first.isoformat(),
                       last=last.isoformat(), tokens=tokens, new_token=new_token, base=str(request.base_url).rstrip("/"))
@@ -463,8 +463,9 @@ def build_router(settings: Settings, regions: Regions) -> APIRouter:
     def revoke_token(prefix: str, session: DB, viewer: Annotated[Viewer, Depends(page("people"))],
                      csrf: Short = "") -> Response:
         check_csrf(viewer, csrf)
-        row = session.exec(select(ApiToken).where(ApiToken.token_hash.startswith(prefix[:16]),
-                                                  ApiToken.revoked_at.is_(None))).first() if len(prefix) >= 16 else None
+        row = session.exec(select(ApiToken).where(
+            col(ApiToken.token_hash).startswith(prefix[:16]), col(ApiToken.revoked_at).is_(None))
+        ).first() if len(prefix) >= 16 else None
         if row is None:
             raise Refused(404, "not_found")
         row.revoked_at = iso(settings.clock())

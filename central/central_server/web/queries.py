@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, case, func, tuple_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from central_server.db import iso, loads
 from central_server.models import (
@@ -42,9 +44,9 @@ def add_months(month: str, delta: int) -> str:
 
 def _counted(kec: str | None):
     """Participants that count: canonical, not erased, not refused by a review."""
-    cond = and_(Participant.alias_of.is_(None), Participant.deleted_at.is_(None),
-                Participant.review_state != "rejected")
-    return and_(cond, Participant.scope_kecamatan == kec) if kec else cond
+    cond = and_(col(Participant.alias_of).is_(None), col(Participant.deleted_at).is_(None),
+                col(Participant.review_state) != "rejected")
+    return and_(cond, col(Participant.scope_kecamatan) == kec) if kec else cond
 
 
 @dataclass
@@ -75,7 +77,9 @@ def aggregate(session: Session, groupings: list[tuple], measures: list, where) -
         columns += [c for c in g if all(c is not known for known in columns)]
     n = len(columns)
     masks = [sum(1 << (n - 1 - j) for j, c in enumerate(columns) if all(c is not x for x in g)) for g in groupings]
-    query = (select(*columns, *measures, func.grouping(*columns)).where(where)
+    # More columns than select()'s typed overloads take: the statement it builds, rows untyped.
+    query: Select[*tuple[Any, ...]] = Select(*columns, *measures, func.grouping(*columns))
+    query = (query.where(where)
              .group_by(func.grouping_sets(*[tuple_(*g) for g in groupings])))
     results: list[list[tuple]] = [[] for _ in groupings]
     for row in session.exec(query).all():
@@ -95,12 +99,12 @@ class Coverage:
 def coverage(session: Session, kec: str | None, today: date) -> Coverage:
     current = month_of(today)
     grace_from = add_months(current, -GRACE_MONTHS)
-    paid = Participant.paid_through
+    paid = col(Participant.paid_through)
     status = case((paid.is_(None), "never"), (paid >= current, "active"), (paid >= grace_from, "grace"),
                   else_="inactive")
     group = Participant.scope_kelurahan if kec else Participant.scope_kecamatan
     month = func.substr(Participant.created_at, 1, 7)
-    jht = func.sum(case((Participant.jht_funding == "apbd", 1), else_=0))
+    jht = func.sum(case((col(Participant.jht_funding) == "apbd", 1), else_=0))
     by_status, by_month, by_desil = aggregate(session, [(group, status), (month,), (Participant.desil,)],
                                               [func.count(), jht], _counted(kec))
     rows: dict[str, CoverageRow] = {}
@@ -129,8 +133,9 @@ class MoneyRow:
 
 
 def _money_filter(kec: str | None, start: str, end: str):
-    cond = and_(ServerPayment.collected_on >= start, ServerPayment.collected_on <= end)
-    return and_(cond, ServerPayment.scope_kecamatan == kec) if kec else cond
+    collected_on = col(ServerPayment.collected_on)
+    cond = and_(collected_on >= start, collected_on <= end)
+    return and_(cond, col(ServerPayment.scope_kecamatan) == kec) if kec else cond
 
 
 @dataclass
@@ -143,7 +148,7 @@ class Money:
 
 def money(session: Session, kec: str | None, start: str, end: str) -> Money:
     """Receipts, money collected and voided in the period, by day, agent, kelurahan and method."""
-    is_payment = ServerPayment.kind == "payment"
+    is_payment = col(ServerPayment.kind) == "payment"
     measures = [func.sum(case((is_payment, 1), else_=0)),
                 func.sum(case((is_payment, ServerPayment.amount), else_=0)),
                 func.sum(case((is_payment, 0), else_=ServerPayment.amount))]
@@ -157,9 +162,9 @@ def money(session: Session, kec: str | None, start: str, end: str) -> Money:
 def flagged_payments(session: Session, kec: str | None, start: str, end: str, limit: int = 50):
     return session.exec(
         select(ServerPayment, Participant.full_name, Participant.nik)
-        .join(Participant, Participant.id == ServerPayment.participant_id)
-        .where(_money_filter(kec, start, end), ServerPayment.flag.is_not(None))
-        .order_by(ServerPayment.collected_on.desc(), ServerPayment.receipt_no).limit(limit)).all()
+        .join(Participant, col(Participant.id) == ServerPayment.participant_id)
+        .where(_money_filter(kec, start, end), col(ServerPayment.flag).is_not(None))
+        .order_by(col(ServerPayment.collected_on).desc(), ServerPayment.receipt_no).limit(limit)).all()
 
 
 @dataclass
@@ -178,12 +183,12 @@ class Closeout:
 def closeouts(session: Session, kec: str | None, start_iso: str, end_iso: str, limit: int = 50) -> list[Closeout]:
     """The newest close-outs received in the period, with their handover, if any."""
     query = (select(Document.entity_id, Document.data, Document.received_at, ServerUser)
-             .join(ServerUser, ServerUser.id == Document.user_id)
+             .join(ServerUser, col(ServerUser.id) == Document.user_id)
              .where(Document.kind == "closeout.create", Document.received_at >= start_iso,
                     Document.received_at < end_iso))
     if kec:
         query = query.where(ServerUser.kecamatan_code == kec)
-    docs = session.exec(query.order_by(Document.received_at.desc()).limit(limit)).all()
+    docs = session.exec(query.order_by(col(Document.received_at).desc()).limit(limit)).all()
     result: dict[str, Closeout] = {}
     for entity_id, raw, received_at, user in docs:
         data = loads(raw)
@@ -193,7 +198,7 @@ def closeouts(session: Session, kec: str | None, start_iso: str, end_iso: str, l
             explanation=data.get("explanation") or "")
     if result:
         for entity_id, raw in session.exec(select(Document.entity_id, Document.data).where(
-                Document.kind == "closeout.handover", Document.entity_id.in_(list(result)))).all():
+                Document.kind == "closeout.handover", col(Document.entity_id).in_(list(result)))).all():
             data = loads(raw)
             result[entity_id].handed_to = data.get("handed_to")
             result[entity_id].handed_at = data.get("handed_at")
@@ -205,10 +210,10 @@ def closeouts(session: Session, kec: str | None, start_iso: str, end_iso: str, l
 
 def devices(session: Session, kec: str | None):
     """Every enrollment (device x user) with what the device last reported."""
-    query = select(Enrollment, ServerUser).join(ServerUser, ServerUser.id == Enrollment.user_id)
+    query = select(Enrollment, ServerUser).join(ServerUser, col(ServerUser.id) == Enrollment.user_id)
     if kec:
         query = query.where(ServerUser.kecamatan_code == kec)
-    return session.exec(query.order_by(ServerUser.username, Enrollment.last_seen_at.desc())).all()
+    return session.exec(query.order_by(ServerUser.username, col(Enrollment.last_seen_at).desc())).all()
 
 
 @dataclass
@@ -262,22 +267,23 @@ def open_cases(session: Session, limit: int = 20) -> tuple[list[ReviewCase], int
     """The oldest open cases (a page of them) with everything the page shows, in a fixed
     handful of queries whatever the page's size; and how many cases are open."""
     items = session.exec(select(ReviewItem).where(ReviewItem.status == "open")
-                         .order_by(ReviewItem.id).limit(limit)).all()
+                         .order_by(col(ReviewItem.id)).limit(limit)).all()
     waiting = session.exec(select(func.count()).select_from(ReviewItem).where(ReviewItem.status == "open")).one()
     ids = {i.participant_id for i in items} | {i.other_participant_id for i in items if i.other_participant_id}
-    people = {p.id: p for p in session.exec(select(Participant).where(Participant.id.in_(ids))).all()} if ids else {}
+    people = {p.id: p for p in session.exec(
+        select(Participant).where(col(Participant.id).in_(ids))).all()} if ids else {}
     payments: dict[str, list[ServerPayment]] = {}
     if ids:
-        for pay in session.exec(select(ServerPayment).where(ServerPayment.participant_id.in_(ids))
+        for pay in session.exec(select(ServerPayment).where(col(ServerPayment.participant_id).in_(ids))
                                 .order_by(ServerPayment.received_at)).all():
             payments.setdefault(pay.participant_id, []).append(pay)
     user_ids = {p.registered_by_user for p in people.values()} | {i.sent_by for i in items if i.sent_by} | {
         i.other_registered_by for i in items if i.other_registered_by}
-    users = {u.id: u for u in session.exec(select(ServerUser).where(ServerUser.id.in_(user_ids))).all()} \
+    users = {u.id: u for u in session.exec(select(ServerUser).where(col(ServerUser.id).in_(user_ids))).all()} \
         if user_ids else {}
     op_ids = [i.op_id for i in items if not i.sent_from]  # cases opened before they kept the device
     devices = dict(session.exec(select(AppliedOp.op_id, AppliedOp.device_id)
-                                .where(AppliedOp.op_id.in_(op_ids))).all()) if op_ids else {}
+                                .where(col(AppliedOp.op_id).in_(op_ids))).all()) if op_ids else {}
 
     def side(participant: Participant, kept: str | None, by: str | None, device: str | None) -> Side:
         return Side(participant, loads(kept or participant.data), users.get(by or participant.registered_by_user),
@@ -296,7 +302,7 @@ def open_cases(session: Session, limit: int = 20) -> tuple[list[ReviewCase], int
 
 def recent_decisions(session: Session, limit: int = 20) -> list[ReviewItem]:
     return list(session.exec(select(ReviewItem).where(ReviewItem.status == "resolved")
-                             .order_by(ReviewItem.resolved_at.desc()).limit(limit)).all())
+                             .order_by(col(ReviewItem.resolved_at).desc()).limit(limit)).all())
 
 
 # --- people ----------------------------------------------------------------------------

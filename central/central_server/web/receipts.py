@@ -19,7 +19,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import delete, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 import perisai_protocol as protocol
 from central_server.db import iso, loads, parse_iso
@@ -42,7 +42,7 @@ def _retry_after(session: Session, key: str, now: datetime) -> int | None:
                                  .where(RateHit.key == key, RateHit.at > since)).one()
     if count >= RATE_LIMIT:
         return max(1, math.ceil((parse_iso(oldest) + RATE_WINDOW - now).total_seconds()))
-    session.exec(delete(RateHit).where(RateHit.at <= since))
+    session.exec(delete(RateHit).where(col(RateHit.at) <= since))
     session.add(RateHit(key=key, at=iso(now)))
     session.commit()
     return None
