@@ -8,11 +8,11 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import Integer, String, cast, func
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from agent_app.store.models import AuditEntry, Meta, OutboxOp, User
 from perisai_protocol import OP_SCHEMAS, canonical_json, payload_hash
@@ -86,9 +86,17 @@ def next_counter(session: Session, key: str, count: int = 1) -> int:
         sqlite_insert(Meta).values(key=key, value=str(count))
         .on_conflict_do_update(index_elements=[Meta.key],
                                set_={"value": cast(cast(Meta.value, Integer) + count, String)})
-        .returning(Meta.value)
+        .returning(col(Meta.value))
     )
     return int(session.execute(stmt).scalar_one()) - count + 1
+
+
+@overload
+def get_meta(session: Session, key: str, default: str) -> str: ...
+
+
+@overload
+def get_meta(session: Session, key: str, default: None = None) -> str | None: ...
 
 
 def get_meta(session: Session, key: str, default: str | None = None) -> str | None:
@@ -205,7 +213,7 @@ def pending_count(session: Session, user_id: str | None = None) -> int:
     from sqlalchemy import func
 
     stmt = select(func.count()).select_from(OutboxOp).where(
-        OutboxOp.state.in_(("pending", "in_flight"))
+        col(OutboxOp.state).in_(("pending", "in_flight"))
     )
     if user_id:
         stmt = stmt.where(OutboxOp.user_id == user_id)

@@ -103,7 +103,7 @@ class CloseoutPreview:
 def _open_entries(s: Session, user_id: str, device: str) -> list[tuple[Payment, str]]:
     rows = s.exec(
         select(Payment, Worker.full_name)
-        .join(Worker, Worker.id == Payment.worker_id)
+        .join(Worker, col(Worker.id) == Payment.worker_id)
         .where(Payment.collected_by == user_id, Payment.device_id == device,
                Payment.origin == "local", col(Payment.closeout_id).is_(None))
         .order_by(Payment.collected_at, Payment.receipt_no)
@@ -223,8 +223,8 @@ class CloseoutService:
                 raise ServiceError("closeout.handover_done",
                                    {"name": closeout.handed_to, "at": closeout.handed_at})
             # Conditional update: set-once even if two writers raced past the check.
-            done = s.execute(
-                update(Closeout).where(Closeout.id == closeout_id,
+            done = s.exec(
+                update(Closeout).where(col(Closeout.id) == closeout_id,
                                        col(Closeout.handed_to).is_(None))
                 .values(handed_to=name, handed_at=at_text, handover_by=actor.id)
             ).rowcount
@@ -250,7 +250,7 @@ class CloseoutService:
         with self.db.read() as s:
             rows = s.exec(
                 select(Payment, Worker.full_name)
-                .join(Worker, Worker.id == Payment.worker_id)
+                .join(Worker, col(Worker.id) == Payment.worker_id)
                 .where(Payment.closeout_id == closeout_id)
                 .order_by(Payment.collected_at, Payment.receipt_no)
             )

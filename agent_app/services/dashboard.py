@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from agent_app.domain import coverage
 from agent_app.domain.reference import ReferenceData
 from agent_app.services.base import Clock
-from agent_app.store.db import Database
+from agent_app.store.db import Database, select_columns
 from agent_app.store.models import Payment, User, Worker
 
 
@@ -165,9 +165,9 @@ class DashboardService:
             ).all()
             regs = {d: n for d, n in reg_rows if d and d.startswith(month)}
             pay_rows = s.exec(
-                select(wita_date(Payment.collected_at).label("d"), Payment.kind,
-                       Payment.amount, Payment.breakdown, Worker.registration_month)
-                .join(Worker, Worker.id == Payment.worker_id)
+                select_columns(wita_date(Payment.collected_at).label("d"), Payment.kind,
+                               Payment.amount, Payment.breakdown, Worker.registration_month)
+                .join(Worker, col(Worker.id) == Payment.worker_id)
                 .where(Payment.collected_by == actor.id, Payment.origin == "local",
                        Payment.collected_at >= lo, Payment.collected_at < hi)
             ).all()

@@ -180,6 +180,7 @@ class FollowupService:
         return dict(rows.all())
 
     def _row(self, w: Worker, kind: str, current: str, contacted: str | None) -> FollowupRow:
+        assert w.paid_through is not None, "the query selects workers by their paid_through month"
         due = months_due(kind, w.paid_through, current, w.registration_month)
         try:
             amount = tariffs.quote(self.ref, income=w.declared_income, months=due,

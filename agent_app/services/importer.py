@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,7 +31,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 from sqlalchemy import delete, update
-from sqlmodel import select
+from sqlmodel import col, select
 
 from agent_app.domain.messages import Issue, error, has_errors, render
 from agent_app.domain.nik import clean_number
@@ -41,7 +41,7 @@ from agent_app.services.exports import Table, write_csv
 from agent_app.services.import_files import NumberCell, open_table
 from agent_app.services.reports import CancelLike, checkpoint
 from agent_app.services.workers import RegistrationForm, WorkerService
-from agent_app.store.db import bulk_insert
+from agent_app.store.db import bulk_insert, table_of
 from agent_app.store.models import ImportBatch, StagedWorker, User, Worker
 
 STAGE_CHUNK = 2_000  # rows per staging transaction
@@ -108,7 +108,7 @@ class ImportReport:
             "en": {"valid": "accepted", "invalid": "refused", "duplicate_file": "duplicate in file",
                    "duplicate_store": "already registered", "imported": "imported"},
         }[lang]
-        rows: list[list] = [["", "", "", labels["invalid"], issue.text(lang)]
+        rows: list[Sequence] = [["", "", "", labels["invalid"], issue.text(lang)]
                             for issue in self.file_issues]
         rows += ([row.number, row.raw.get("nik", ""), row.raw.get("nama", ""),
                   labels[row.status], row.messages(lang)] for row in self.rows)
@@ -315,18 +315,19 @@ class ImportService:
                 checkpoint(cancel, progress, start, total)
                 staged = []
                 for position, row in enumerate(rows[start:start + STAGE_CHUNK], start=start):
+                    assert row.form is not None, "a valid row keeps its form"
                     worker = self.workers.worker_row(row.form, actor.id, now=now, today=today)
                     niks.append(worker["nik"])
                     staged.append({"batch_id": batch_id, "position": position, "nik": worker["nik"],
                                    "worker_id": worker["id"], "data": json.dumps(worker)})
                 with pacer.write(self.db, durable=False) as s:
-                    bulk_insert(s, StagedWorker.__table__, staged)
+                    bulk_insert(s, table_of(StagedWorker), staged)
             checkpoint(cancel, progress, len(rows), total)
             with pacer.write(self.db, durable=False) as s:  # the decision
                 taken = self.workers.registered_niks(s, niks)
                 if taken:
                     raise ServiceError("import.conflict", {"nik": min(taken), "count": len(taken)})
-                s.execute(update(ImportBatch).where(ImportBatch.id == batch_id)
+                s.execute(update(ImportBatch).where(col(ImportBatch.id) == batch_id)
                           .values(state="publishing"))
         except BaseException:
             self._discard(batch_id, pacer)
@@ -338,13 +339,13 @@ class ImportService:
         """Move a decided batch into the worker list, one short transaction per chunk
         (read and prepared before it, outside the lock)."""
         with self.db.read() as s:
-            batch = s.get(ImportBatch, batch_id)
+            batch = s.get_one(ImportBatch, batch_id)
         done, after = 0, -1
         while True:
             with self.db.read() as s:
                 chunk = s.exec(select(StagedWorker.position, StagedWorker.data)
                                .where(StagedWorker.batch_id == batch_id, StagedWorker.position > after)
-                               .order_by(StagedWorker.position).limit(PUBLISH_CHUNK)).all()
+                               .order_by(col(StagedWorker.position)).limit(PUBLISH_CHUNK)).all()
             if not chunk:
                 break
             after = chunk[-1][0]
@@ -354,24 +355,24 @@ class ImportService:
             # the middle, and what it loses is still staged, so the next start redoes it.
             with pacer.write(self.db, durable=False) as s:
                 self.workers.write(s, batch.user_id, prepared)
-                s.execute(delete(StagedWorker).where(StagedWorker.batch_id == batch_id,
-                                                     StagedWorker.position <= after))
+                s.execute(delete(StagedWorker).where(col(StagedWorker.batch_id) == batch_id,
+                                                     col(StagedWorker.position) <= after))
             done += len(chunk)
             if progress is not None:
                 progress(rows + done, 2 * rows)
         with self.db.write() as s:
-            s.execute(delete(ImportBatch).where(ImportBatch.id == batch_id))
+            s.execute(delete(ImportBatch).where(col(ImportBatch.id) == batch_id))
 
     def _discard(self, batch_id: str, pacer: _Pacer) -> None:
         """Drop a batch that was not decided, in short transactions (nothing of it shows)."""
         while True:
             with pacer.write(self.db) as s:
                 last = s.exec(select(StagedWorker.position).where(StagedWorker.batch_id == batch_id)
-                              .order_by(StagedWorker.position).offset(STAGE_CHUNK).limit(1)).first()
-                stmt = delete(StagedWorker).where(StagedWorker.batch_id == batch_id)
+                              .order_by(col(StagedWorker.position)).offset(STAGE_CHUNK).limit(1)).first()
+                stmt = delete(StagedWorker).where(col(StagedWorker.batch_id) == batch_id)
                 if last is None:
                     s.execute(stmt)
-                    s.execute(delete(ImportBatch).where(ImportBatch.id == batch_id))
+                    s.execute(delete(ImportBatch).where(col(ImportBatch.id) == batch_id))
                     return
                 s.execute(stmt.where(StagedWorker.position < last))
 

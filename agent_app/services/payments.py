@@ -92,7 +92,7 @@ class PaymentService:
 
     def _next_receipt(self, s: Session) -> str:
         device_id(s)
-        prefix = get_meta(s, "receipt_prefix")
+        prefix = get_meta(s, "receipt_prefix", "")  # made with the device id
         seq = next_counter(s, "receipt_seq")
         return receipt_number(prefix, seq, self.clock.today().year)
 
@@ -180,7 +180,7 @@ class PaymentService:
             )
             s.add(void)
             s.flush()
-            worker = s.get(Worker, original.worker_id)
+            worker = s.get_one(Worker, original.worker_id)
             paid = self.workers.paid_months(s, worker.id)
             worker.paid_through = max(paid) if paid else None
             worker.updated_at = now

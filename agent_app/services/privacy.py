@@ -380,7 +380,7 @@ def ship_audit_log(db, clock, user_id: str) -> int:
     or an entry older than AUDIT_SHIP_AFTER. A 2G link should not carry one small batch
     per sync round (every round itself adds a "sync" entry)."""
     unsynced = (AuditEntry.synced == False,  # noqa: E712
-                or_(AuditEntry.user_id == user_id, col(AuditEntry.user_id).is_(None)))
+                or_(col(AuditEntry.user_id) == user_id, col(AuditEntry.user_id).is_(None)))
     with db.read() as s:
         oldest, count = s.exec(select(func.min(AuditEntry.at), func.count()).where(*unsynced)).one()
     if not count:
@@ -400,7 +400,7 @@ def queue_audit_entries(db, clock, user_id: str, *, device_id: str | None = None
         entries = list(s.exec(
             select(AuditEntry)
             .where(AuditEntry.synced == False,  # noqa: E712
-                   or_(AuditEntry.user_id == user_id, col(AuditEntry.user_id).is_(None)))
+                   or_(col(AuditEntry.user_id) == user_id, col(AuditEntry.user_id).is_(None)))
             .order_by(col(AuditEntry.id))
         ))
         for start in range(0, len(entries), batch_size):

@@ -24,7 +24,7 @@ from agent_app.domain.messages import register
 from agent_app.domain.reference import ReferenceData
 from agent_app.services.base import Clock, ServiceError, audit
 from agent_app.services.dashboard import day_window, month_bounds, not_deleted, wita_date
-from agent_app.store.db import Database
+from agent_app.store.db import Database, select_columns
 from agent_app.store.models import Payment, User, Worker
 
 register({
@@ -122,11 +122,11 @@ class ReportService:
             for chunk in range(start, end + 1, CHUNK):
                 checkpoint(cancel, progress, chunk - start, total)
                 rows = s.exec(
-                    select(Worker.kelurahan_code, Payment.collected_by, d,
-                           func.sum(func.iif(Payment.kind == "payment", 1, 0)),
-                           func.sum(func.iif(Payment.kind == "void", 1, 0)),
-                           cash, func.sum(Payment.amount))
-                    .join(Worker, Worker.id == Payment.worker_id)
+                    select_columns(Worker.kelurahan_code, Payment.collected_by, d,
+                                   func.sum(func.iif(Payment.kind == "payment", 1, 0)),
+                                   func.sum(func.iif(Payment.kind == "void", 1, 0)),
+                                   cash, func.sum(Payment.amount))
+                    .join(Worker, col(Worker.id) == Payment.worker_id)
                     .where(col(Payment.collected_at) >= lo, col(Payment.collected_at) < hi,
                            d >= first.isoformat(), d <= last.isoformat(),
                            Payment.origin == "local")
@@ -172,12 +172,12 @@ class ReportService:
             for chunk in range(start, end + 1, CHUNK):
                 checkpoint(cancel, progress, chunk - start, total)
                 rows = s.exec(
-                    select(Worker.kecamatan_code,
-                           func.sum(func.iif(Worker.registration_month == month, 1, 0)),
-                           func.count(),
-                           func.sum(func.iif(paid >= current, 1, 0)),
-                           func.sum(func.iif((paid < current) & (paid >= grace_floor), 1, 0)),
-                           func.sum(func.iif(paid < grace_floor, 1, 0)))
+                    select_columns(Worker.kecamatan_code,
+                                   func.sum(func.iif(Worker.registration_month == month, 1, 0)),
+                                   func.count(),
+                                   func.sum(func.iif(paid >= current, 1, 0)),
+                                   func.sum(func.iif((paid < current) & (paid >= grace_floor), 1, 0)),
+                                   func.sum(func.iif(paid < grace_floor, 1, 0)))
                     .where(not_deleted(False))
                     .where(text_rowid_between(chunk, chunk + CHUNK - 1, "worker"))
                     .group_by(Worker.kecamatan_code)
@@ -203,8 +203,8 @@ class ReportService:
         with self.db.read() as s:
             rows = s.exec(
                 select(Payment, Worker.full_name, Worker.nik, User.full_name)
-                .join(Worker, Worker.id == Payment.worker_id)
-                .join(User, User.id == Payment.collected_by, isouter=True)
+                .join(Worker, col(Worker.id) == Payment.worker_id)
+                .join(User, col(User.id) == Payment.collected_by, isouter=True)
                 .where(col(Payment.server_flag).is_not(None), Payment.origin == "local")
                 .order_by(col(Payment.collected_at).desc()).limit(limit)
             ).all()

@@ -98,7 +98,7 @@ def purge_expired(core, actor: User, *, pulled_days: int | None = None,
             .where(Worker.sync_state == "synced")
         ):
             stamp = _parse(collected_at)
-            if worker_id not in last_payment or stamp > last_payment[worker_id]:
+            if stamp is not None and (worker_id not in last_payment or stamp > last_payment[worker_id]):
                 last_payment[worker_id] = stamp
         doomed: dict[str, str] = {}  # worker id -> rule
         for worker in s.exec(select(Worker).where(Worker.sync_state == "synced")):
@@ -119,10 +119,10 @@ def purge_expired(core, actor: User, *, pulled_days: int | None = None,
             entity_ids = ids + payment_ids
             # Acknowledged operations keep a copy of the record in their payload.
             s.exec(delete(OutboxOp).where(col(OutboxOp.entity_id).in_(entity_ids),
-                                          OutboxOp.state == "acked"))
+                                          col(OutboxOp.state) == "acked"))
             # The processing log stays (who did what, when); values already on the server go.
             s.exec(update(AuditEntry).where(col(AuditEntry.entity_id).in_(entity_ids),
-                                            AuditEntry.synced == True)  # noqa: E712
+                                            col(AuditEntry.synced) == True)  # noqa: E712
                    .values(old=None, new=None))
             s.exec(delete(Meta).where(col(Meta.key).in_(
                 [f"deletion_request:{i}" for i in ids])))
@@ -136,7 +136,7 @@ def purge_expired(core, actor: User, *, pulled_days: int | None = None,
             result.pulled_outside_area = sum(1 for r in doomed.values() if r == "pulled")
             result.synced_inactive = sum(1 for r in doomed.values() if r == "synced")
         # Acknowledged audit batches carry the log's values: the server holds them now.
-        s.exec(delete(OutboxOp).where(OutboxOp.kind == "audit.batch", OutboxOp.state == "acked"))
+        s.exec(delete(OutboxOp).where(col(OutboxOp.kind) == "audit.batch", col(OutboxOp.state) == "acked"))
         # Entries written before an earlier purge and synced since: same treatment.
         s.exec(text(
             "UPDATE audit SET old = NULL, new = NULL WHERE synced = 1 "

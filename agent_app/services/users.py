@@ -117,7 +117,7 @@ class UserService:
                 s.add(user)
                 audit(s, user_id=user.id, action="auth.failed", entity="user",
                       entity_id=user.id, now=now.isoformat(timespec="seconds"))
-                failure = ServiceError("auth.invalid")
+                failure: ServiceError | None = ServiceError("auth.invalid")
             else:
                 failure = None
                 if _hasher.check_needs_rehash(user.password_hash):
@@ -143,7 +143,7 @@ class UserService:
 
     def set_language(self, user: User, language: str) -> None:
         with self.db.write() as s:
-            row = s.get(User, user.id)
+            row = s.get_one(User, user.id)
             row.language = language
             s.add(row)
         user.language = language

@@ -16,7 +16,7 @@ from agent_app.domain.person import check_registration
 from agent_app.domain.reference import ReferenceData, search_key
 from agent_app.services.access import require
 from agent_app.services.base import Clock, ServiceError, audit, audit_row, new_id, number_ops, op_rows
-from agent_app.store.db import Database, bulk_insert, in_chunks
+from agent_app.store.db import Database, bulk_insert, in_chunks, select_columns, table_of
 from agent_app.store.models import AuditEntry, OutboxOp, Payment, User, Worker
 
 
@@ -63,7 +63,7 @@ EMPLOYER_OCCUPATION = "Pemilik usaha (pemberi kerja)"
 
 def worker_payload(worker: Worker | dict[str, Any]) -> dict[str, Any]:
     get = worker.get if isinstance(worker, dict) else worker.__getattribute__
-    data = {name: get(name) for name in REGISTER_FIELDS}
+    data: dict[str, Any] = {name: get(name) for name in REGISTER_FIELDS}
     for name in JSON_FIELDS:
         data[name] = json.loads(data[name])
     return data
@@ -240,6 +240,7 @@ class WorkerService:
     def worker_row(self, form: RegistrationForm, actor_id: str, *, now: str, today: date) -> dict[str, Any]:
         """The columns of a new worker registered from a checked form (bulk writers insert
         the dict; ``build_worker`` makes the model of it)."""
+        assert form.birth_date is not None, "a checked form has a birth date"
         kelurahan = self.ref.kelurahan_by_code[form.kelurahan_code]
         occupations = [o for o in form.occupations if o]
         sector = self.ref.occupations[occupations[0]][1]
@@ -305,7 +306,7 @@ class WorkerService:
             found.update(s.exec(select(Worker.nik, Worker.id).where(
                 Worker.deleted == False, col(Worker.nik).in_(chunk))).all())  # noqa: E712
             found.update(s.exec(select(StagedWorker.nik, StagedWorker.worker_id).join(
-                ImportBatch, ImportBatch.id == StagedWorker.batch_id).where(
+                ImportBatch, col(ImportBatch.id) == StagedWorker.batch_id).where(
                 ImportBatch.state == "publishing", col(StagedWorker.nik).in_(chunk))).all())
         return found
 
@@ -328,9 +329,9 @@ class WorkerService:
         transaction s: the one way a registration is written, one or many at a time; the
         outbox operations get the next seqs of the actor's stream, and the search index
         follows the worker table by trigger."""
-        bulk_insert(s, Worker.__table__, registrations.workers)
-        bulk_insert(s, OutboxOp.__table__, number_ops(s, actor_id, registrations.ops))
-        bulk_insert(s, AuditEntry.__table__, registrations.audits)
+        bulk_insert(s, table_of(Worker), registrations.workers)
+        bulk_insert(s, table_of(OutboxOp), number_ops(s, actor_id, registrations.ops))
+        bulk_insert(s, table_of(AuditEntry), registrations.audits)
 
     def record_view(self, actor: User, worker_id: str) -> None:
         """UU PDP: log who opened a person's record."""
@@ -348,7 +349,7 @@ class WorkerService:
         will search (the GUI's database thread, while the person signs in)."""
         with self.db.read() as s:
             for statement in WARM_UP_READS:
-                s.exec(text(statement)).all()
+                s.execute(text(statement)).all()
             # A trigram search has two plans (few matches sorted, many walked): both.
             query = WorkerQuery(text="ang")
             trigram = _text_search(query.text)
@@ -416,17 +417,18 @@ class WorkerService:
             terms = self._text_terms(s, query)
             rows = self._page(s, query, terms, 0, limit)
             total = len(rows) if len(rows) < limit else self._count(s, query, terms, cap)
-        capped = cap is not None and total > cap
-        return FirstPage(min(total, cap) if capped else total, capped, rows)
+        if cap is not None and total > cap:
+            return FirstPage(cap, True, rows)
+        return FirstPage(total, False, rows)
 
     def page_statement(self, query: WorkerQuery, terms: TextTerms):
         """The SELECT of a page of rows, in the list's order (without offset and limit)."""
-        if terms.walk:
+        if terms.walk and terms.fts is not None:  # a walk is of trigram matches
             # "deleted = 0" (true of every trigram match) lets the walk start on the
             # kelurahan or kecamatan index when the list is filtered by area.
             terms = terms._replace(filters=[Worker.deleted == False,  # noqa: E712
                                             _fts_filter(terms.fts, walk_index=True)])
-        return self._filtered(select(*ROW_COLUMNS), query, terms).order_by(*terms.order)
+        return self._filtered(select_columns(*ROW_COLUMNS), query, terms).order_by(*terms.order)
 
     def _page(self, s: Session, query: WorkerQuery, terms: TextTerms, offset: int,
               limit: int) -> list[WorkerRow]:
@@ -470,10 +472,10 @@ class WorkerService:
             pending = s.exec(
                 select(func.count()).select_from(OutboxOp).where(
                     OutboxOp.entity_id == worker_id,
-                    OutboxOp.state.in_(("pending", "in_flight")),
+                    col(OutboxOp.state).in_(("pending", "in_flight")),
                 )
             ).one()
-        voided = {p.voids_payment_id for p in payments if p.kind == "void"}
+        voided = {p.voids_payment_id for p in payments if p.kind == "void" and p.voids_payment_id}
         paid = sorted(
             {m for p in payments if p.kind == "payment" and p.id not in voided
              for m in json.loads(p.months)}

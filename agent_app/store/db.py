@@ -20,9 +20,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, event
+from sqlalchemy import Table, event, inspect
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine
+from sqlalchemy.schema import ColumnDefault
+from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel.sql.expression import Select
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,20 @@ def in_chunks(items: list, size: int = IN_LIST_SIZE) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table a table model maps (SQLModel's classes do not declare ``__table__`` to type checkers)."""
+    table = inspect(model).local_table
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} maps no table")
+    return table
+
+
+def select_columns(*columns: Any) -> Select[*tuple[Any, ...]]:
+    """The SELECT that SQLModel's ``select()`` builds, for more columns than its typed
+    overloads take (four); the rows are tuples of Any."""
+    return Select(*columns)
+
+
 def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert rows (dicts of column values, all with the same keys; the model's defaults
     fill the columns they leave out) with one DB-API ``executemany``: SQLAlchemy's per-row
@@ -51,7 +67,7 @@ def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
         return
     given = list(rows[0])
     defaults = {c.name: c.default.arg for c in table.columns
-                if c.name not in rows[0] and c.default is not None and c.default.is_scalar}
+                if c.name not in rows[0] and isinstance(c.default, ColumnDefault) and c.default.is_scalar}
     columns = [*given, *defaults]
     sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
            f"VALUES ({', '.join('?' for _ in columns)})")
@@ -216,6 +232,7 @@ def _backup(engine: Engine, path: Path, revision: str | None) -> Path:
     raw = engine.raw_connection()
     try:
         source = raw.driver_connection
+        assert source is not None, "a connection checked out of the pool is live"
         if isinstance(source, sqlite3.Connection):
             with sqlite3.connect(target) as dest:
                 source.backup(dest)

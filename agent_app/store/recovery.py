@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 RECOVERY_FILE = "key-recovery.json"
 # key_id of the demo pair the repository ships (resources/reference/recovery_public_key.pem):
@@ -52,6 +52,8 @@ def recovery_key_id() -> tuple[str, bool]:
 def seal_key(data_dir: Path, key: bytes, *, public_key_pem: bytes | None = None) -> Path:
     pem = public_key_pem or default_public_key_pem()
     public = serialization.load_pem_public_key(pem)
+    if not isinstance(public, rsa.RSAPublicKey):  # as the build and the centre require
+        raise ValueError("the recovery key must be an RSA public key")
     sealed = public.encrypt(key, _OAEP)
     target = Path(data_dir) / RECOVERY_FILE
     record = {

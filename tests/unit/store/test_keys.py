@@ -111,6 +111,21 @@ def test_key_recovery_with_the_organisation_private_key(tmp_path, memory_keyring
     reopened.close()
 
 
+def test_a_recovery_key_that_is_not_rsa_is_refused_before_any_key_is_made(tmp_path, memory_keyring):
+    """Only RSA-OAEP can seal the key; another kind of key is refused in words, and no
+    database key exists that nobody could recover."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    not_rsa = ed25519.Ed25519PrivateKey.generate().public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    paths = app_paths(tmp_path)
+    with pytest.raises(ValueError, match="must be an RSA public key"):
+        open_store(paths, recovery_public_key=not_rsa)
+    assert memory_keyring.secrets == {}
+    assert not (paths.root / recovery.RECOVERY_FILE).exists()
+
+
 def test_recover_key_command_restores_access(tmp_path):
     """End to end through the two commands' code paths: the device's sealed key opened with
     the organisation's private key, then put back with perisai-agent recover-key."""
