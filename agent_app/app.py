@@ -10,6 +10,10 @@ import logging
 import sys
 from pathlib import Path
 from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from agent_app.services.core import AgentCore
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +36,8 @@ def create_application(argv: list[str] | None = None):
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()
+    if app is not None and not isinstance(app, QApplication):
+        raise RuntimeError("a Qt application without widgets is already running")
     if app is None:
         from agent_app.qt_platform import require_gui_libraries
 
@@ -49,7 +55,7 @@ def create_application(argv: list[str] | None = None):
     return app
 
 
-def _wait_for(runner, fn, *args):
+def _wait_for(runner, fn, *args) -> Any:
     """Run ``fn`` on the runner and spin the event loop until it answers (start-up only:
     there is no window yet that could look frozen, and the loop keeps Qt responsive)."""
     from PySide6.QtCore import QEventLoop
@@ -96,21 +102,24 @@ class OpeningCore:
 
     def __init__(self, open_core) -> None:
         self._open_core = open_core
-        self.core = None
+        self.core: AgentCore | None = None
         self.error: BaseException | None = None
         self.users = SimpleNamespace(authenticate=self._authenticate)
 
     def open(self) -> bool:
         """Open the store (once); True when it has no user yet."""
-        if self.core is None and self.error is None:
+        return self._opened().users.needs_first_user()
+
+    def _opened(self) -> AgentCore:
+        if self.error is not None:
+            raise self.error
+        if self.core is None:
             try:
                 self.core = self._open_core()
             except BaseException as exc:
                 self.error = exc
                 raise
-        if self.error is not None:
-            raise self.error
-        return self.core.users.needs_first_user()
+        return self.core
 
     def warm_up(self) -> None:
         """After ``open``: the first search of the day is as quick as the next ones
@@ -123,7 +132,7 @@ class OpeningCore:
 
     def _authenticate(self, username: str, password: str):
         self.open()
-        return self.core.users.authenticate(username, password)
+        return self._opened().users.authenticate(username, password)
 
 
 def _warm_up_behind(runner, opening: OpeningCore) -> None:
@@ -166,10 +175,10 @@ def sign_in(opening: OpeningCore, runner, lang: str, *, at_once: bool = True):
             return dialog.user
         if not outcome.get("first"):
             return None
-    dialog = FirstUserDialog(opening.core, runner, lang=lang)
-    if dialog.exec() != dialog.DialogCode.Accepted:
+    first = FirstUserDialog(opening.core, runner, lang=lang)
+    if first.exec() != first.DialogCode.Accepted:
         return None
-    return dialog.user
+    return first.user
 
 
 def stored_server_url(core) -> str | None:

@@ -155,7 +155,8 @@ class CrashHandler:
                 self._notifier.crashed.emit(details)
         except Exception:  # pragma: no cover - the hook itself must never fail loudly
             try:
-                sys.__stderr__.write("crash handler failed:\n" + traceback.format_exc())
+                if sys.__stderr__ is not None:  # None in a windowed build
+                    sys.__stderr__.write("crash handler failed:\n" + traceback.format_exc())
             except Exception:
                 pass
         finally:

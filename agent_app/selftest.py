@@ -134,7 +134,7 @@ def check_logging(work: Path) -> str:
     # app's log back as it was.
     previous = [
         h for h in logging.getLogger().handlers
-        if getattr(h, "_perisai_handler", False) and getattr(h, "baseFilename", None)
+        if getattr(h, "_perisai_handler", False) and isinstance(h, logging.FileHandler)
     ]
     previous_dir = Path(previous[0].baseFilename).parent if previous else None
     previous_level = logging.getLogger().level
@@ -428,9 +428,10 @@ def run_self_test(data_dir: Path) -> int:
     """Run every check in a fresh ``data_dir/self-test``; print one line each; 0 if all pass."""
     started = time.perf_counter()
     data_dir = Path(data_dir)
-    report_path: Path | None = data_dir / REPORT_NAME
+    report_path: Path | None
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
+        report_path = data_dir / REPORT_NAME
         report_path.unlink(missing_ok=True)
     except OSError:
         report_path = None
