@@ -14,7 +14,7 @@ from sqlalchemy import Integer, String, cast, func
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from agent_app.store.models import AuditEntry, Meta, OutboxOp, User
+from agent_app.store.models import AuditEntry, Meta, OutboxOp, OutboxState, User
 from perisai_protocol import OP_SCHEMAS, canonical_json, payload_hash
 
 log = logging.getLogger(__name__)
@@ -210,10 +210,8 @@ def device_id(session: Session) -> str:
 
 
 def pending_count(session: Session, user_id: str | None = None) -> int:
-    from sqlalchemy import func
-
     stmt = select(func.count()).select_from(OutboxOp).where(
-        col(OutboxOp.state).in_(("pending", "in_flight"))
+        col(OutboxOp.state).in_(OutboxState.queued())
     )
     if user_id:
         stmt = stmt.where(OutboxOp.user_id == user_id)

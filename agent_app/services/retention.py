@@ -30,9 +30,9 @@ from agent_app import settings as app_settings
 from agent_app.services.access import require
 from agent_app.services.base import audit
 from agent_app.store import models
-from agent_app.store.models import AuditEntry, Meta, OutboxOp, Payment, User, Worker
+from agent_app.store.models import AuditEntry, Meta, OutboxOp, OutboxState, Payment, User, Worker
 
-UNSETTLED = ("pending", "in_flight", "rejected", "needs_review")
+UNSETTLED = (*OutboxState.queued(), *OutboxState.refused_or_held())
 
 PULLED_DAYS = app_settings.Setting(
     "retention_pulled_days", int, 30,
@@ -119,7 +119,7 @@ def purge_expired(core, actor: User, *, pulled_days: int | None = None,
             entity_ids = ids + payment_ids
             # Acknowledged operations keep a copy of the record in their payload.
             s.exec(delete(OutboxOp).where(col(OutboxOp.entity_id).in_(entity_ids),
-                                          col(OutboxOp.state) == "acked"))
+                                          col(OutboxOp.state) == OutboxState.ACKED))
             # The processing log stays (who did what, when); values already on the server go.
             s.exec(update(AuditEntry).where(col(AuditEntry.entity_id).in_(entity_ids),
                                             col(AuditEntry.synced) == True)  # noqa: E712
@@ -136,7 +136,8 @@ def purge_expired(core, actor: User, *, pulled_days: int | None = None,
             result.pulled_outside_area = sum(1 for r in doomed.values() if r == "pulled")
             result.synced_inactive = sum(1 for r in doomed.values() if r == "synced")
         # Acknowledged audit batches carry the log's values: the server holds them now.
-        s.exec(delete(OutboxOp).where(col(OutboxOp.kind) == "audit.batch", col(OutboxOp.state) == "acked"))
+        s.exec(delete(OutboxOp).where(col(OutboxOp.kind) == "audit.batch",
+                                    col(OutboxOp.state) == OutboxState.ACKED))
         # Entries written before an earlier purge and synced since: same treatment.
         s.exec(text(
             "UPDATE audit SET old = NULL, new = NULL WHERE synced = 1 "
@@ -186,7 +187,7 @@ def _settled(s, worker: Worker, device_id: str | None, has_closeouts: bool) -> b
     if worker.origin == "local":
         acked = s.exec(select(func.count()).select_from(OutboxOp).where(
             OutboxOp.entity_id == worker.id, OutboxOp.kind == "worker.register",
-            OutboxOp.state == "acked")).one()
+            OutboxOp.state == OutboxState.ACKED)).one()
         pulled_back = worker.server_version > 0
         if not acked and not pulled_back:
             return False

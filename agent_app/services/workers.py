@@ -17,7 +17,7 @@ from agent_app.domain.reference import ReferenceData, search_key
 from agent_app.services.access import require
 from agent_app.services.base import Clock, ServiceError, audit, audit_row, new_id, number_ops, op_rows
 from agent_app.store.db import Database, bulk_insert, in_chunks, select_columns, table_of
-from agent_app.store.models import AuditEntry, OutboxOp, Payment, User, Worker
+from agent_app.store.models import AuditEntry, OutboxOp, OutboxState, Payment, User, Worker
 
 
 @dataclass
@@ -472,7 +472,7 @@ class WorkerService:
             pending = s.exec(
                 select(func.count()).select_from(OutboxOp).where(
                     OutboxOp.entity_id == worker_id,
-                    col(OutboxOp.state).in_(("pending", "in_flight")),
+                    col(OutboxOp.state).in_(OutboxState.queued()),
                 )
             ).one()
         voided = {p.voids_payment_id for p in payments if p.kind == "void" and p.voids_payment_id}

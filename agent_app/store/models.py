@@ -9,8 +9,35 @@ Conventions:
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+
+class OutboxState(StrEnum):
+    """Where an outbox operation stands (stored as its text)."""
+
+    PENDING = "pending"  # waiting to be sent
+    IN_FLIGHT = "in_flight"  # in a batch whose answer has not come yet
+    ACKED = "acked"  # the server applied it (now or before: a duplicate)
+    REJECTED = "rejected"  # the server (or a batch-level refusal) refused it, with the reason
+    NEEDS_REVIEW = "needs_review"  # kept by the server; a person there must decide
+
+    @classmethod
+    def queued(cls) -> tuple[OutboxState, ...]:
+        """Not yet answered: to be sent, or being sent."""
+        return (cls.PENDING, cls.IN_FLIGHT)
+
+    @classmethod
+    def on_server(cls) -> tuple[OutboxState, ...]:
+        """Recorded by the server."""
+        return (cls.ACKED, cls.NEEDS_REVIEW)
+
+    @classmethod
+    def refused_or_held(cls) -> tuple[OutboxState, ...]:
+        """What the "Perlu perhatian" page lists."""
+        return (cls.REJECTED, cls.NEEDS_REVIEW)
 
 
 class Meta(SQLModel, table=True):
@@ -160,7 +187,7 @@ class OutboxOp(SQLModel, table=True):
     schema_version: int = 1
     payload: str  # canonical JSON
     payload_hash: str  # sha256 hex of payload
-    state: str = Field(default="pending", index=True)  # pending|in_flight|acked|rejected|needs_review
+    state: str = Field(default=OutboxState.PENDING, index=True)  # an OutboxState
     attempts: int = 0
     last_error: str | None = None
     result: str | None = None  # JSON result from the server
