@@ -148,11 +148,11 @@ def bench_batched_vs_single(tmp: Path, base_url: str, n: int) -> dict:
     core, user = _device(tmp, "batched", base_url, "bench1")
     fill_outbox(core, user, n, serial0=0)
     engine = _engine(core, base_url, "bench1")
-    from sync.engine import RoundReport
+    from sync.rounds import RoundReport
 
     engine.startup_recovery()
     t0 = time.perf_counter()
-    engine._push_all(RoundReport(), None)  # push until drained (what the baseline does)
+    engine.pusher.push_all(RoundReport(), None)  # push until drained (what the baseline does)
     batched_s = time.perf_counter() - t0
     t1 = time.perf_counter()
     report = engine.sync_round()  # then the pull of everything just pushed
@@ -233,7 +233,7 @@ def bench_slow_link(tmp: Path, base_url: str, n: int, *, bytes_per_s: int, rtt_m
                          client=SyncClient(proxy.url, connect_timeout=10, read_timeout=30,
                                            deadline=120),
                          backoff_base=0.5, backoff_cap=5)
-        from sync.engine import RoundReport, _Stop
+        from sync.rounds import RoundReport, Stop
 
         engine.startup_recovery()
         t0 = time.perf_counter()
@@ -241,8 +241,8 @@ def bench_slow_link(tmp: Path, base_url: str, n: int, *, bytes_per_s: int, rtt_m
         while engine.pending_count() and rounds < 500:  # push until drained, with backoff
             rounds += 1
             try:
-                engine._push_all(RoundReport(), None)
-            except _Stop as stop:
+                engine.pusher.push_all(RoundReport(), None)
+            except Stop as stop:
                 engine.failures += 1
                 time.sleep(engine.backoff_delay(stop.retry_after))
         seconds = time.perf_counter() - t0

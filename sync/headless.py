@@ -18,6 +18,8 @@ from typing import TextIO
 
 from sqlmodel import select
 
+from agent_app.services.attention import attention_items
+from agent_app.store.models import User
 from sync.client import (
     AuthExpired,
     Forbidden,
@@ -29,7 +31,7 @@ from sync.client import (
     UpgradeRequired,
 )
 from sync.credentials import CredentialStoreUnavailable, Tokens, TokenStore
-from sync.engine import SyncEngine, attention_items
+from sync.engine import SyncEngine
 
 EXIT_OK, EXIT_PROBLEM, EXIT_OFFLINE, EXIT_SIGNIN, EXIT_REJECTED, EXIT_UPGRADE = 0, 1, 2, 3, 4, 5
 
@@ -109,8 +111,6 @@ def login(core, base_url: str, username: str, password: str, *,
 def make_engine(core, base_url: str, username: str, *, client: SyncClient | None = None,
                 tokens: TokenStore | None = None, rng: random.Random | None = None,
                 **engine_kw) -> SyncEngine:
-    from agent_app.store.models import User
-
     with core.db.read() as s:
         user = s.exec(select(User).where(User.username == username.strip().lower())).first()
     if user is None:

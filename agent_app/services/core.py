@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from agent_app.domain.reference import ReferenceData, load_reference
+from agent_app.services.attention import AttentionService
 from agent_app.services.base import Clock, device_id, heal_outbox_counters, pending_count
 from agent_app.services.closeout import CloseoutService
 from agent_app.services.dashboard import DashboardService
@@ -30,6 +31,7 @@ class AgentCore:
         self.followup = FollowupService(db, self.ref, self.clock)
         self.dashboard = DashboardService(db, self.ref, self.clock)
         self.reports = ReportService(db, self.ref, self.clock)
+        self.attention = AttentionService(db, self.ref, self.clock)
         with db.write() as s:
             self.device_id = device_id(s)
             heal_outbox_counters(s)

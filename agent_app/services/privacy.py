@@ -81,7 +81,7 @@ def _clean_reason(reason: Any) -> str:
     return text
 
 
-def _live_worker(s: Session, worker_id: str) -> Worker:
+def live_worker(s: Session, worker_id: str) -> Worker:
     worker = s.get(Worker, worker_id)
     if worker is None or worker.deleted:
         raise ServiceError("worker.not_found")
@@ -193,37 +193,11 @@ def correct_worker(core, actor: User, worker_id: str, changes: dict[str, Any], r
     """Correct a participant's data: validated, one transaction, audited, synced."""
     require(actor, "correct")
     reason = _clean_reason(reason)
-    unknown = sorted(set(changes) - set(CORRECTABLE))
-    if unknown:
-        raise ServiceError("privacy.field_unknown", {"fields": ", ".join(unknown)})
     now = core.clock.stamp()
-    today = core.clock.today()
     with core.db.write() as s:
-        worker = _live_worker(s, worker_id)
-        before = form_values(worker)
-        wanted = {name: _normalise(name, value) for name, value in changes.items()}
-        changed = {name: value for name, value in wanted.items() if value != before[name]}
-        if not changed:
-            raise ServiceError("privacy.no_change")
-        if IDENTITY_FIELDS & set(changed):
-            require(actor, "correct_identity")
-        merged = {**before, **changed}
-        issues = check_registration(merged, ref=core.ref, today=today)
-        original = check_registration(before, ref=core.ref, today=today)
-        registered_on = as_date(worker.registered_at[:10]) or today
-        blocking = _blocking(issues, original, set(changed), merged["birth_date"], registered_on)
-        if blocking:
-            raise ServiceError("worker.invalid", issues=blocking)
-        if "nik" in changed:
-            clash = s.exec(select(Worker.id).where(
-                Worker.nik == merged["nik"], Worker.id != worker.id,
-                Worker.deleted == False)).first()  # noqa: E712
-            if clash:
-                raise ServiceError("worker.nik_exists", {"nik": merged["nik"]})
-        old_payload = worker_payload(worker)
-        _apply(worker, merged, core.ref)
-        new_payload = worker_payload(worker)
-        diff = sorted(k for k in new_payload if new_payload[k] != old_payload[k])
+        worker = live_worker(s, worker_id)
+        old_payload, new_payload, diff = apply_correction(s, core.ref, core.clock.today(), actor,
+                                                          worker, changes)
         worker.updated_at = now
         worker.sync_state = "pending"
         s.add(worker)
@@ -237,6 +211,44 @@ def correct_worker(core, actor: User, worker_id: str, changes: dict[str, Any], r
               old={k: old_payload[k] for k in diff},
               new={**{k: new_payload[k] for k in diff}, "reason": reason})
     return worker
+
+
+def apply_correction(s: Session, ref, today: date, actor: User, worker: Worker,
+                     changes: dict[str, Any], *, identity_permission: str = "correct_identity",
+                     ) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+    """Check ``changes`` (registration-form values) by the rules of registration and write
+    them onto ``worker`` in transaction ``s``: fields a correction may change, something
+    changed, identity fields only with ``identity_permission``, no new error, the kelurahan
+    one of the reference list, no NIK another participant holds. Returns the worker payload
+    before and after, and the payload keys that changed (derived ones included)."""
+    unknown = sorted(set(changes) - set(CORRECTABLE))
+    if unknown:
+        raise ServiceError("privacy.field_unknown", {"fields": ", ".join(unknown)})
+    before = form_values(worker)
+    wanted = {name: _normalise(name, value) for name, value in changes.items()}
+    changed = {name: value for name, value in wanted.items() if value != before[name]}
+    if not changed:
+        raise ServiceError("privacy.no_change")
+    if IDENTITY_FIELDS & set(changed):
+        require(actor, identity_permission)
+    merged = {**before, **changed}
+    issues = check_registration(merged, ref=ref, today=today)
+    original = check_registration(before, ref=ref, today=today)
+    registered_on = as_date(worker.registered_at[:10]) or today
+    blocking = _blocking(issues, original, set(changed), merged["birth_date"], registered_on)
+    if blocking:
+        raise ServiceError("worker.invalid", issues=blocking)
+    if "nik" in changed:
+        clash = s.exec(select(Worker.id).where(
+            Worker.nik == merged["nik"], Worker.id != worker.id,
+            Worker.deleted == False)).first()  # noqa: E712
+        if clash:
+            raise ServiceError("worker.nik_exists", {"nik": merged["nik"]})
+    old_payload = worker_payload(worker)
+    _apply(worker, merged, ref)
+    new_payload = worker_payload(worker)
+    diff = sorted(k for k in new_payload if new_payload[k] != old_payload[k])
+    return old_payload, new_payload, diff
 
 
 # --- (c) deletion request --------------------------------------------------------------
@@ -255,7 +267,7 @@ def request_deletion(core, actor: User, worker_id: str, reason: str) -> dict[str
     reason = _clean_reason(reason)
     now = core.clock.stamp()
     with core.db.write() as s:
-        worker = _live_worker(s, worker_id)
+        worker = live_worker(s, worker_id)
         existing = get_meta(s, DELETION_META + worker_id)
         if existing:
             raise ServiceError("privacy.deletion_exists", {"at": json.loads(existing)["at"]})
@@ -277,7 +289,7 @@ def export_participant_data(core, actor: User, worker_id: str, lang: str = "id")
     require(actor, "participant_copy")
     now = core.clock.stamp()
     with core.db.write() as s:
-        worker = _live_worker(s, worker_id)
+        worker = live_worker(s, worker_id)
         payments = list(s.exec(select(Payment).where(Payment.worker_id == worker_id)
                                .order_by(Payment.collected_at, Payment.receipt_no)))
         ids = [worker_id] + [p.id for p in payments]

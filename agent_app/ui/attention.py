@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_app.services.attention import AttentionItem
+from agent_app.store.models import OutboxState
 from agent_app.ui.operations import ATTENTION, PAYMENTS, SYNCED, run, show_error
 from agent_app.ui.privacy_dialogs import CorrectionDialog
-from sync.engine import AttentionItem, attention_items, dismiss
 
 
 class AttentionPage(QWidget):
@@ -108,12 +109,13 @@ class AttentionPage(QWidget):
         }.get(kind, kind)
 
     def _state_text(self, state: str) -> str:
-        return {"rejected": self.tr("Rejected"), "needs_review": self.tr("In review")}.get(state, state)
+        return {OutboxState.REJECTED: self.tr("Rejected"),
+                OutboxState.NEEDS_REVIEW: self.tr("In review")}.get(state, state)
 
     # --- data ----------------------------------------------------------------------
 
     def refresh(self) -> None:
-        run(self, self.runner, attention_items, self.core.db, self.session.user.id,
+        run(self, self.runner, self.core.attention.items, self.session.user.id,
             on_done=self._loaded)
 
     def _data_changed(self, kind: str) -> None:
@@ -156,7 +158,7 @@ class AttentionPage(QWidget):
         item = self.selected()
         self.fix_button.setEnabled(bool(item and item.kind.startswith("worker.") and item.worker_id))
         self.void_button.setEnabled(bool(item and item.kind == "payment.collect"))
-        self.dismiss_button.setEnabled(bool(item and item.state == "needs_review"))
+        self.dismiss_button.setEnabled(bool(item and item.state == OutboxState.NEEDS_REVIEW))
 
     # --- actions -------------------------------------------------------------------
 
@@ -194,11 +196,10 @@ class AttentionPage(QWidget):
 
     def dismiss_selected(self) -> None:
         item = self.selected()
-        if item is None or item.state != "needs_review":
+        if item is None or item.state != OutboxState.NEEDS_REVIEW:
             return
-        run(self, self.runner, dismiss, self.core.db, op_id=item.op_id,
-            user_id=self.session.user.id, clock=self.core.clock, on_error=self._error,
-            changes=ATTENTION)
+        run(self, self.runner, self.core.attention.dismiss, self.session.user, item.op_id,
+            on_error=self._error, changes=ATTENTION)
 
     def _error(self, exc: BaseException) -> None:
         show_error(self, exc, self.tr("Needs attention"))

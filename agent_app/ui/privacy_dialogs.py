@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_app.domain.messages import render
-from agent_app.domain.phone import format_phone_local, normalize_phone
+from agent_app.domain.phone import format_phone_local
 from agent_app.files import atomic_path
 from agent_app.services import privacy
 from agent_app.services.access import can, mask_nik
@@ -50,7 +50,6 @@ from agent_app.ui.errors import error_text
 from agent_app.ui.operations import ATTENTION, WORKERS, run
 from agent_app.ui.receipt import month_label
 from agent_app.ui.widgets import DateEdit, IssueLabel, NikLineEdit, RupiahLineEdit
-from sync.engine import resubmit_worker
 
 COPY_CONTEXT = "ParticipantCopy"
 
@@ -562,10 +561,8 @@ class CorrectionDialog(_PrivacyDialog):
                          changes, self.reason.text(), on_done=self._saved, on_error=self._failed,
                          changes=WORKERS)
         else:
-            resubmit = partial(resubmit_worker, self.core.db, self.core.clock,
-                               user_id=self.session.user.id, worker_id=self.worker_id,
-                               changes=_as_stored(self.core.ref, changes),
-                               op_id=self.resubmit_op_id)
+            resubmit = partial(self.core.attention.resubmit, self.session.user, self.worker_id,
+                               changes, op_id=self.resubmit_op_id)
             self._submit(resubmit, on_done=self._saved, on_error=self._failed, changes=ATTENTION)
 
     def _saved(self, _result) -> None:
@@ -594,16 +591,6 @@ class CorrectionDialog(_PrivacyDialog):
         elif shown:
             first = next(n for n, label in self.issue_labels.items() if label.issues)
             self.inputs[first].setFocus()
-
-
-def _as_stored(ref, changes: dict[str, Any]) -> dict[str, Any]:
-    """Changed form values as the worker row stores them (what a resubmission sends)."""
-    stored = {name: privacy._normalise(name, value) for name, value in changes.items()}
-    if "phone" in stored:
-        stored["phone"] = normalize_phone(stored["phone"]) if stored["phone"] else None
-    if "kelurahan_code" in stored:
-        stored["kecamatan_code"] = ref.kelurahan_by_code[stored["kelurahan_code"]].kecamatan_code
-    return stored
 
 
 # --- deletion request ------------------------------------------------------------------

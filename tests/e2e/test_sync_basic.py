@@ -12,7 +12,6 @@ from sqlmodel import select
 from agent_app.store.models import AuditEntry, OutboxOp, Payment, Worker
 from sync import headless
 from sync.credentials import Tokens, TokenStore
-from sync.engine import attention_items, resubmit_worker
 
 from .conftest import check_drained, pay, register
 
@@ -137,7 +136,7 @@ def test_rejected_op_does_not_block_others_and_can_be_corrected(central, device)
     report = dev.engine().sync_round()
     assert report.state == "up_to_date"
     assert report.rejected == 2  # the registration and the payment of an unknown worker
-    items = attention_items(dev.db, dev.user.id)
+    items = dev.core.attention.items(dev.user.id)
     assert {i.entity_id for i in items} == {bad.id, p_bad.id}
     assert all(i.reason("id") and i.reason("en") for i in items)
     with dev.db.read() as s:
@@ -146,12 +145,11 @@ def test_rejected_op_does_not_block_others_and_can_be_corrected(central, device)
     out = io.StringIO()
     assert headless.sync_once(dev.core, central.base_url, "agen1", out=out) == 4
     # Correct and resubmit: a new operation; the payment goes again with it.
-    new_op = resubmit_worker(dev.db, dev.clock, user_id=dev.user.id, worker_id=bad.id,
-                             changes={"address": "Jl. Nuri 2"})
+    new_op = dev.core.attention.resubmit(dev.user, bad.id, {"address": "Jl. Nuri 2"})
     assert new_op not in {i.op_id for i in items}
     report = dev.engine().sync_round()
     assert report.state == "up_to_date" and report.rejected == 0, report
-    assert attention_items(dev.db, dev.user.id) == []
+    assert dev.core.attention.items(dev.user.id) == []
     with dev.db.read() as s:
         assert s.get(Worker, bad.id).sync_state == "synced"
         assert s.get(Payment, p_bad.id).sync_state == "synced"

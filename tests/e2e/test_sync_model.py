@@ -22,7 +22,7 @@ from sqlmodel import select
 from agent_app.services.base import ServiceError
 from agent_app.store.models import OutboxOp, Payment, Worker
 from sync.client import SyncClient
-from sync.engine import CHECKPOINTS
+from sync.rounds import CHECKPOINTS
 from tests.helpers.faultproxy import FaultProxy
 
 from .conftest import open_device, register

@@ -19,7 +19,8 @@ from agent_app.store.models import OutboxOp, Worker
 from sync import headless
 from sync.client import SyncClient
 from sync.credentials import TokenStore
-from sync.engine import cursor_key, stream_hole_key
+from sync.pull import cursor_key
+from sync.reconcile import stream_hole_key
 from tests.helpers.faultproxy import FaultProxy
 
 from .conftest import PASSWORD, Central, Device, check_drained, open_device, pay, register, seed_agents

@@ -221,7 +221,7 @@ def test_a_payment_made_at_the_counter_shows_paid_but_is_read_only_here(
     engine = SyncEngine(core.db, None, None, user_id=user.id, device_id=core.device_id,
                         username=user.username, clock=core.clock, data_dir=tmp_path)
     with core.db.write() as s:
-        engine._apply_page(s, protocol.PullResponse(changes=[change], cursor=1, has_more=False))
+        engine.puller.apply_page(s, protocol.PullResponse(changes=[change], cursor=1, has_more=False))
     page = WorkerPage(core, runner, supervisor_session)  # even a supervisor
     qtbot.addWidget(page)
     show_active(qtbot, page)

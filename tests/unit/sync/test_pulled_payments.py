@@ -68,7 +68,7 @@ def apply(engine, *changes: protocol.Change) -> int:
     page = protocol.PullResponse(changes=list(changes), cursor=max(c.seq for c in changes),
                                  has_more=False)
     with engine.db.write() as s:
-        return engine._apply_page(s, page)
+        return engine.puller.apply_page(s, page)
 
 
 def counts(core) -> dict[str, int]:

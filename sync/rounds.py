@@ -1,0 +1,115 @@
+"""What every part of a sync round shares: its report, the way it ends early, its
+checkpoints, and the context the parts work in (store, link, whose stream, hooks).
+
+No Qt. The round itself is ``sync.engine.SyncEngine``; its parts are ``sync.push``,
+``sync.pull``, ``sync.reconcile`` and ``sync.reference``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from agent_app.domain.messages import register, render
+from sync.client import DeviceRevoked, Offline, RetryLater, SyncClient, SyncError, UpgradeRequired
+
+CHECKPOINTS = (
+    "batch_chosen",       # ops chosen, nothing written yet
+    "marked_in_flight",   # in_flight committed, request not sent
+    "server_committed",   # answer headers received (server committed), body not read
+    "answer_received",    # a well-formed answer in hand, nothing applied locally
+    "local_commit",       # inside the result transaction, before COMMIT
+    "pull_page",          # a pull page applied inside its transaction, cursor not saved
+)
+
+STATES = ("up_to_date", "offline", "retry_later", "signin_required", "upgrade_required",
+          "problem")
+
+# The engine's own codes (the server's codes come with their own bilingual text).
+register({
+    "sync.poison_batch": {"id": "Server menolak operasi ini: {detail}",
+                          "en": "The server refused this operation: {detail}"},
+    "sync.signin_required": {"id": "Sesi sinkronisasi berakhir; masuk lagi saat online. "
+                                   "Data tetap tersimpan di perangkat.",
+                             "en": "The sync session ended; sign in again while online. "
+                                   "Your data stays on the device."},
+})
+
+
+def bilingual(code: str, **params: Any) -> dict[str, str]:
+    """A message of the catalogue in both languages, as the status bar and results keep it."""
+    return {"id": render(code, "id", **params), "en": render(code, "en", **params)}
+
+
+@dataclass
+class RoundReport:
+    pushed: int = 0
+    acked: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    needs_review: int = 0
+    pulled: int = 0
+    resent: int = 0  # acknowledged ops queued again: the server no longer had them
+    errors: list[str] = field(default_factory=list)
+    state: str = "up_to_date"
+    next_retry_in: float | None = None
+    batches: int = 0
+    requests: int = 0
+    pending: int = 0  # still queued for this user at the end of the round
+    waiting: int = 0  # of those, queued behind a registration another user of this laptop has not sent
+    attention: int = 0  # unresolved rejected / needs-review operations of this user
+    message: dict | None = None  # {"id": ..., "en": ...} for the status bar
+    latest_app_version: str | None = None
+    download_url: str | None = None
+
+    def summary(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if k not in ("message",)}
+
+
+class Stop(Exception):
+    """End the round with this state."""
+
+    def __init__(self, state: str, error: SyncError | None = None, retry_after: float | None = None):
+        super().__init__(state)
+        self.state = state
+        self.error = error
+        self.retry_after = retry_after
+
+
+def stop_for(exc: SyncError) -> Stop:
+    """How a failed request ends the round, when nothing more particular applies."""
+    if isinstance(exc, Offline):
+        return Stop("offline", exc)
+    if isinstance(exc, RetryLater):
+        return Stop("retry_later", exc, exc.retry_after)
+    if isinstance(exc, UpgradeRequired):
+        return Stop("upgrade_required", exc)
+    if isinstance(exc, DeviceRevoked):
+        return Stop("signin_required", exc)
+    return Stop("problem", exc)
+
+
+@dataclass
+class RoundContext:
+    """The store, the link and the stream a round works on, and the engine's hooks: the
+    authorised call (refreshing the token once on 401) and the named checkpoints."""
+
+    db: Any
+    client: SyncClient
+    clock: Any
+    user_id: str
+    device_id: str
+    authorised: Callable[[Callable[[str], Any]], Any]
+    checkpoint: Callable[[str], None]
+    stats: dict[str, int]
+
+
+def older_than(clock, stamp: str | None, seconds: float) -> bool:
+    """Whether a stored stamp lies more than ``seconds`` from now (unreadable: yes)."""
+    try:
+        then = datetime.fromisoformat(stamp or "")
+        return abs((clock.now() - then).total_seconds()) > seconds
+    except (TypeError, ValueError):
+        return True
