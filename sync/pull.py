@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 import perisai_protocol as protocol
 from agent_app.domain.reference import search_key
 from agent_app.services.base import get_meta, set_meta
+from agent_app.services.merge import merge_aliases
 from agent_app.store.models import OutboxOp, OutboxState, Payment, Worker
 from sync.client import CursorExpired, SyncError
 from sync.outbox import busy_entities
@@ -129,12 +130,14 @@ class Puller:
                 applied += 1
             elif change.entity == "reference":
                 set_meta(s, "reference_stale", "1")
-        applied += store_pulled_money(s, new_money, arrived, self.ctx.clock.stamp())
+        now = self.ctx.clock.stamp()
+        applied += store_pulled_money(s, new_money, arrived, now)
         # An erased worker, or a worker or payment gone from this scope: money parked for
         # it would wait for ever (what was stored stays: money is never deleted).
         for (entity, entity_id), op in last_op.items():
             if op == "delete":
                 unpark(s, **{"worker_id" if entity == "worker" else "payment_id": entity_id})
+        merge_aliases(s, now)  # one person, one record, as soon as both copies are here
         return applied
 
     def _upsert_worker(self, s: Session, worker: Worker | None, change: protocol.Change) -> bool:
@@ -168,7 +171,7 @@ class Puller:
             if worker.sync_state in ("pending", "rejected"):
                 worker.sync_state = "synced"
         worker.server_version = change.seq
-        worker.deleted = False
+        worker.deleted = worker.merged_into is not None  # a merged alias stays hidden
         s.add(worker)
         return True
 

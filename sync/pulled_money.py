@@ -20,6 +20,7 @@ from sqlalchemy import delete, or_
 from sqlmodel import Session, select
 
 import perisai_protocol as protocol
+from agent_app.services.merge import current_worker
 from agent_app.store.db import in_chunks
 from agent_app.store.models import ParkedPayment, Payment, Worker
 from sync.outbox import busy_entities
@@ -161,7 +162,7 @@ def _local_workers(s: Session, rows: dict[str, dict]) -> dict[str, Worker]:
         named, canonical = str(d.get("worker_id") or ""), str(d.get("participant_id") or "")
         worker = found.get(named) or found.get(canonical) or aliases.get(canonical)
         if worker is not None:
-            out[pid] = worker
+            out[pid] = current_worker(s, worker.id) if worker.merged_into else worker
     return out
 
 

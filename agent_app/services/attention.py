@@ -126,6 +126,7 @@ class AttentionService:
         now = self.clock.stamp()
         with self.db.write() as s:
             worker = live_worker(s, worker_id)
+            worker_id = worker.id  # an alias merged here stands for its canonical record
             ops = s.exec(select(OutboxOp).where(OutboxOp.entity_id == worker_id)
                          .order_by(OutboxOp.seq)).all()
             registered = any(o.kind == "worker.register"

@@ -20,6 +20,7 @@ from agent_app.domain.messages import format_rupiah, register
 from agent_app.domain.reference import ReferenceData
 from agent_app.services.base import Clock, ServiceError, audit, new_id
 from agent_app.services.dashboard import not_deleted
+from agent_app.services.merge import current_worker
 from agent_app.store.db import Database
 from agent_app.store.models import FollowupContact, User, Worker
 
@@ -206,8 +207,10 @@ class FollowupService:
             raise ServiceError("followup.date")
         now = self.clock.stamp()
         with self.db.write() as s:
-            if s.get(Worker, worker_id) is None:
+            worker = current_worker(s, worker_id)
+            if worker is None:
                 raise ServiceError("followup.worker")
+            worker_id = worker.id
             contact = FollowupContact(id=new_id(), worker_id=worker_id, user_id=actor.id,
                                       contacted_on=on.isoformat(), note=note.strip(),
                                       created_at=now)

@@ -21,6 +21,7 @@ from agent_app.services.base import (
     new_id,
     next_counter,
 )
+from agent_app.services.merge import current_worker
 from agent_app.services.workers import WorkerService
 from agent_app.store.db import Database
 from agent_app.store.models import Payment, User, Worker
@@ -59,14 +60,14 @@ class PaymentService:
     def options(self, worker_id: str) -> PaymentOptions:
         with self.db.read() as s:
             worker = self._worker(s, worker_id)
-            paid = self.workers.paid_months(s, worker_id)
+            paid = self.workers.paid_months(s, worker.id)
         payable = coverage.payable_months(
             registration_month=worker.registration_month,
             paid_months=paid,
             today=self.clock.today(),
         )
         return PaymentOptions(
-            worker_id, payable, {n: payable.options(n) for n in PERIOD_CHOICES}
+            worker.id, payable, {n: payable.options(n) for n in PERIOD_CHOICES}
         )
 
     def quote(self, worker_id: str, months: list[str]) -> tariffs.Quote:
@@ -85,7 +86,8 @@ class PaymentService:
 
     @staticmethod
     def _worker(s: Session, worker_id: str) -> Worker:
-        worker = s.get(Worker, worker_id)
+        """The live worker (for an alias merged here, its canonical record)."""
+        worker = current_worker(s, worker_id)
         if worker is None or worker.deleted:
             raise ServiceError("worker.not_found")
         return worker
@@ -111,7 +113,7 @@ class PaymentService:
         today = self.clock.today()
         with self.db.write() as s:
             worker = self._worker(s, worker_id)
-            paid = self.workers.paid_months(s, worker_id)
+            paid = self.workers.paid_months(s, worker.id)
             payable = coverage.payable_months(
                 registration_month=worker.registration_month, paid_months=paid, today=today
             )
@@ -120,7 +122,7 @@ class PaymentService:
             payment = Payment(
                 id=new_id(),
                 receipt_no=self._next_receipt(s),
-                worker_id=worker_id,
+                worker_id=worker.id,
                 months=json.dumps(months),
                 amount=quote.total,
                 breakdown=json.dumps(

@@ -28,6 +28,7 @@ from agent_app.domain.person import MAX_AGE, age_on, as_date, check_registration
 from agent_app.domain.reference import search_key
 from agent_app.services.access import require
 from agent_app.services.base import ServiceError, audit, enqueue, get_meta, new_id, set_meta
+from agent_app.services.merge import current_worker
 from agent_app.services.workers import EMPLOYER_OCCUPATION, worker_payload
 from agent_app.store.models import AuditEntry, Payment, User, Worker
 
@@ -82,7 +83,7 @@ def _clean_reason(reason: Any) -> str:
 
 
 def live_worker(s: Session, worker_id: str) -> Worker:
-    worker = s.get(Worker, worker_id)
+    worker = current_worker(s, worker_id)
     if worker is None or worker.deleted:
         raise ServiceError("worker.not_found")
     return worker
@@ -268,6 +269,7 @@ def request_deletion(core, actor: User, worker_id: str, reason: str) -> dict[str
     now = core.clock.stamp()
     with core.db.write() as s:
         worker = live_worker(s, worker_id)
+        worker_id = worker.id  # an alias merged here stands for its canonical record
         existing = get_meta(s, DELETION_META + worker_id)
         if existing:
             raise ServiceError("privacy.deletion_exists", {"at": json.loads(existing)["at"]})
@@ -290,6 +292,7 @@ def export_participant_data(core, actor: User, worker_id: str, lang: str = "id")
     now = core.clock.stamp()
     with core.db.write() as s:
         worker = live_worker(s, worker_id)
+        worker_id = worker.id  # an alias merged here stands for its canonical record
         payments = list(s.exec(select(Payment).where(Payment.worker_id == worker_id)
                                .order_by(Payment.collected_at, Payment.receipt_no)))
         ids = [worker_id] + [p.id for p in payments]

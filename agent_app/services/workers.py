@@ -16,6 +16,7 @@ from agent_app.domain.person import check_registration
 from agent_app.domain.reference import ReferenceData, search_key
 from agent_app.services.access import require
 from agent_app.services.base import Clock, ServiceError, audit, audit_row, new_id, number_ops, op_rows
+from agent_app.services.merge import current_worker, merged_ids
 from agent_app.store.db import Database, bulk_insert, in_chunks, select_columns, table_of
 from agent_app.store.models import AuditEntry, OutboxOp, OutboxState, Payment, User, Worker
 
@@ -450,10 +451,12 @@ class WorkerService:
         return s.exec(select(func.count()).select_from(matches)).one()
 
     def detail(self, worker_id: str) -> WorkerDetail | None:
+        """The worker's page; for an alias merged here, its canonical record's."""
         with self.db.read() as s:
-            worker = s.get(Worker, worker_id)
+            worker = current_worker(s, worker_id)
             if worker is None:
                 return None
+            worker_id = worker.id
             payments = list(
                 s.exec(
                     select(Payment)
@@ -464,7 +467,7 @@ class WorkerService:
             history = list(
                 s.exec(
                     select(AuditEntry)
-                    .where(AuditEntry.entity_id == worker_id,
+                    .where(col(AuditEntry.entity_id).in_(merged_ids(s, worker_id)),
                            AuditEntry.action != "worker.view")
                     .order_by(col(AuditEntry.id))
                 )

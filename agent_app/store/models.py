@@ -114,11 +114,14 @@ class Worker(SQLModel, table=True):
     # Set when the server aliased this record to another one; indexed because pulled
     # payments name the canonical participant and are attached through it.
     canonical_id: str | None = Field(default=None, index=True)
+    # Set when that alias was merged here into its canonical record (then also ``deleted``):
+    # its payments and follow-up marks moved there; the row stays for its history and ops.
+    merged_into: str | None = Field(default=None, index=True)
     origin: str = "local"  # "local" (registered here) | "pulled" (from the server)
     sync_state: str = Field(default="pending", index=True)  # pending | synced | rejected | review
     server_version: int = 0  # change sequence of the last pulled state
     updated_at: str
-    deleted: bool = False  # tombstone from the server (deletion request carried out)
+    deleted: bool = False  # hidden: erased at the centre (deletion request), or merged_into
 
 
 class Payment(SQLModel, table=True):

@@ -166,6 +166,45 @@ def test_upgrade_to_0003_keeps_the_payments_as_recorded_here(tmp_path):
     assert list((tmp_path / "backups").glob("p-0002-*.db")), "backed up before migrating"
 
 
+def test_upgrade_to_0005_adds_merged_into_and_keeps_the_search_index(tmp_path):
+    """0005 adds the column a merged alias points with; the worker table is altered in
+    place, so the name index's triggers survive: a merged (hidden) worker leaves search."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from agent_app.services.core import AgentCore
+    from agent_app.services.merge import merge_aliases
+    from agent_app.services.workers import WorkerQuery
+    from agent_app.store.models import Worker
+    from tests.unit.conftest import make_form
+
+    path = tmp_path / "p.db"
+    core = AgentCore.open(path)
+    core.users.create_user(username="besse", full_name="Besse Agen", role="agent",
+                           password="kata-sandi-aman")
+    user = core.users.authenticate("besse", "kata-sandi-aman")
+    first = core.workers.register(user, make_form())
+    second = core.workers.register(user, make_form(nik="7371014107900002"))
+    core.close()
+    old = create_engine(f"sqlite:///{path}")
+    with old.begin() as conn:
+        command.downgrade(_config(conn), "0004")
+        columns = [r[1] for r in conn.exec_driver_sql("PRAGMA table_info(worker)")]
+    old.dispose()
+    assert "merged_into" not in columns
+    core = AgentCore.open(path)
+    try:
+        found = core.workers.search(WorkerQuery(text="Sitti Rahma"))
+        assert sorted(r.id for r in found) == sorted([first.id, second.id])
+        with core.db.write() as s:
+            s.get(Worker, second.id).canonical_id = first.id
+            assert merge_aliases(s, core.clock.stamp()) == 1
+        assert [r.id for r in core.workers.search(WorkerQuery(text="Sitti Rahma"))] == [first.id]
+        assert core.db.integrity_check() == "ok"
+    finally:
+        core.close()
+
+
 def _config(conn):
     from alembic.config import Config
 
