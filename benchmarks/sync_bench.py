@@ -8,7 +8,11 @@
    same run: time, ops/s, requests, bytes/op raw and gzip;
 2. drain time of --slow-ops operations through the fault proxy at 384 kbit/s + 400 ms RTT
    and 100 kbit/s + 700 ms RTT, with 5 % of requests' connections reset;
-3. a load run of --devices simulated devices, spread over the city's kelurahan, pushing and
+   and a rural 2G link at 250 B/s: 40 queued operations drained by scheduled
+   ``sync --once`` runs (target: within 5 minutes), beside the link's floor;
+3. the centre restored from a backup: each device's next round puts back what the centre
+   lost (--restore-devices devices, 10 operations lost each), beside a normal round;
+4. a load run of --devices simulated devices, spread over the city's kelurahan, pushing and
    pulling at once against --server-workers server processes (SQLite, or PostgreSQL when
    PERISAI_BENCH_PG_URL is set): ops/s, request latency p50/p95, and a check that every
    operation is on the server exactly once; beside the server's pace, the floor measured
@@ -267,6 +271,124 @@ def bench_slow_link(tmp: Path, base_url: str, n: int, *, bytes_per_s: int, rtt_m
                 "seed": seed}
 
 
+def bench_2g(tmp: Path, base_url: str, *, ops: int = 40, bytes_per_s: int = 250,
+             rtt_ms: int = 700, target_s: float = 300.0) -> dict:
+    """A rural 2G link: ``ops`` queued operations (half registrations, half payments)
+    through the fault proxy at ``bytes_per_s``, drained by scheduled ``sync --once`` runs
+    (a new engine and client each time, the app's timeouts), one after the other. Beside
+    it, the floor: the time the link needs for the batch and its answer alone."""
+    import gzip
+
+    from sqlmodel import select
+
+    import perisai_protocol as protocol
+    from agent_app.store.models import OutboxOp, Worker
+    from sync.client import SyncClient
+    from tests.helpers.faultproxy import FaultProxy
+
+    u = urlparse(base_url)
+    with FaultProxy(u.hostname, u.port, seed=250) as proxy:
+        core, user = _device(tmp, "twog", proxy.url, "twog")
+        fill_outbox(core, user, ops // 2, serial0=900_000)
+        with core.db.read() as s:
+            workers = [w.id for w in s.exec(select(Worker))]
+        for worker_id in workers[: ops - ops // 2]:
+            core.payments.collect(user, worker_id, 1, "cash")
+        with core.db.read() as s:
+            queued = list(s.exec(select(OutboxOp).order_by(OutboxOp.seq)))
+        body = SyncClient.encode_push(protocol.PushRequest(
+            batch_id=uuid.uuid4().hex, device_id=core.device_id, ops=[protocol.Operation(
+                op_id=o.op_id, seq=o.seq, kind=o.kind, entity_id=o.entity_id, schema_version=1,
+                payload=json.loads(o.payload), payload_hash=o.payload_hash) for o in queued]))
+        answer = gzip.compress(json.dumps([{"op_id": o.op_id, "status": "applied", "assigned": {
+            "kpj": "00000000001", "canonical_id": o.entity_id}} for o in queued]).encode())
+        floor = (len(body) + len(answer)) / bytes_per_s + rtt_ms / 1000
+        proxy.bandwidth, proxy.latency_ms = bytes_per_s, rtt_ms / 2
+        runs = []
+        t0 = time.perf_counter()
+        while len(runs) < 20:
+            engine = _engine(core, proxy.url, "twog", client=SyncClient(proxy.url))
+            report = engine.sync_round()
+            runs.append(f"{report.state}:{report.acked}")
+            if report.state == "up_to_date" and report.pending == 0:
+                break
+        seconds = time.perf_counter() - t0
+        with core.db.read() as s:
+            acked = sum(1 for o in s.exec(select(OutboxOp)) if o.state == "acked")
+        core.close()
+        return {"link": f"{bytes_per_s} B/s, {rtt_ms} ms RTT", "ops": ops, "acked": acked,
+                "drain_s": round(seconds, 1), "target_s": target_s,
+                "within_target": acked == ops and seconds <= target_s,
+                "floor_s": round(floor, 1), "push_body_bytes": len(body), "runs": runs,
+                "bytes_up": proxy.stats["bytes_up"], "bytes_down": proxy.stats["bytes_down"]}
+
+
+def bench_restore(tmp: Path, devices: int, ops_before: int, ops_after: int) -> dict:
+    """The centre restored from last night's backup: how long each device's next round
+    takes to put back what the centre lost (every device syncs once, one after the other,
+    through a 384 kbit/s + 400 ms link), beside the same device's next, normal round."""
+    import subprocess
+
+    from sync.client import SyncClient
+    from tests.helpers.central import copy_sqlite, free_port, run_server, seed_user
+    from tests.helpers.faultproxy import FaultProxy
+
+    root = tmp / "restore"
+    root.mkdir()
+    db_path = root / "central.db"
+    url, port = f"sqlite:///{db_path}", free_port()
+    names = [f"restore{i}" for i in range(devices)]
+    cores: list = []
+    with run_server(root, port=port, db_url=url) as base:
+        for i, name in enumerate(names):
+            seed_user(base.db_url, name, PASSWORD, kecamatan=KECAMATAN)
+            core, user = _device(tmp, name, base, name)
+            fill_outbox(core, user, ops_before, serial0=700_000 + i * 1000)
+            assert _engine(core, base, name).sync_round().state == "up_to_date"
+            cores.append((core, user))
+    copy_sqlite(db_path, root / "backup.db")  # last night's backup
+    with run_server(root, port=port, db_url=url) as base:
+        for i, (name, (core, user)) in enumerate(zip(names, cores, strict=True)):
+            fill_outbox(core, user, ops_after, serial0=700_000 + i * 1000 + ops_before)
+            assert _engine(core, base, name).sync_round().state == "up_to_date"
+    copy_sqlite(root / "backup.db", db_path)  # the disk died; the backup comes back
+    subprocess.run([sys.executable, "-m", "central_server", "new-epoch", "--db", url],
+                   check=True, capture_output=True, cwd=REPO)
+    repair, normal, resent = [], [], []
+    with run_server(root, port=port, db_url=url) as base, \
+            FaultProxy("127.0.0.1", port, seed=3) as proxy:
+        proxy.latency_ms, proxy.bandwidth = 200, 48_000
+        restarted = time.perf_counter()
+        for name, (core, _user) in zip(names, cores, strict=True):
+            engine = _engine(core, proxy.url, name, client=SyncClient(proxy.url))
+            t0 = time.perf_counter()
+            report = engine.sync_round()
+            repair.append(time.perf_counter() - t0)
+            resent.append(report.resent)
+            t0 = time.perf_counter()
+            engine.sync_round()
+            normal.append(time.perf_counter() - t0)
+        all_done = time.perf_counter() - restarted
+        from sqlalchemy import create_engine, text
+
+        server = create_engine(url)
+        with server.connect() as conn:
+            applied = conn.execute(text("SELECT count(*) FROM applied_ops "
+                                        "WHERE kind = 'worker.register'")).scalar_one()
+        server.dispose()
+    for core, _user in cores:
+        core.close()
+    return {"devices": devices, "ops_before_backup": ops_before, "ops_lost_each": ops_after,
+            "link": "384 kbit/s, 400 ms RTT",
+            "repair_round_s_min": round(min(repair), 2),
+            "repair_round_s_median": round(statistics.median(repair), 2),
+            "repair_round_s_max": round(max(repair), 2),
+            "normal_round_s_median": round(statistics.median(normal), 2),
+            "resent_each": sorted(set(resent)),
+            "all_devices_repaired_after_s": round(all_done, 1),
+            "nothing_lost": applied == devices * (ops_before + ops_after)}
+
+
 def city_scopes() -> list[tuple[str, str]]:
     """(kecamatan, kelurahan) of every kelurahan of Makassar, 7 and 11 digits."""
     from central_server.reference import load_regions
@@ -480,7 +602,9 @@ def main(argv=None) -> int:
     ap.add_argument("--devices", type=int, default=200)
     ap.add_argument("--ops-per-device", type=int, default=20)
     ap.add_argument("--server-workers", type=int, default=1, help="server processes for the load run")
-    ap.add_argument("--skip", action="append", default=[], choices=["batch", "slow", "load"])
+    ap.add_argument("--restore-devices", type=int, default=5)
+    ap.add_argument("--skip", action="append", default=[],
+                    choices=["batch", "slow", "2g", "load", "restore"])
     args = ap.parse_args(argv)
 
     from tests.helpers.central import run_server, seed_user
@@ -493,7 +617,7 @@ def main(argv=None) -> int:
         pg = os.environ.get("PERISAI_BENCH_PG_URL")
         scopes = city_scopes()
         with run_server(tmp, db_url=pg or None, workers=args.server_workers) as url:
-            for name in ["bench1", "bench2", "slow1", "slow2"]:
+            for name in ["bench1", "bench2", "slow1", "slow2", "twog"]:
                 seed_user(url.db_url, name, PASSWORD, kecamatan=KECAMATAN)
             for i in range(args.devices):  # each agent works one kelurahan
                 kec, kel = scopes[i % len(scopes)]
@@ -510,6 +634,12 @@ def main(argv=None) -> int:
                     tmp, url, args.slow_ops, bytes_per_s=12_500, rtt_ms=700, reset_p=0.05,
                     name="slow2", username="slow2")
                 print(json.dumps({"100k": results["link_100k_700ms_5pct_resets"]}), flush=True)
+            if "2g" not in args.skip:
+                results["link_250B_per_s"] = bench_2g(tmp, url)
+                print(json.dumps({"2g": results["link_250B_per_s"]}), flush=True)
+            if "restore" not in args.skip:
+                results["restore"] = bench_restore(tmp, args.restore_devices, 20, 10)
+                print(json.dumps({"restore": results["restore"]}), flush=True)
             if "load" not in args.skip:
                 results["load"] = bench_load(tmp, url, args.devices, args.ops_per_device, scopes)
                 results["load"].update(database="postgresql" if pg else "sqlite", server_workers=args.server_workers)

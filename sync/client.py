@@ -55,6 +55,7 @@ from requests.adapters import HTTPAdapter
 import perisai_protocol as protocol
 from perisai_protocol import (
     API_PREFIX,
+    AckResponse,
     BilingualText,
     ErrorBody,
     Health,
@@ -80,11 +81,13 @@ PATHS = {
     "push": f"{API_PREFIX}/push",
     "pull": f"{API_PREFIX}/pull",
     "stream": f"{API_PREFIX}/stream",
+    "acks": f"{API_PREFIX}/acks",
     "reference": f"{API_PREFIX}/reference",
 }
 
 USER_AGENT = "perisai-agent-sync/1"
 _CHUNK = 64 * 1024
+HEAD_BYTES = 400  # what the request and answer heads add to a transfer, roughly
 _M = TypeVar("_M", bound=BaseModel)
 
 
@@ -333,12 +336,24 @@ class SyncClient:
                 app_version = ""
         self.app_version = app_version
         self._monotonic = monotonic
+        self.monotonic = monotonic  # the clock of ``centre_time``
         self._conn_lock = threading.Lock()
         self._active_conn: Any = None
         self._aborted = False
         adapter = _DeadlineAdapter(self._track, pool_connections=1, pool_maxsize=1, max_retries=0)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
+        # The centre's clock as an answer said it (X-Perisai-Time), this client's monotonic
+        # time at the middle of that request, and the request's duration (the sample's
+        # uncertainty): the shortest request since the caller last cleared it.
+        self.centre_time: tuple[datetime, float, float] | None = None
+        # The link's pace in bytes/s when known (``sync.link``): a request waits for its
+        # answer the read timeout plus the time its body takes to go out at that pace (the
+        # server answers only once the whole body arrived).
+        self.pace: float | None = None
+        # (bytes moved, seconds, answered) of each request, for the pace estimate.
+        self.transfers: list[tuple[int, float, bool]] = []
+        self._wire_in = 0  # the last answer's body as it came over the link
         # Counters for the status bar / benchmarks.
         self.requests_sent = 0
         self.bytes_sent = 0
@@ -380,11 +395,16 @@ class SyncClient:
         body = protocol.RefreshRequest(refresh_token=refresh_token, device_id=device_id)
         return self._call("POST", PATHS["refresh"], TokenPair, json_body=body.model_dump())
 
-    def push(self, batch: PushRequest, access_token: str) -> PushResponse:
+    @staticmethod
+    def encode_push(batch: PushRequest) -> bytes:
+        """The gzip body ``push`` sends (its size is what the link must carry)."""
         raw = json.dumps(batch.model_dump(mode="json"), separators=(",", ":"),
                          ensure_ascii=False).encode("utf-8")
+        return gzip.compress(raw, 6)
+
+    def push(self, batch: PushRequest, access_token: str, body: bytes | None = None) -> PushResponse:
         response = self._call(
-            "POST", PATHS["push"], PushResponse, body=gzip.compress(raw, 6),
+            "POST", PATHS["push"], PushResponse, body=body or self.encode_push(batch),
             headers={"Content-Encoding": "gzip"}, token=access_token,
         )
         if response.batch_id != batch.batch_id:
@@ -397,16 +417,36 @@ class SyncClient:
                                   code="results_mismatch")
         return response
 
-    def pull(self, cursor: int, limit: int, access_token: str) -> PullResponse:
-        return self._call("GET", PATHS["pull"], PullResponse, token=access_token,
-                          params={"cursor": int(cursor), "limit": int(limit)})
+    def pull(self, cursor: int, limit: int, access_token: str,
+             epoch: str | None = None) -> PullResponse:
+        """A page of changes after ``cursor`` in the log of ``epoch`` (None: any, for a
+        pull from the start)."""
+        params: dict[str, Any] = {"cursor": int(cursor), "limit": int(limit)}
+        if epoch:
+            params["epoch"] = epoch
+        return self._call("GET", PATHS["pull"], PullResponse, token=access_token, params=params)
+
+    def acks(self, op_ids: list[str], access_token: str) -> list[protocol.OpResult]:
+        """The first answers of those of ``op_ids`` the centre applied (the others it never
+        applied): what a push whose answer was lost did, without sending it again."""
+        body = protocol.AckRequest(op_ids=op_ids).model_dump()
+        return self._call("POST", PATHS["acks"], AckResponse, json_body=body,
+                          token=access_token).results
 
     def stream(self, access_token: str) -> StreamStatus:
         """What the server received from this (device, user) stream (reconciliation)."""
         return self._call("GET", PATHS["stream"], StreamStatus, token=access_token)
 
-    def reference(self, access_token: str) -> ReferenceBundle:
-        return self._call("GET", PATHS["reference"], ReferenceBundle, token=access_token)
+    def reference(self, access_token: str, have: str | None = None) -> ReferenceBundle | None:
+        """The centre's reference bundle; None when it is ``have`` (the version held)."""
+        headers = {"If-None-Match": f'"{have}"'} if have else None
+        try:
+            return self._call("GET", PATHS["reference"], ReferenceBundle, token=access_token,
+                              headers=headers)
+        except NotAcknowledged as exc:
+            if exc.status == 304:  # not modified
+                return None
+            raise
 
     # --- transport ------------------------------------------------------------------
 
@@ -443,9 +483,16 @@ class SyncClient:
         watchdog = threading.Timer(self.deadline, self._abort)
         watchdog.daemon = True
         watchdog.start()
+        started = self._monotonic()
         try:
-            return self._exchange(method, url, headers, body, params)
+            answer = self._exchange(method, url, headers, body, params)
+            ended = self._monotonic()
+            self._note_centre_time(answer[1], started, ended)
+            self.transfers.append((2 * HEAD_BYTES + len(body or b"") + self._wire_in,
+                                   ended - started, True))
+            return answer
         except SyncError as exc:
+            self.transfers.append((HEAD_BYTES + len(body or b""), self._monotonic() - started, False))
             if self._aborted and not isinstance(exc, Offline):
                 raise Offline(f"no complete answer within {self.deadline:g} s",
                               code="deadline") from exc
@@ -460,10 +507,13 @@ class SyncClient:
         def deadline_error() -> Offline:
             return Offline(f"no complete answer within {self.deadline:g} s", code="deadline")
 
+        read_timeout = self.read_timeout
+        if self.pace:  # the answer comes once the body went out
+            read_timeout += (HEAD_BYTES + len(body or b"")) / self.pace
         try:
             resp = self.session.request(
                 method, url, data=body, headers=headers, params=params,
-                timeout=(self.connect_timeout, self.read_timeout), stream=True,
+                timeout=(self.connect_timeout, read_timeout), stream=True,
                 allow_redirects=False, verify=self.verify, proxies=proxies_for(url, self.proxy),
             )
         except requests.exceptions.SSLError as exc:
@@ -495,6 +545,10 @@ class SyncClient:
                 chunks.append(chunk)
                 self.bytes_received += len(chunk)
             content = b"".join(chunks)
+            try:
+                self._wire_in = int(raw.tell())  # as it came over the link (gzip)
+            except (AttributeError, TypeError, ValueError):
+                self._wire_in = len(content)
         except SyncError:
             resp.close()
             raise
@@ -522,6 +576,17 @@ class SyncClient:
                 raise NotAcknowledged("answer cut short", code="truncated")
         resp.close()
         return resp.status_code, resp.headers, content
+
+    def _note_centre_time(self, headers: Any, started: float, ended: float) -> None:
+        """Every answer of the centre says its time (a captive portal's does not); the
+        shortest request tells it best."""
+        try:
+            when = datetime.fromisoformat(headers.get(protocol.TIME_HEADER) or "")
+        except ValueError:
+            return
+        spread = ended - started
+        if when.tzinfo is not None and (self.centre_time is None or spread <= self.centre_time[2]):
+            self.centre_time = (when, (started + ended) / 2, spread)
 
     @staticmethod
     def _parse_ok(headers: Any, content: bytes, model: type[_M]) -> _M:

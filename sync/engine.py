@@ -5,9 +5,10 @@ own and the headless CLI calls it directly. The parts open their own short datab
 transactions (``Database.write()`` is ``BEGIN IMMEDIATE``, so they queue behind the GUI's
 database thread instead of failing).
 
-A round: push until drained (``sync.push``), check the answer's ``contiguous_seq``, pull
-the user's area (``sync.pull``), reconcile when due (``sync.reconcile``), refresh the
-reference data (``sync.reference``). A failure of the link or the server ends the round
+A round: push until drained (``sync.push``), pull the user's area (``sync.pull``),
+reconcile when due (``sync.reconcile``: when an answer's ``contiguous_seq`` or epoch says
+the centre lost operations of this device), refresh the reference data
+(``sync.reference``). A failure of the link or the server ends the round
 with a state and a full-jitter exponential backoff (honouring ``Retry-After``); 401
 refreshes the token once; a failed refresh ends with ``signin_required`` and the queue
 untouched.
@@ -34,11 +35,20 @@ from agent_app.services.privacy import ship_audit_log
 from agent_app.store.models import OutboxOp, OutboxState, User
 from sync.client import AuthExpired, BatchRejected, Forbidden, SyncClient, SyncError
 from sync.credentials import CredentialStoreUnavailable, Tokens, TokenStore
+from sync.link import LinkPace
 from sync.pull import Puller
 from sync.push import Pusher
 from sync.reconcile import Reconciler
 from sync.reference import ReferenceRefresh
-from sync.rounds import RoundContext, RoundReport, Stop, bilingual, stop_for
+from sync.rounds import (
+    RoundContext,
+    RoundReport,
+    Stop,
+    bilingual,
+    clock_warning,
+    remember_centre_time,
+    stop_for,
+)
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +73,7 @@ class SyncEngine:
         batch_max: int = protocol.MAX_BATCH_OPS,
         pull_limit: int = 500,
         data_dir: Path | None = None,
+        reference_changed: Callable[[], dict | None] | None = None,
     ) -> None:
         self.db = db
         self.client = client
@@ -75,6 +86,9 @@ class SyncEngine:
         self.backoff_cap = backoff_cap
         self.retry_after_cap = retry_after_cap
         self.failures = 0  # consecutive failed rounds (drives the backoff)
+        # Called after each round's reference refresh: the app switches to the reference
+        # set in force and returns a message when the tariff in force changed.
+        self.reference_changed = reference_changed
         self.data_dir = Path(data_dir) if data_dir else Path(db.path).parent
         self._recovered = False
         if username is None:
@@ -85,9 +99,11 @@ class SyncEngine:
                 username = user.username
         self.username = username
         self.stats = {"retries": 0, "batch_rejections": 0, "refreshes": 0}
+        self.link = LinkPace(db, client)
         ctx = RoundContext(db=db, client=client, clock=self.clock, user_id=user_id,
                            device_id=device_id, authorised=self._authorised,
-                           checkpoint=lambda name: self._checkpoint(name), stats=self.stats)
+                           checkpoint=lambda name: self._checkpoint(name), stats=self.stats,
+                           link=self.link)
         self.pusher = Pusher(ctx, batch_start=batch_start, batch_min=batch_min,
                              batch_max=batch_max)
         self.puller = Puller(ctx, limit=pull_limit)
@@ -133,18 +149,26 @@ class SyncEngine:
         """Push until drained, then pull. Never raises for network/server conditions."""
         report = RoundReport()
         requests_before = self.client.requests_sent
+        self.client.centre_time = None
+        self.link.load()  # what earlier runs learned of the link
         if not self._recovered:
             self.startup_recovery()
         try:
             self._tokens()
             # The processing log (views, changes, exports, syncs) goes to the centre too.
             ship_audit_log(self.db, self.clock, self.user_id)
-            self.pusher.contiguous = None
+            self.pusher.contiguous = self.pusher.epoch = self.puller.contiguous = None
             self.pusher.push_all(report, progress)
             self.reconciler.check_contiguous(self.pusher.contiguous)
+            self.puller.notice_epoch(self.pusher.epoch)
             self.puller.pull_all(report)
+            # A device with nothing to push learns from the pull that the centre lost some
+            # of its operations (a restore): it sends them again in this round.
+            self.reconciler.check_contiguous(self.puller.contiguous)
             self.reconciler.reconcile_if_due(report, progress)
             self.reference.refresh(report)
+            if self.reference_changed is not None:
+                report.tariff_notice = self.reference_changed()
             report.state = "up_to_date"
             self.failures = 0
         except Stop as stop:
@@ -171,6 +195,10 @@ class SyncEngine:
         if report.state != "up_to_date":
             self.startup_recovery()  # nothing of ours stays in flight between rounds
         report.requests = self.client.requests_sent - requests_before
+        remember_centre_time(self.db, self.clock, self.client)
+        self.link.learn()
+        report.clock_skew_seconds = self.clock.skew_seconds
+        report.clock_warning = clock_warning(self.clock)
         report.pending = self.pending_count()
         if report.pending and report.state == "up_to_date":
             report.waiting = self.pusher.waiting_count()

@@ -32,6 +32,7 @@ from sync.client import (
 )
 from sync.credentials import CredentialStoreUnavailable, Tokens, TokenStore
 from sync.engine import SyncEngine
+from sync.rounds import remember_centre_time
 
 EXIT_OK, EXIT_PROBLEM, EXIT_OFFLINE, EXIT_SIGNIN, EXIT_REJECTED, EXIT_UPGRADE = 0, 1, 2, 3, 4, 5
 
@@ -95,6 +96,7 @@ def login(core, base_url: str, username: str, password: str, *,
     except CredentialStoreUnavailable as exc:
         _say(out, exc.text("id"), exc.text("en"))
         return EXIT_PROBLEM
+    remember_centre_time(core.db, core.clock, client)
     user = core.users.upsert_from_server(pair.user.model_dump(), password)
     if pair.receipt_key:  # receipts from now on open the centre's check of their MAC
         from agent_app.services.base import set_meta
@@ -118,7 +120,8 @@ def make_engine(core, base_url: str, username: str, *, client: SyncClient | None
     return SyncEngine(
         core.db, client or client_for(core, base_url), tokens or TokenStore(base_url),
         user_id=user.id, username=user.username, device_id=core.device_id,
-        clock=core.clock, rng=rng or random.Random(), **engine_kw,
+        clock=core.clock, rng=rng or random.Random(), reference_changed=core.refresh_reference,
+        **engine_kw,
     )
 
 
@@ -155,8 +158,9 @@ def sync_once(core, base_url: str, username: str, *, client: SyncClient | None =
                   "pendaftaran peserta yang dibutuhkannya",
              f"{report.waiting} operations wait until another user of this laptop sends the "
              "registration they need")
-    if report.message:
-        _say(out, report.message.get("id", ""), report.message.get("en", ""))
+    for message in (report.message, report.clock_warning, report.tariff_notice):
+        if message:
+            _say(out, message.get("id", ""), message.get("en", ""))
     if report.state != "up_to_date":
         _say(out, f"Status: {report.state}", f"State: {report.state}")
         return _STATE_EXIT.get(report.state, EXIT_PROBLEM)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from agent_app.store.db import in_chunks
@@ -94,3 +95,37 @@ def entity_state(s: Session, kind: str, entity_id: str, state: str, assigned: di
         if assigned.get("flag"):
             payment.server_flag = str(assigned["flag"])
         s.add(payment)
+
+
+# A rejection that only says the centre does not know (yet) what the operation hangs on.
+_WAITING_CODES = ("unknown_worker", "unknown_payment")
+
+
+def requeue_waiting(s: Session, *, workers: set[str] = frozenset(),
+                    payments: set[str] = frozenset()) -> int:
+    """Operations the centre refused because it did not know the record they hang on (a
+    payment's or correction's worker, a void's payment) go back to the queue once the
+    centre knows it: its registration or payment acknowledged (sent again after the centre
+    lost it) or pulled from the centre. A rejection is not recorded there, so the same
+    operation is simply sent again. Returns how many were queued again."""
+    if not workers and not payments:
+        return 0
+    waiting = s.exec(select(OutboxOp).where(
+        OutboxOp.state == OutboxState.REJECTED,
+        func.json_extract(OutboxOp.result, "$.code").in_(_WAITING_CODES))).all()
+    requeued = 0
+    for op in waiting:
+        result = json.loads(op.result)
+        if result.get("resolved_by") or result.get("batch_level"):
+            continue
+        if result["code"] == "unknown_worker":
+            known = worker_named(op) in workers
+        else:
+            known = json.loads(op.payload).get("voids_payment_id") in payments
+        if known:
+            op.state = OutboxState.PENDING
+            op.last_error = "dependency_known"
+            s.add(op)
+            entity_state(s, op.kind, op.entity_id, "pending", {})
+            requeued += 1
+    return requeued

@@ -20,7 +20,7 @@ from agent_app.services.base import get_meta, set_meta
 from agent_app.services.merge import merge_aliases
 from agent_app.store.models import OutboxOp, OutboxState, Payment, Worker
 from sync.client import CursorExpired, SyncError
-from sync.outbox import busy_entities
+from sync.outbox import busy_entities, requeue_waiting
 from sync.pulled_money import store_pulled_money, unpark
 from sync.reconcile import reconcile_due_key
 from sync.rounds import RoundContext, RoundReport, Stop, stop_for
@@ -42,14 +42,43 @@ _WORKER_REQUIRED = ("nik", "full_name", "birth_date", "sex", "kecamatan_code",
                     "registered_at", "registered_by", "registration_month")
 
 
+CHANGE_BYTES = 400  # a pulled change on the wire (gzip), generously
+PAGE_MIN = 20
+
+
 def cursor_key(user_id: str) -> str:
     return f"pull_cursor:{user_id}"
+
+
+def epoch_key(user_id: str) -> str:
+    """The epoch of the centre's change log the stored cursor belongs to."""
+    return f"pull_epoch:{user_id}"
 
 
 class Puller:
     def __init__(self, ctx: RoundContext, *, limit: int) -> None:
         self.ctx = ctx
         self.limit = limit
+        self.contiguous: int | None = None  # the caller's stream, as the last page said
+
+    def notice_epoch(self, epoch: str | None) -> None:
+        """An answer from another epoch of the centre's log (a restored or new database):
+        pull from the start and compare the outbox with the centre, in this round."""
+        ctx = self.ctx
+        if not epoch:
+            return
+        with ctx.db.read() as s:
+            known = get_meta(s, epoch_key(ctx.user_id))
+        if known and known != epoch:
+            log.warning("the centre's change log is in another epoch: pulling again, reconciling")
+            self._start_over()
+
+    def _start_over(self) -> None:
+        with self.ctx.db.write() as s:
+            set_meta(s, cursor_key(self.ctx.user_id), "0")
+            set_meta(s, epoch_key(self.ctx.user_id), "")
+            # The centre may have lost some of our operations too.
+            set_meta(s, reconcile_due_key(self.ctx.user_id), "1")
 
     def pull_all(self, report: RoundReport) -> None:
         """Pages until the log's end; raises ``Stop`` to end the round."""
@@ -58,18 +87,19 @@ class Puller:
         while True:
             with ctx.db.read() as s:
                 cursor = int(get_meta(s, cursor_key(ctx.user_id), "0") or 0)
+                epoch = get_meta(s, epoch_key(ctx.user_id)) or None
+            limit = self._page_size()
             try:
-                page = ctx.authorised(
-                    lambda token, cursor=cursor: ctx.client.pull(cursor, self.limit, token))
+                page = ctx.authorised(lambda token, cursor=cursor, epoch=epoch, limit=limit:
+                                      ctx.client.pull(cursor, limit, token,
+                                                      epoch=epoch if cursor else None))
             except CursorExpired:
+                # A cursor of another epoch, or beyond the log's end: a centre restored from
+                # a backup (or a new one), which may have lost some of our operations too.
                 if resets:
                     raise Stop("problem", CursorExpired("cursor expired twice")) from None
                 resets += 1
-                with ctx.db.write() as s:
-                    set_meta(s, cursor_key(ctx.user_id), "0")
-                    # A cursor beyond the log's end: perhaps a central database restored
-                    # from a backup, which may have lost some of our operations too.
-                    set_meta(s, reconcile_due_key(ctx.user_id), "1")
+                self._start_over()
                 continue
             except SyncError as exc:
                 raise stop_for(exc) from None
@@ -77,8 +107,20 @@ class Puller:
                 report.pulled += self.apply_page(s, page)
                 ctx.checkpoint("pull_page")
                 set_meta(s, cursor_key(ctx.user_id), str(page.cursor))
+                if page.epoch:
+                    set_meta(s, epoch_key(ctx.user_id), page.epoch)
+            if page.contiguous_seq is not None:
+                self.contiguous = page.contiguous_seq
             if not page.has_more or page.cursor == cursor:
                 return
+
+    def _page_size(self) -> int:
+        """Changes per page: as many as the link carries within its budget (a whole
+        kecamatan in one answer would never arrive over 2G), at most ``limit``."""
+        budget = self.ctx.link.budget()
+        if budget is None:
+            return self.limit
+        return max(PAGE_MIN, min(self.limit, int(budget / CHANGE_BYTES)))
 
     def apply_page(self, s: Session, page: protocol.PullResponse) -> int:
         """Store one page in the caller's transaction; returns the records changed."""
@@ -131,7 +173,11 @@ class Puller:
             elif change.entity == "reference":
                 set_meta(s, "reference_stale", "1")
         now = self.ctx.clock.stamp()
-        applied += store_pulled_money(s, new_money, arrived, now)
+        stored = store_pulled_money(s, new_money, arrived, now)
+        applied += len(stored)
+        # What waited for these records at the centre goes again.
+        requeue_waiting(s, workers=arrived, payments=stored | {c.id for c in page.changes
+                                                               if c.entity == "payment"})
         # An erased worker, or a worker or payment gone from this scope: money parked for
         # it would wait for ever (what was stored stays: money is never deleted).
         for (entity, entity_id), op in last_op.items():

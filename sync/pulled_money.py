@@ -29,9 +29,9 @@ log = logging.getLogger(__name__)
 
 
 def store_pulled_money(s: Session, changes: list[protocol.Change], arrived: set[str],
-                       now: str) -> int:
+                       now: str) -> set[str]:
     """Store this page's new money rows, and parked ones whose worker ``arrived`` in it;
-    park what must wait. Returns how many rows were stored."""
+    park what must wait. Returns the ids of the rows stored."""
     candidates: dict[str, tuple[int, dict]] = {
         c.id: (c.seq, dict(c.data or {})) for c in changes}
     if arrived:
@@ -41,7 +41,7 @@ def store_pulled_money(s: Session, changes: list[protocol.Change], arrived: set[
                     ParkedPayment.worker_id.in_(chunk), ParkedPayment.participant_id.in_(chunk)))):
                 candidates.setdefault(row.id, (row.change_seq, json.loads(row.data)))
     if not candidates:
-        return 0
+        return set()
     stored: set[str] = set()
     done: set[str] = set()  # stored, or dropped for good: no longer parked
     payments = {k: v for k, v in candidates.items() if v[1].get("kind") != "void"}
@@ -64,7 +64,7 @@ def store_pulled_money(s: Session, changes: list[protocol.Change], arrived: set[
             data=protocol.canonical_json(data), parked_at=now))
     for chunk in in_chunks(sorted(done)):
         s.exec(delete(ParkedPayment).where(ParkedPayment.id.in_(chunk)))
-    return len(stored)
+    return stored
 
 
 def unpark(s: Session, *, worker_id: str | None = None, payment_id: str | None = None) -> None:

@@ -37,11 +37,12 @@ from sync.client import (
     SyncError,
     UpgradeRequired,
 )
-from sync.outbox import entity_state, first_waiting, prefetch
+from sync.outbox import entity_state, first_waiting, prefetch, requeue_waiting
 from sync.rounds import RoundContext, RoundReport, Stop, bilingual
 
 SLOW_BATCH_FRACTION = 0.5  # a batch slower than half the read timeout halves the size
 FAST_BATCH_SECONDS = 10.0  # a full batch answered faster than this doubles it
+ANSWER_BYTES = 100  # an operation's result on the wire (gzip), generously
 
 
 class Pusher:
@@ -52,6 +53,7 @@ class Pusher:
         self.batch_max = min(batch_max, protocol.MAX_BATCH_OPS)
         self.batch_size = max(self.batch_min, min(batch_start, self.batch_max))
         self.contiguous: int | None = None  # the last answer's contiguous_seq
+        self.epoch: str | None = None  # the last answer's change-log epoch
 
     def pending_count(self) -> int:
         with self.ctx.db.read() as s:
@@ -82,6 +84,7 @@ class Pusher:
         restore_size: int | None = None
         if progress:
             progress(0, total)
+        self._settle_lost(report)
         while True:
             ops = self._choose(self.batch_size)
             if not ops:
@@ -107,16 +110,12 @@ class Pusher:
                 ids.remove(op_id)
             if not wire:
                 continue
-            batch = protocol.PushRequest(
-                batch_id=uuid.uuid4().hex,
-                device_id=ctx.device_id,
-                app_version=ctx.client.app_version[:32],
-                ops=wire,
-            )
+            batch, body = self._fit(wire, ids)
             report.batches += 1
             started = time.monotonic()
             try:
-                response = ctx.authorised(lambda token, batch=batch: ctx.client.push(batch, token))
+                response = ctx.authorised(
+                    lambda token, batch=batch, body=body: ctx.client.push(batch, token, body))
             except Stop as stop:
                 self._release(ids, stop.error, count_attempt=stop.state != "upgrade_required")
                 if isinstance(stop.error, (Offline, NotAcknowledged)) and len(ids) > 1:
@@ -158,7 +157,8 @@ class Pusher:
                 raise Stop("problem", exc) from None
             ctx.checkpoint("answer_received")
             self.contiguous = response.contiguous_seq
-            counts = self._apply_results(ids, response)
+            self.epoch = response.epoch or self.epoch
+            counts = self._apply_results(ids, response.results)
             report.pushed += len(ids)
             report.acked += counts["acked"]
             report.duplicates += counts["duplicate"]
@@ -175,6 +175,48 @@ class Pusher:
                     self.batch_size = min(self.batch_max, self.batch_size * 2)
             if progress:
                 progress(min(done, total), max(total, done))
+
+    def _fit(self, wire: list[protocol.Operation], ids: list[str]) -> tuple[protocol.PushRequest, bytes]:
+        """The batch of ``wire`` (in flight, ``ids``) and its body, halved until it and its
+        answer fit what the link carries within its budget; the ops left out go back to
+        pending, first in line for the next batch (``ids`` is trimmed in place)."""
+        budget = self.ctx.link.budget()
+        while True:
+            batch = protocol.PushRequest(batch_id=uuid.uuid4().hex, device_id=self.ctx.device_id,
+                                         app_version=self.ctx.client.app_version[:32], ops=wire)
+            body = self.ctx.client.encode_push(batch)
+            if budget is None or len(wire) == 1 or len(body) + ANSWER_BYTES * len(wire) <= budget:
+                return batch, body
+            keep = len(wire) // 2
+            back = [op.op_id for op in wire[keep:]]
+            self._set_state(back, OutboxState.PENDING, only_from=OutboxState.IN_FLIGHT)
+            ids[:] = [op.op_id for op in wire[:keep]]
+            wire = wire[:keep]
+            self.batch_size = max(self.batch_min, keep)
+
+    def _settle_lost(self, report: RoundReport) -> None:
+        """Operations sent before whose answer never came (a lost answer, a timeout): the
+        centre says by their ids which it applied, instead of receiving them all again; the
+        others are pushed as usual. An older centre without ``/v1/acks``: pushed as usual."""
+        ctx = self.ctx
+        with ctx.db.read() as s:
+            ids = list(s.exec(select(OutboxOp.op_id).where(
+                OutboxOp.user_id == ctx.user_id, OutboxOp.state == OutboxState.PENDING,
+                OutboxOp.attempts > 0).order_by(OutboxOp.seq).limit(protocol.MAX_BATCH_OPS)))
+        if not ids:
+            return
+        self._set_state(ids, OutboxState.IN_FLIGHT, only_from=OutboxState.PENDING)
+        try:
+            results = ctx.authorised(lambda token: ctx.client.acks(ids, token))
+        except Stop as stop:
+            self._release(ids, stop.error, count_attempt=False)
+            raise
+        except SyncError:
+            results = []
+        counts = self._apply_results(ids, results)
+        self._set_state(ids, OutboxState.PENDING, only_from=OutboxState.IN_FLIGHT)
+        report.acked += counts["acked"]
+        report.needs_review += counts["needs_review"]
 
     def _set_state(self, ids: list[str], state: OutboxState, *,
                    only_from: OutboxState | None = None) -> None:
@@ -216,13 +258,14 @@ class Pusher:
             s.add(op)
             entity_state(s, op.kind, op.entity_id, "rejected", {})
 
-    def _apply_results(self, ids: list[str], response: protocol.PushResponse) -> dict[str, int]:
+    def _apply_results(self, ids: list[str], results: list[protocol.OpResult]) -> dict[str, int]:
         counts = {"acked": 0, "duplicate": 0, "rejected": 0, "needs_review": 0}
         now = self.ctx.clock.stamp()
+        known: dict[str, set[str]] = {"worker.register": set(), "payment.collect": set()}
         with self.ctx.db.write() as s:
             ops = {op.op_id: op for op in s.exec(select(OutboxOp).where(OutboxOp.op_id.in_(ids)))}
             cache = prefetch(s, list(ops.values()))
-            for result in response.results:
+            for result in results:
                 op = ops.get(result.op_id)
                 if op is None or op.state != OutboxState.IN_FLIGHT:
                     continue
@@ -249,5 +292,9 @@ class Pusher:
                 op.acked_at = now
                 s.add(op)
                 entity_state(s, op.kind, op.entity_id, record_state, result.assigned, cache)
+                if op.state in OutboxState.on_server() and op.kind in known:
+                    known[op.kind].add(op.entity_id)
+            # What waited for these records at the centre goes again (after a restore).
+            requeue_waiting(s, workers=known["worker.register"], payments=known["payment.collect"])
             self.ctx.checkpoint("local_commit")
         return counts

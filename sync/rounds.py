@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from agent_app.domain.messages import register, render
+from agent_app.services.base import CLOCK_WARN_SECONDS, Clock, learn_centre_time
 from sync.client import DeviceRevoked, Offline, RetryLater, SyncClient, SyncError, UpgradeRequired
+from sync.link import LinkPace
 
 CHECKPOINTS = (
     "batch_chosen",       # ops chosen, nothing written yet
@@ -35,6 +37,18 @@ register({
                                    "Data tetap tersimpan di perangkat.",
                              "en": "The sync session ended; sign in again while online. "
                                    "Your data stays on the device."},
+    "sync.clock_ahead": {"id": "Jam laptop ini {amount_id} lebih cepat dari jam server pusat. "
+                               "Tanggal, bulan iuran dan nomor kuitansi memakai jam server; "
+                               "cocokkan jam Windows.",
+                         "en": "This laptop's clock is {amount_en} ahead of the central "
+                               "server's. Dates, contribution months and receipt numbers use "
+                               "the server's time; set the Windows clock right."},
+    "sync.clock_behind": {"id": "Jam laptop ini {amount_id} lebih lambat dari jam server pusat. "
+                                "Tanggal, bulan iuran dan nomor kuitansi memakai jam server; "
+                                "cocokkan jam Windows.",
+                          "en": "This laptop's clock is {amount_en} behind the central "
+                                "server's. Dates, contribution months and receipt numbers use "
+                                "the server's time; set the Windows clock right."},
 })
 
 
@@ -63,9 +77,17 @@ class RoundReport:
     message: dict | None = None  # {"id": ..., "en": ...} for the status bar
     latest_app_version: str | None = None
     download_url: str | None = None
+    # How far this device's clock is ahead of the centre's (seconds; None: not known yet)
+    # and, when it is off by more than a few minutes, a message for the status bar.
+    clock_skew_seconds: float | None = None
+    clock_warning: dict | None = None
+    # {"id": ..., "en": ...} when this round changed the tariff in force (a bundle of the
+    # centre, or its effective date reached): the person is told.
+    tariff_notice: dict | None = None
 
     def summary(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if k not in ("message",)}
+        return {k: v for k, v in asdict(self).items()
+                if k not in ("message", "clock_warning", "tariff_notice")}
 
 
 class Stop(Exception):
@@ -104,6 +126,37 @@ class RoundContext:
     authorised: Callable[[Callable[[str], Any]], Any]
     checkpoint: Callable[[str], None]
     stats: dict[str, int]
+    link: LinkPace
+
+
+def remember_centre_time(db, clock: Clock, client: SyncClient) -> None:
+    """The clock follows the centre's time its answers said (the shortest request's),
+    remembered for the next start; then the client forgets the sample."""
+    sample = client.centre_time
+    if sample is None:
+        return
+    centre, at, _spread = sample
+    device = clock.device_now() - timedelta(seconds=client.monotonic() - at)
+    with db.write() as s:
+        learn_centre_time(s, clock, centre, device)
+    client.centre_time = None
+
+
+def clock_warning(clock: Clock) -> dict[str, str] | None:
+    """A message for the person when the device's clock is off by more than a few
+    minutes (what the status bar shows); None otherwise."""
+    skew = clock.skew_seconds
+    if skew is None or abs(skew) <= CLOCK_WARN_SECONDS:
+        return None
+    minutes = round(abs(skew) / 60)
+    if minutes >= 2 * 24 * 60:
+        amount = (minutes // (24 * 60), "hari", "days")
+    elif minutes >= 120:
+        amount = (minutes // 60, "jam", "hours")
+    else:
+        amount = (minutes, "menit", "minutes")
+    return bilingual("sync.clock_ahead" if skew > 0 else "sync.clock_behind",
+                     amount_id=f"{amount[0]} {amount[1]}", amount_en=f"{amount[0]} {amount[2]}")
 
 
 def older_than(clock, stamp: str | None, seconds: float) -> bool:

@@ -24,11 +24,35 @@ log = logging.getLogger(__name__)
 WITA = timezone(timedelta(hours=8), "WITA")
 
 
+CLOCK_OFFSET_KEY = "clock_offset_seconds"  # meta: the centre's time minus the device's
+CLOCK_LEARNED_KEY = "clock_learned_at"  # meta: the device's own time when it was learned
+CLOCK_SET_BACK = timedelta(minutes=1)  # the device's clock going back more than this was set
+
+
 class Clock:
-    """Time as the app sees it; tests pass a fixed clock."""
+    """Time as the app sees it: the device's clock corrected by the centre's time, learned
+    at every contact with the centre (``learn_centre_time``, kept in meta). A laptop clock
+    days off would otherwise bill the wrong month and stamp receipts with the wrong year.
+    Before the first contact the device's own clock is all there is; and when that clock is
+    set back (the person corrected it after the warning), it is trusted again until the
+    centre next answers."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)  # centre minus device
+        self.known = False  # the centre's time was learned (and still applies)
+        self._last_seen: datetime | None = None  # the device's time, as last read
+
+    def device_now(self) -> datetime:
+        """The device's own clock, uncorrected."""
+        return datetime.now(UTC)
 
     def now(self) -> datetime:
-        return datetime.now(UTC)
+        device = self.device_now()
+        if self.known and self._last_seen is not None and device < self._last_seen - CLOCK_SET_BACK:
+            self.offset, self.known = timedelta(0), False  # set back by hand: trust it now
+        if self._last_seen is None or device > self._last_seen:
+            self._last_seen = device
+        return device + self.offset
 
     def today(self) -> date:
         return self.now().astimezone(WITA).date()
@@ -37,13 +61,45 @@ class Clock:
         """UTC, so stored stamps compare correctly as text whatever clock made them."""
         return self.now().astimezone(UTC).isoformat(timespec="seconds")
 
+    def follow(self, offset_seconds: float, device_time: datetime | None = None) -> None:
+        """The centre's time is the device's plus ``offset_seconds`` (learned when the
+        device's clock said ``device_time``, default now)."""
+        self.offset = timedelta(seconds=offset_seconds)
+        self.known = True
+        self._last_seen = device_time or self.device_now()
+
+    @property
+    def skew_seconds(self) -> float | None:
+        """How far the device's clock is ahead of the centre's (behind: negative); None
+        until the centre's time is known. The status bar warns above CLOCK_WARN_SECONDS."""
+        return -self.offset.total_seconds() if self.known else None
+
+
+CLOCK_WARN_SECONDS = 5 * 60  # a device clock off by more than this is worth a warning
+
+
+def learn_centre_time(session: Session, clock: Clock, centre: datetime, device: datetime) -> None:
+    """The centre said it was ``centre`` when the device's own clock said ``device``: the
+    clock follows the centre from now on, and remembers it (inside the caller's
+    transaction)."""
+    offset = (centre - device).total_seconds()
+    clock.follow(offset, device)
+    set_meta(session, CLOCK_OFFSET_KEY, f"{offset:.3f}")
+    set_meta(session, CLOCK_LEARNED_KEY, device.isoformat())
+
 
 class FixedClock(Clock):
+    """A clock pinned to ``moment`` for tests: it does not follow the centre's time."""
+
     def __init__(self, moment: datetime) -> None:
+        super().__init__()
         self.moment = moment
 
-    def now(self) -> datetime:
+    def device_now(self) -> datetime:
         return self.moment
+
+    def follow(self, offset_seconds: float, device_time: datetime | None = None) -> None:
+        pass  # pinned: a test's date is the date
 
     def advance(self, **delta: float) -> None:
         self.moment = self.moment + timedelta(**delta)

@@ -33,6 +33,7 @@ from central_server import SERVER_VERSION
 from central_server import auth as auth_mod
 from central_server.authz import Caller
 from central_server.db import dumps, init_db, iso, loads, make_engine
+from central_server.epoch import current_epoch, ensure_epoch, rotate_epoch
 from central_server.errors import ApiError, log_bug, printable, text
 from central_server.limits import BodyLimit
 from central_server.models import (
@@ -90,6 +91,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()  # no argument: "uvicorn --factory" with PERISAI_SERVER_*
     engine = make_engine(settings.database_url, echo=settings.echo_sql, connections=settings.db_connections)
     init_db(engine)
+    with Session(engine) as session:
+        ensure_epoch(session)
+        auth_mod.ensure_token_secret(session)
+        session.commit()
     regions = load_regions(settings.reference_dir)
 
     @asynccontextmanager
@@ -111,6 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(BodyLimit, limit_for=lambda path: (
         settings.max_wire_bytes if path == PUSH_PATH else settings.max_request_bytes))
+    app.add_middleware(CentreClock, clock=settings.clock)
 
     # --- errors --------------------------------------------------------------------------
 
@@ -210,13 +216,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def pull(principal: PrincipalDep, session: SessionDep,
              cursor: Annotated[int, Query(ge=0, le=protocol.MAX_SEQ)] = 0,
              limit: Annotated[int | None, Query(ge=1, le=protocol.MAX_SEQ)] = None,
-             kecamatan: Annotated[str | None, Query(max_length=16)] = None) -> protocol.PullResponse:
+             kecamatan: Annotated[str | None, Query(max_length=16)] = None,
+             epoch: Annotated[str | None, Query(max_length=32)] = None) -> protocol.PullResponse:
         limit = min(limit or settings.pull_default_limit, settings.pull_max_limit)
         kec, kel = _scope(principal, kecamatan)
         now = settings.clock()
         horizon = _prune_tombstones(session, now, settings)
         head = session.exec(select(Counter.value).where(Counter.name == "change")).one()
+        current = current_epoch(session)
+        if epoch is not None and epoch != current:
+            raise ApiError(410, "cursor_expired")  # another generation of the log
         if (0 < cursor < horizon) or cursor > head:
+            if epoch == current and cursor > head:
+                # This device saw changes the log no longer has: the database went back
+                # (a restore). A new epoch tells every device at its next contact.
+                log.warning("pull cursor %d beyond the log's end %d: a restored database, "
+                            "new epoch", cursor, head)
+                rotate_epoch(session, current)
+                session.commit()
             raise ApiError(410, "cursor_expired")
         query = select(ChangeRow).where(ChangeRow.seq > cursor, ChangeRow.seq <= head)
         if kec is not None:
@@ -227,8 +244,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         has_more = len(rows) > limit
         rows = rows[:limit]
         changes = _materialise(session, rows)
+        stream = session.get(StreamSeq, (principal.enrollment.device_id, principal.user.id))
         session.rollback()
-        return protocol.PullResponse(changes=changes, cursor=rows[-1].seq if has_more else head, has_more=has_more)
+        return protocol.PullResponse(changes=changes, cursor=rows[-1].seq if has_more else head, has_more=has_more,
+                                     epoch=current, contiguous_seq=stream.contiguous_seq if stream else 0)
 
     @app.get("/v1/stream", response_model=protocol.StreamStatus)
     def stream(principal: PrincipalDep, session: SessionDep) -> protocol.StreamStatus:
@@ -243,6 +262,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         session.rollback()
         return protocol.StreamStatus(device_id=device_id, contiguous_seq=contiguous, highest_seq=highest,
                                      missing_seqs=missing, applied_ops=applied)
+
+    @app.post("/v1/acks", response_model=protocol.AckResponse)
+    def acks(body: protocol.AckRequest, principal: PrincipalDep, session: SessionDep) -> protocol.AckResponse:
+        """Answers lost on a slow link: the device asks with op ids instead of sending the
+        whole batch again (only its own stream's)."""
+        rows = session.exec(select(AppliedOp.result).where(
+            col(AppliedOp.op_id).in_(body.op_ids), AppliedOp.device_id == principal.enrollment.device_id,
+            AppliedOp.user_id == principal.user.id)).all()
+        session.rollback()
+        return protocol.AckResponse(results=[protocol.OpResult.model_validate_json(r) for r in rows])
 
     @app.get("/v1/reference", response_model=protocol.ReferenceBundle)
     def reference(session: SessionDep, if_none_match: Annotated[str | None, Header()] = None) -> Response:
@@ -295,6 +324,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 # --- helpers ---------------------------------------------------------------------------
+
+
+class CentreClock:
+    """Every answer says the centre's time (``protocol.TIME_HEADER``): devices correct
+    their clocks with it at every contact."""
+
+    def __init__(self, app: Any, clock: Any) -> None:
+        self.app = app
+        self.clock = clock
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_time(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                stamp = (protocol.TIME_HEADER.lower().encode(), iso(self.clock()).encode())
+                message = {**message, "headers": [*message.get("headers", []), stamp]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_time)
 
 
 async def _read_body(request: Request, settings: Settings) -> bytes:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import os
 import secrets
 import uuid
@@ -15,9 +17,9 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, select
 
 import perisai_protocol as protocol
-from central_server.db import iso, parse_iso
+from central_server.db import ensure_meta, iso, parse_iso
 from central_server.errors import ApiError
-from central_server.models import AuthToken, Enrollment, ServerUser, Wadah
+from central_server.models import AuthToken, Enrollment, ServerMeta, ServerUser, Wadah
 from central_server.settings import Settings
 from central_server.signin import PAIR, SignInDelays
 
@@ -68,10 +70,28 @@ def _user_info(session: Session, user: ServerUser) -> protocol.UserInfo:
     )
 
 
+TOKEN_SECRET_KEY = "token_secret"
+
+
+def ensure_token_secret(session: Session) -> None:
+    """The key refreshed pairs are derived with (made once per database)."""
+    ensure_meta(session, TOKEN_SECRET_KEY, lambda: secrets.token_hex(32))
+
+
+def _successor(session: Session, refresh_token: str) -> tuple[str, str]:
+    """The (access, refresh) pair that follows ``refresh_token``: derived from it with the
+    server's key, so the same old token always gets the same new pair (a retry after a lost
+    answer) and only the holder of the old token can know it."""
+    secret = session.get(ServerMeta, TOKEN_SECRET_KEY)
+    assert secret is not None, "create_app makes the token secret"
+    mac = hmac.new(bytes.fromhex(secret.value), refresh_token.encode("utf-8"), hashlib.sha512).digest()
+    return (base64.urlsafe_b64encode(mac[:32]).rstrip(b"=").decode(),
+            base64.urlsafe_b64encode(mac[32:]).rstrip(b"=").decode())
+
+
 def _issue_pair(session: Session, settings: Settings, now: datetime, user: ServerUser,
-                enrollment: Enrollment) -> protocol.TokenPair:
-    access = secrets.token_urlsafe(32)
-    refresh = secrets.token_urlsafe(48)
+                enrollment: Enrollment, tokens: tuple[str, str] | None = None) -> protocol.TokenPair:
+    access, refresh = tokens or (secrets.token_urlsafe(32), secrets.token_urlsafe(48))
     for token, kind, ttl in ((access, "access", settings.access_ttl), (refresh, "refresh", settings.refresh_ttl)):
         session.add(AuthToken(token_hash=token_hash(token), kind=kind, enrollment_id=enrollment.id,
                               user_id=user.id, issued_at=iso(now), expires_at=iso(now + ttl)))
@@ -162,17 +182,42 @@ def refresh(session: Session, settings: Settings, req: protocol.RefreshRequest) 
         raise ApiError(403, "device_mismatch")
     if parse_iso(row.expires_at) <= now:
         raise ApiError(401, "token_expired")
-    if row.rotated_at is not None and parse_iso(row.rotated_at) + settings.refresh_reuse_grace < now:
-        # A rotated token presented long after: likely stolen. End every session of this stream.
-        session.exec(update(AuthToken).where(AuthToken.enrollment_id == enrollment.id).values(revoked=True))
+    successor = _successor(session, req.refresh_token)
+    if row.rotated_at is not None:
+        again = _answer_again(session, settings, now, row, successor, user, enrollment)
+        if again is None:
+            # A rotated token presented after its successor was used, or long after: likely
+            # stolen. End every session of this stream.
+            session.exec(update(AuthToken).where(AuthToken.enrollment_id == enrollment.id).values(revoked=True))
+            session.commit()
+            raise ApiError(401, "token_reused")
         session.commit()
-        raise ApiError(401, "token_reused")
-    if row.rotated_at is None:
-        row.rotated_at = iso(now)
+        return again
+    row.rotated_at = iso(now)
     enrollment.last_seen_at = iso(now)
-    pair = _issue_pair(session, settings, now, user, enrollment)
+    pair = _issue_pair(session, settings, now, user, enrollment, successor)
     session.commit()
     return pair
+
+
+def _answer_again(session: Session, settings: Settings, now: datetime, row: AuthToken,
+                  successor: tuple[str, str], user: ServerUser,
+                  enrollment: Enrollment) -> protocol.TokenPair | None:
+    """The pair already given for a rotated refresh token, when presenting it again is a
+    retry after a lost answer (a rural 2G link): within ``refresh_reuse_grace`` of the
+    rotation, and only while the new refresh token has never been used. None otherwise."""
+    access, refresh = successor
+    fresh = session.get(AuthToken, token_hash(refresh))
+    if (row.rotated_at is None or parse_iso(row.rotated_at) + settings.refresh_reuse_grace < now
+            or fresh is None or fresh.rotated_at is not None or fresh.revoked):
+        return None
+    held = session.get(AuthToken, token_hash(access))
+    access_left = parse_iso(held.expires_at) - now if held is not None else None
+    return protocol.TokenPair(
+        access_token=access, refresh_token=refresh,
+        expires_in=max(0, int(access_left.total_seconds())) if access_left else 0,
+        refresh_expires_in=max(0, int((parse_iso(fresh.expires_at) - now).total_seconds())),
+        user=_user_info(session, user), receipt_key=enrollment.receipt_key)
 
 
 def authenticate(session: Session, settings: Settings, authorization: str | None) -> Principal:

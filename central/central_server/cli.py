@@ -22,6 +22,7 @@ from central_server import SERVER_VERSION, admin
 from central_server.auth import revoke_device
 from central_server.db import init_db, make_engine
 from central_server.demo import DEMO_PASSWORD, seed_demo
+from central_server.epoch import start_new_epoch
 from central_server.models import Enrollment, ServerUser, Wadah
 from central_server.reference import load_regions
 from central_server.settings import Settings, utcnow
@@ -114,6 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", parents=[common], help="export to CSV (atomic write)")
     p.add_argument("what", choices=["participants", "payments"])
     p.add_argument("--out", required=True, type=Path)
+
+    sub.add_parser("new-epoch", parents=[common],
+                   help="after restoring the database from a backup: devices re-send what it lost")
 
     p = sub.add_parser("set-app-version", parents=[common], help="announce the latest app version")
     p.add_argument("version")
@@ -218,6 +222,10 @@ def main(argv: Sequence[str] | None = None, *, stdin=None, stdout=None) -> int:
             elif cmd == "export":
                 n = admin.export(session, args.what, args.out)
                 say(f"Diekspor / Exported {n} {args.what} -> {args.out}")
+            elif cmd == "new-epoch":
+                epoch = start_new_epoch(session)
+                session.commit()
+                say(f"Epoch baru / New epoch: {epoch}")
             elif cmd == "set-app-version":
                 admin.set_app_version(session, args.version, args.url, args.installer)
                 session.commit()

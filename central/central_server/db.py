@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Table, event, inspect, text, update
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, create_engine, select
 
 import perisai_protocol as protocol
-from central_server.models import Counter
+from central_server.models import Counter, ServerMeta
 
 COUNTERS = ("kpj", "change")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -116,6 +117,17 @@ def table_of(model: type[SQLModel]) -> Table:
     if not isinstance(table, Table):
         raise TypeError(f"{model.__name__} maps no table")
     return table
+
+
+def ensure_meta(session: Session, key: str, make: Callable[[], str]) -> None:
+    """A ``server_meta`` value made once (at start-up; several processes may race)."""
+    if session.get(ServerMeta, key) is not None:
+        return
+    try:
+        with session.begin_nested():
+            session.add(ServerMeta(key=key, value=make()))
+    except IntegrityError:
+        pass  # another process made it first
 
 
 def next_value(session: Session, name: str, step: int = 1) -> int:

@@ -105,6 +105,9 @@ class AppliedOp(ServerModel, table=True):
     user_id: str = Field(max_length=36)
     seq: int = Field(sa_type=BigInteger)
     applied_at: str
+    # Seconds its own time stamp (collected_at, registered_at, ...) lay ahead of the centre's
+    # clock on arrival, when more than FUTURE_STAMP_TOLERANCE: a device clock set wrong.
+    stamped_ahead_s: int | None = None
 
 
 class StreamSeq(ServerModel, table=True):

@@ -36,7 +36,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -48,6 +48,7 @@ from sqlmodel import Session, col, select
 import perisai_protocol as protocol
 from central_server.authz import Caller, attributed, in_area, out_of_area, require, wita_day
 from central_server.db import dumps, in_chunks, iso, loads, lock_keys, next_value, reserve, table_of
+from central_server.epoch import current_epoch
 from central_server.errors import OpRejected, log_bug, printable, text
 from central_server.models import (
     AppliedOp,
@@ -67,6 +68,26 @@ from perisai_protocol.permissions import OP_PERMISSIONS, role_can
 log = logging.getLogger("perisai.server.push")
 
 ASSIGNED_STATUSES = ("applied", "needs_review")
+
+# Payload fields that say when the device did something, by its own clock.
+STAMP_FIELDS = ("collected_at", "registered_at", "consent_at", "updated_at", "requested_at", "created_at")
+FUTURE_STAMP_TOLERANCE = timedelta(minutes=5)  # clocks drift; beyond this one is set wrong
+
+
+def stamped_ahead(payload: dict[str, Any], now: datetime) -> int | None:
+    """How many seconds the latest time stamp of ``payload`` lies ahead of ``now``, when
+    more than FUTURE_STAMP_TOLERANCE (None otherwise)."""
+    ahead = None
+    for name in STAMP_FIELDS:
+        try:
+            stamp = datetime.fromisoformat(str(payload.get(name) or ""))
+        except ValueError:
+            continue
+        if stamp.tzinfo is None:
+            stamp = stamp.replace(tzinfo=UTC)
+        if stamp - now > FUTURE_STAMP_TOLERANCE:
+            ahead = max(ahead or 0, int((stamp - now).total_seconds()))
+    return ahead
 
 
 class ChangeLog:
@@ -604,6 +625,7 @@ class Batch:
     kpj_numbers: list[int] = field(default_factory=list)
     participants: Participants = field(default_factory=lambda: Participants([], set()))
     contiguous: int | None = None  # the stream's contiguous seq, once ``finish`` wrote it
+    epoch: str | None = None  # the change log's epoch, as ``finish`` read it
 
     @classmethod
     def open(cls, engine: Engine, session: Session, caller: Caller, now: datetime,
@@ -632,7 +654,8 @@ class Batch:
         self.known[op.op_id] = (op.payload_hash, stored)  # the same op twice in a batch: a duplicate
         self.applied.append(dict(op_id=op.op_id, payload_hash=op.payload_hash, kind=op.kind, entity_id=op.entity_id,
                                  status=result.status, result=stored, device_id=self.caller.device_id,
-                                 user_id=self.caller.user_id, seq=op.seq, applied_at=iso(self.now)))
+                                 user_id=self.caller.user_id, seq=op.seq, applied_at=iso(self.now),
+                                 stamped_ahead_s=result.assigned.get("stamped_ahead_s")))
 
     def finish(self, session: Session) -> None:
         if self.applied:
@@ -641,6 +664,7 @@ class Batch:
         if self.seqs:
             self.contiguous = track_seqs(session, self.caller.device_id, self.caller.user_id, self.seqs,
                                          self.now)
+        self.epoch = current_epoch(session)
         session.flush()
 
 
@@ -658,7 +682,10 @@ def _apply_one(session: Session, regions: Regions, batch: Batch, op: protocol.Op
         if payload_hash != op.payload_hash:
             return _rejected(op, "op_id_reused", text("op_id_reused"))
         first = protocol.OpResult.model_validate_json(result_json)
-        return protocol.OpResult(op_id=op.op_id, status="duplicate", code=first.code, message=first.message,
+        # The device has the first answer or only needs what it assigned: no message again
+        # (on a slow link every byte of a re-sent batch's answer counts), unless in review.
+        return protocol.OpResult(op_id=op.op_id, status="duplicate", code=first.code,
+                                 message=first.message if first.status == "needs_review" else None,
                                  assigned=first.assigned, original_status=first.status)
     if protocol.payload_hash(op.payload) != op.payload_hash:
         return _rejected(op, "hash_mismatch", text("hash_mismatch"))
@@ -692,8 +719,14 @@ def _apply_one(session: Session, regions: Regions, batch: Batch, op: protocol.Op
             if isinstance(exc, OpRejected):
                 return _rejected(op, exc.code, exc.message)
             raise
+    assigned = dict(outcome.assigned or {})
+    ahead = stamped_ahead(op.payload, batch.now)
+    if ahead is not None:  # kept (never refused), flagged for the people who run the centre
+        assigned["stamped_ahead_s"] = ahead
+        log.warning("op %s (%s) of device %s stamped %d s ahead of the centre's clock", op.op_id,
+                    op.kind, batch.caller.device_id, ahead)
     result = protocol.OpResult(op_id=op.op_id, status=outcome.status, code=outcome.code,  # type: ignore[arg-type]
-                               message=outcome.message, assigned=outcome.assigned or {})
+                               message=outcome.message, assigned=assigned)
     batch.record(op, result)
     return result
 
@@ -785,17 +818,18 @@ def process_push(engine: Engine, clock: Callable[[], datetime], caller: Caller, 
         results = [process_op(engine, clock, caller, regions, op) for op in request.ops]
         batch = None
     if batch is not None and batch.contiguous is not None:
-        contiguous = batch.contiguous  # written by the batch's own transaction
+        contiguous, epoch = batch.contiguous, batch.epoch  # read by the batch's own transaction
     else:
         with Session(engine) as session:
             contiguous = contiguous_seq(session, caller.device_id, caller.user_id)
+            epoch = current_epoch(session)
     counts: dict[str, int] = {}
     for r in results:
         counts[r.status] = counts.get(r.status, 0) + 1
     log.info("push batch=%s user=%s device=%s ops=%d %s contiguous=%d", printable(request.batch_id),
              caller.user_id, printable(caller.device_id), len(results), counts, contiguous)
     return protocol.PushResponse(batch_id=request.batch_id, results=results, contiguous_seq=contiguous,
-                                 server_time=iso(clock()))
+                                 server_time=iso(clock()), epoch=epoch)
 
 
 # --- admin actions shared by the CLI ---------------------------------------------------

@@ -24,9 +24,11 @@ class Settings:
     database_url: str = "sqlite:///perisai-central.db"
     access_ttl: timedelta = timedelta(minutes=15)
     refresh_ttl: timedelta = timedelta(days=90)
-    # A refresh token presented again within this grace after its rotation still works
-    # (the answer to the first refresh may have been lost on a 2G link).
-    refresh_reuse_grace: timedelta = timedelta(minutes=2)
+    # A refresh token presented again within this window after its rotation gets the same
+    # new pair again, as long as that pair's refresh token was never used (the answer to
+    # the first refresh was lost on a 2G link and the device retries at a later round).
+    # After it, or once the new token was used, it looks stolen: every session ends.
+    refresh_reuse_grace: timedelta = timedelta(hours=24)
     clock: Callable[[], datetime] = utcnow  # injectable for tests; must return aware UTC
     # Sign-in delays (central_server.signin): the failures in a row of one (username,
     # client) pair that cost nothing, and how long a failure is remembered.
@@ -67,6 +69,7 @@ class Settings:
         seconds = {
             "access_ttl": "PERISAI_SERVER_ACCESS_TTL_SECONDS",
             "refresh_ttl": "PERISAI_SERVER_REFRESH_TTL_SECONDS",
+            "refresh_reuse_grace": "PERISAI_SERVER_REFRESH_REUSE_GRACE_SECONDS",
             "change_retention": "PERISAI_SERVER_CHANGE_RETENTION_SECONDS",
             "login_failure_window": "PERISAI_SERVER_LOGIN_WINDOW_SECONDS",
         }

@@ -16,6 +16,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 PROTOCOL_VERSION = 1
 API_PREFIX = "/v1"
+# Additive (server 0.2): every answer of the server carries its clock (UTC ISO-8601), so a
+# device learns the centre's time at every contact.
+TIME_HEADER = "X-Perisai-Time"
 
 # Operation kinds and the schema version each one is written with today.
 OP_SCHEMAS: dict[str, int] = {
@@ -112,10 +115,19 @@ Plain = Annotated[str, AfterValidator(_plain)]
 
 
 class Strict(BaseModel):
+    """Requests: a key the server does not know is an error."""
+
     model_config = ConfigDict(extra="forbid")
 
 
-class BilingualText(Strict):
+class Answer(BaseModel):
+    """The server's answers: a client ignores keys it does not know yet, so that a newer
+    server can add fields within v1."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class BilingualText(Answer):
     id: str
     en: str
 
@@ -131,7 +143,7 @@ class LoginRequest(Strict):
     app_version: Plain = Field(default="", max_length=32)
 
 
-class UserInfo(Strict):
+class UserInfo(Answer):
     id: str
     username: str
     full_name: str
@@ -141,7 +153,7 @@ class UserInfo(Strict):
     kelurahan_code: str | None = None
 
 
-class TokenPair(Strict):
+class TokenPair(Answer):
     access_token: str
     refresh_token: str
     expires_in: int  # seconds of validity of the access token
@@ -183,7 +195,7 @@ class PushRequest(Strict):
 OpStatus = Literal["applied", "duplicate", "rejected", "needs_review"]
 
 
-class OpResult(Strict):
+class OpResult(Answer):
     op_id: str
     status: OpStatus
     code: str | None = None  # machine code of a rejection / review reason
@@ -195,17 +207,19 @@ class OpResult(Strict):
     original_status: OpStatus | None = None
 
 
-class PushResponse(Strict):
+class PushResponse(Answer):
     batch_id: str
     results: list[OpResult]
     contiguous_seq: int  # highest seq with no gap received from this (device, user) stream
     server_time: str
+    # Additive (server 0.2): the change log's epoch (see PullResponse.epoch).
+    epoch: str | None = None
 
 
 # --- pull ------------------------------------------------------------------------------
 
 
-class Change(Strict):
+class Change(Answer):
     seq: int  # server change sequence, assigned in commit order
     entity: Literal["worker", "payment", "reference"]
     id: str
@@ -213,13 +227,19 @@ class Change(Strict):
     data: dict[str, Any] | None = None
 
 
-class PullResponse(Strict):
+class PullResponse(Answer):
     changes: list[Change]
     cursor: int  # store this and send it back as ?cursor=
     has_more: bool
+    # Additive (server 0.2): the epoch of the change log this cursor belongs to; send it
+    # back as ?epoch=. A restored or new centre database has another one (410).
+    epoch: str | None = None
+    # Additive (server 0.2): the caller's stream, as PushResponse.contiguous_seq says it,
+    # so that a device with nothing to push still learns that the centre lost some of it.
+    contiguous_seq: int | None = None
 
 
-class ReferenceBundle(Strict):
+class ReferenceBundle(Answer):
     version: str
     published_at: str
     files: dict[str, Any]  # name -> content (tariffs.json, consent.json, targets.json, ...)
@@ -227,24 +247,42 @@ class ReferenceBundle(Strict):
     download_url: str | None = None
 
 
-class Health(Strict):
+class Health(Answer):
     status: Literal["ok"]
     service: Literal["perisai-central"]
     protocol: int
     min_app_version: str
 
 
-class ErrorBody(Strict):
+class ErrorBody(Answer):
     """Body of every non-2xx answer from the server."""
 
     code: str
     message: BilingualText
 
 
+# --- additive (server 0.2): what the centre already applied ----------------------------
+
+
+class AckRequest(Strict):
+    """POST /v1/acks: operations of the caller's stream whose answer never arrived."""
+
+    op_ids: list[Annotated[Plain, Field(min_length=32, max_length=36)]] = Field(
+        min_length=1, max_length=MAX_BATCH_OPS)
+
+
+class AckResponse(Answer):
+    """The first answer of each of those operations the centre applied (status "applied" or
+    "needs_review"); an operation not listed was never applied (not received, or rejected:
+    send it again)."""
+
+    results: list[OpResult]
+
+
 # --- additive (server 0.1): stream reconciliation --------------------------------------
 
 
-class StreamStatus(Strict):
+class StreamStatus(Answer):
     """GET /v1/stream: what the server received from the caller's (device, user) stream.
 
     A client compares it with its outbox: a seq in missing_seqs, or acknowledged ops beyond
@@ -327,7 +365,7 @@ class ReceiptVerifyRequest(Strict):
     mac: str = Field(min_length=64, max_length=64)
 
 
-class ReceiptVerifyResponse(Strict):
+class ReceiptVerifyResponse(Answer):
     valid: bool  # True only when the receipt is known, the MAC matches and it is not voided
     # "valid" | "voided" | "unknown" (not on the server yet) | "mismatch" (MAC or fields differ)
     status: Literal["valid", "voided", "unknown", "mismatch"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
@@ -425,3 +426,18 @@ def test_registrations_lock_their_niks_only(db_url):
             assert second.execute(try_lock, {"key": _lock_id(nik)}).scalar_one() is True
     finally:
         engine.dispose()
+
+
+def test_an_operation_stamped_in_the_future_is_kept_and_flagged(agent, central, clock):
+    """A device clock set days ahead: the centre keeps the money (never dropped) and flags
+    the operation for the people who run it; a few minutes of drift are no flag."""
+    w = worker_payload(serial=41, registered_at=(clock() + timedelta(minutes=2)).isoformat())
+    ahead = (clock() + timedelta(days=3)).isoformat()
+    pay = payment_payload(w["id"], ["2026-03"], collected_at=ahead)
+    body = agent.push([make_op("worker.register", w, 1), make_op("payment.collect", pay, 2)])
+    registered, paid = body["results"]
+    assert registered["status"] == "applied" and "stamped_ahead_s" not in registered["assigned"]
+    assert paid["status"] == "applied" and paid["assigned"]["stamped_ahead_s"] == 3 * 24 * 3600
+    with Session(central.engine) as s:
+        assert s.get(AppliedOp, paid["op_id"]).stamped_ahead_s == 3 * 24 * 3600
+        assert s.get(AppliedOp, registered["op_id"]).stamped_ahead_s is None

@@ -86,6 +86,47 @@ class Central:
             engine.dispose()
 
 
+class Centre:
+    """The reference server on a fixed port and SQLite file, restartable: stopped, backed
+    up and restored as its operators would."""
+
+    def __init__(self, tmp: Path) -> None:
+        from tests.helpers.central import free_port
+
+        self.tmp = tmp
+        self.tmp.mkdir(parents=True, exist_ok=True)
+        self.path = tmp / "central.db"
+        self.db_url = f"sqlite:///{self.path}"
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+
+    @contextlib.contextmanager
+    def running(self):
+        from tests.helpers.central import run_server
+
+        with run_server(self.tmp, port=self.port, db_url=self.db_url):
+            yield Central(self.base_url, self.db_url, self.tmp)
+
+    def backup(self, to: Path) -> None:
+        from tests.helpers.central import copy_sqlite
+
+        copy_sqlite(self.path, to)
+
+    def restore(self, backup: Path) -> None:
+        from tests.helpers.central import copy_sqlite
+
+        copy_sqlite(backup, self.path)
+
+    def new_epoch(self) -> str:
+        """What the operators run after a restore: ``perisai-server new-epoch``."""
+        import subprocess
+
+        done = subprocess.run([sys.executable, "-m", "central_server", "new-epoch", "--db",
+                               self.db_url], capture_output=True, text=True, timeout=60,
+                              cwd=REPO, check=True)
+        return done.stdout.strip().rsplit(" ", 1)[-1]
+
+
 @pytest.fixture(scope="session")
 def central(tmp_path_factory, cheap_password_hashing):
     tmp = tmp_path_factory.mktemp("central")

@@ -41,7 +41,8 @@ def test_the_processing_log_reaches_the_centre_in_batches(central, device):
     dev.clock.advance(hours=2)
     report = dev.engine().sync_round()
     assert report.state == "up_to_date" and report.acked == 1
-    [(kind, data)] = central.query("SELECT kind, data FROM documents")
+    [(kind, data)] = central.query("SELECT kind, data FROM documents WHERE device_id = :d",
+                                   d=dev.core.device_id)
     actions = {entry["action"] for entry in json.loads(data)["entries"]}
     assert kind == "audit.batch" and {"worker.register", "sync"} <= actions
     with dev.db.read() as s:

@@ -5,11 +5,8 @@ by several users shows no gaps at all."""
 
 from __future__ import annotations
 
-import contextlib
 import io
-import sqlite3
 from datetime import date
-from pathlib import Path
 from urllib.parse import urlparse
 
 from sqlmodel import select
@@ -23,48 +20,17 @@ from sync.pull import cursor_key
 from sync.reconcile import stream_hole_key
 from tests.helpers.faultproxy import FaultProxy
 
-from .conftest import PASSWORD, Central, Device, check_drained, open_device, pay, register, seed_agents
-
-# --- a centre of its own, stopped, backed up and restored ------------------------------
-
-
-class Centre:
-    """The reference server on a fixed port and SQLite file, restartable."""
-
-    def __init__(self, tmp: Path) -> None:
-        from tests.helpers.central import free_port
-
-        self.tmp = tmp
-        self.tmp.mkdir(parents=True, exist_ok=True)
-        self.path = tmp / "central.db"
-        self.db_url = f"sqlite:///{self.path}"
-        self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-
-    @contextlib.contextmanager
-    def running(self):
-        from tests.helpers.central import run_server
-
-        with run_server(self.tmp, port=self.port, db_url=self.db_url):
-            yield Central(self.base_url, self.db_url, self.tmp)
-
-    def backup(self, to: Path) -> None:
-        """SQLite's online backup of the stopped server's file (its WAL included)."""
-        _copy_database(self.path, to)
-
-    def restore(self, backup: Path) -> None:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-        _copy_database(backup, self.path)
-
-
-def _copy_database(source: Path, target: Path) -> None:
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
+from .conftest import (
+    PASSWORD,
+    Central,
+    Centre,
+    Device,
+    check_drained,
+    open_device,
+    pay,
+    register,
+    seed_agents,
+)
 
 
 def server_ops(central: Central, dev: Device) -> list[str]:

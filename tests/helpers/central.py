@@ -117,6 +117,21 @@ def run_server(tmp_path: Path, *, port: int | None = None, db_url: str | None = 
             proc.wait(timeout=10)
 
 
+def copy_sqlite(source: Path, target: Path) -> None:
+    """A stopped server's SQLite file (its WAL included) copied with SQLite's backup API,
+    over whatever ``target`` held: a backup, or a restore."""
+    import sqlite3
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+
+
 def seed_user(db_url: str, username: str, password: str, *, role: str = "agent", kecamatan: str | None = TAMALATE,
               kelurahan: str | None = None, full_name: str | None = None,
               wadah: str | None = "Koperasi Perisai Makassar") -> str:

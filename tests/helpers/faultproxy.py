@@ -43,6 +43,7 @@ from __future__ import annotations
 import email.utils
 import gzip
 import random
+import select
 import socket
 import struct
 import threading
@@ -286,6 +287,19 @@ class FaultProxy:
         if seconds > 0:
             self._stop.wait(seconds)
 
+    def _delay_uplink(self, client: socket.socket, nbytes: int) -> None:
+        """``_delay`` for a request going up, watching the client: a real link carries a
+        request at its pace, and what is still unsent when the client closes is lost."""
+        ends = time.monotonic() + self.latency_ms / 1000.0 + (
+            nbytes / float(self.bandwidth) if self.bandwidth else 0.0)
+        while not self._stop.is_set():
+            left = ends - time.monotonic()
+            if left <= 0:
+                return
+            readable, _, _ = select.select([client], [], [], min(left, 0.05))
+            if readable and not client.recv(1, socket.MSG_PEEK):
+                raise _Closed("the client gave up while its request was on the way")
+
     def _send_shaped(self, sock: socket.socket, data: bytes, sent_so_far: int) -> int:
         """Send with the bandwidth cap and the reset-after-bytes rule; returns bytes sent."""
         limit = self.reset_after_bytes
@@ -333,8 +347,9 @@ class FaultProxy:
                     self.stats["faults"] += 1
                     self.log.append((kind, path))
                 params = fault.params if fault else {}
-                # Uplink: latency + bandwidth for the request bytes.
-                self._delay(len(head) + len(body))
+                # Uplink: latency + bandwidth for the request bytes. A client that gives up
+                # meanwhile never delivers the rest: the server gets nothing.
+                self._delay_uplink(client, len(head) + len(body))
                 if kind == "black_hole":
                     self._stop.wait(params.get("hold", 3600))
                     return
