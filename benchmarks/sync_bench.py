@@ -330,6 +330,7 @@ def bench_restore(tmp: Path, devices: int, ops_before: int, ops_after: int) -> d
     import subprocess
 
     from sync.client import SyncClient
+    from sync.credentials import TokenStore
     from tests.helpers.central import copy_sqlite, free_port, run_server, seed_user
     from tests.helpers.faultproxy import FaultProxy
 
@@ -360,9 +361,11 @@ def bench_restore(tmp: Path, devices: int, ops_before: int, ops_after: int) -> d
         proxy.latency_ms, proxy.bandwidth = 200, 48_000
         restarted = time.perf_counter()
         for name, (core, _user) in zip(names, cores, strict=True):
-            engine = _engine(core, proxy.url, name, client=SyncClient(proxy.url))
+            engine = _engine(core, proxy.url, name, client=SyncClient(proxy.url),
+                             tokens=TokenStore(base))  # signed in without the proxy
             t0 = time.perf_counter()
             report = engine.sync_round()
+            assert report.state == "up_to_date", report
             repair.append(time.perf_counter() - t0)
             resent.append(report.resent)
             t0 = time.perf_counter()
