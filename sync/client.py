@@ -398,8 +398,9 @@ class SyncClient:
     @staticmethod
     def encode_push(batch: PushRequest) -> bytes:
         """The gzip body ``push`` sends (its size is what the link must carry)."""
-        raw = json.dumps(batch.model_dump(mode="json"), separators=(",", ":"),
-                         ensure_ascii=False).encode("utf-8")
+        # Optional keys left out when empty: an older centre refuses keys it does not know.
+        data = {k: v for k, v in batch.model_dump(mode="json").items() if v is not None}
+        raw = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
         return gzip.compress(raw, 6)
 
     def push(self, batch: PushRequest, access_token: str, body: bytes | None = None) -> PushResponse:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from datetime import UTC
 from typing import Any
 
 from pydantic import ValidationError
@@ -24,7 +25,7 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 import perisai_protocol as protocol
-from agent_app.services.base import pending_count
+from agent_app.services.base import CLOCK_LEARNED_KEY, get_meta, pending_count
 from agent_app.store.models import OutboxOp, OutboxState
 from sync.client import (
     BatchRejected,
@@ -181,9 +182,14 @@ class Pusher:
         answer fit what the link carries within its budget; the ops left out go back to
         pending, first in line for the next batch (``ids`` is trimmed in place)."""
         budget = self.ctx.link.budget()
+        queued = self.pending_count() if self._centre_takes_reports() else None
         while True:
+            report: dict[str, Any] = {} if queued is None else {
+                "pending_ops": queued - len(wire),
+                "device_time": self.ctx.clock.device_now().astimezone(UTC).isoformat(timespec="seconds")}
             batch = protocol.PushRequest(batch_id=uuid.uuid4().hex, device_id=self.ctx.device_id,
-                                         app_version=self.ctx.client.app_version[:32], ops=wire)
+                                         app_version=self.ctx.client.app_version[:32], ops=wire,
+                                         **report)
             body = self.ctx.client.encode_push(batch)
             if budget is None or len(wire) == 1 or len(body) + ANSWER_BYTES * len(wire) <= budget:
                 return batch, body
@@ -193,6 +199,15 @@ class Pusher:
             ids[:] = [op.op_id for op in wire[:keep]]
             wire = wire[:keep]
             self.batch_size = max(self.batch_min, keep)
+
+    def _centre_takes_reports(self) -> bool:
+        """Whether a push may say what the device reports of itself (its queue after the
+        batch and its own clock, for the centre's console). A centre that says its time
+        (server 0.2.0 on) takes them; an older one refuses keys it does not know."""
+        if self.ctx.client.centre_time is not None:
+            return True
+        with self.ctx.db.read() as s:
+            return bool(get_meta(s, CLOCK_LEARNED_KEY))
 
     def _settle_lost(self, report: RoundReport) -> None:
         """Operations sent before whose answer never came (a lost answer, a timeout): the

@@ -110,3 +110,44 @@ def test_the_centre_flags_operations_stamped_in_the_future(tmp_path, central):
         assert core.workers.register(user, form(8704)).registration_month == the_centres_month()
     finally:
         core.close()
+
+
+def test_the_centres_console_sees_the_devices_queue_and_clock(tmp_path, central):
+    """What the centre's console shows of an agent's laptop: how many operations it still
+    holds and how far its clock is off, as it said at its last push. The link drops in the
+    middle of a round (after the first batch's answer): the centre knows the rest waits."""
+    from sync.client import SyncClient
+    from sync.rounds import Stop
+
+    ahead = timedelta(days=3)
+    core = AgentCore.open(tmp_path / "report" / "p.db", clock=LaptopClock(ahead))
+    try:
+        assert headless.login(core, central.base_url, "agen1", PASSWORD, out=io.StringIO()) == 0
+        user = core.users.authenticate("agen1", PASSWORD)
+        for serial in (8705, 8706, 8707):
+            core.workers.register(user, form(serial))
+        sync = headless.make_engine(core, central.base_url, "agen1", client=SyncClient(central.base_url),
+                                    batch_start=1, batch_max=1)
+
+        def link_drops(name: str) -> None:
+            if name == "answer_received":
+                raise Stop("offline")
+
+        sync._checkpoint = link_drops
+        assert sync.sync_round().state == "offline"
+        queued = sync.pending_count()
+        assert queued >= 3
+
+        def console():
+            [row] = central.query("SELECT pending_ops, clock_offset_seconds FROM enrollments "
+                                  "WHERE device_id = :d", d=core.device_id)
+            return row
+
+        pending, offset = console()
+        assert pending == queued - 1  # the batch it sent is the centre's now
+        assert abs(offset - ahead.total_seconds()) < 120  # the laptop's own clock, uncorrected
+        assert engine(core, central.base_url).sync_round().state == "up_to_date"
+        pending, offset = console()
+        assert pending == 0 and abs(offset - ahead.total_seconds()) < 120
+    finally:
+        core.close()
