@@ -27,7 +27,7 @@ sys.path.insert(0, str(REPO))
 
 from agent_app.services.base import WITA, FixedClock  # noqa: E402
 from sync.credentials import TokenStore  # noqa: E402
-from tests.conftest import MemoryKeyring  # noqa: E402
+from tests.helpers.keyring import MemoryKeyring  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=WITA)
 KECAMATAN = "7371010"  # Mariso

@@ -24,9 +24,9 @@ import requests
 from central_server.db import make_engine
 from central_server.models import ServerModel
 from central_server.settings import DEFAULT_REFERENCE_DIR
-from tests.conftest import MemoryKeyring
 from tests.helpers.central import run_server
 from tests.helpers.console import PASSWORD, seed_programme, write_population
+from tests.helpers.keyring import MemoryKeyring
 from tests.helpers.samples import MARISO
 
 from .conftest import open_device, pay, register, seed_agents

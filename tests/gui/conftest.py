@@ -7,27 +7,19 @@ TaskRunner, a signed-in UiSession (Bahasa Indonesia) and the main window.
     session     UiSession(agent_user, "id") with the Indonesian translator installed
     supervisor_session  UiSession(supervisor_user, "id"): what only supervisors may do
     main_window MainWindow shown at 1366x768 (offscreen)
-    add_workers(core, actor, n, **overrides) -> list[str] ids: fast bulk insert for lists
+    workers_factory(n, **overrides) -> list[str] ids: fast bulk insert (tests.helpers.gui.add_workers)
 """
 
 from __future__ import annotations
 
-import json
 import shutil
-from datetime import datetime
 
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from agent_app.services.base import WITA, FixedClock, new_id
+from agent_app.services.base import FixedClock
 from agent_app.services.core import AgentCore
-
-NOW = datetime(2026, 11, 24, 10, 0, tzinfo=WITA)
-SUPERVISOR_PASSWORD = "rahasia-spv-2026"
-AGENT_PASSWORD = "rahasia-agen-2026"
-# Kecamatan Mariso / kelurahan Bontorannu, Makassar
-KECAMATAN = "7371010"
-KELURAHAN = "73710101001"
+from tests.helpers.gui import AGENT_PASSWORD, KECAMATAN, NOW, SUPERVISOR_PASSWORD, add_workers, show_active
 
 
 @pytest.fixture
@@ -124,44 +116,6 @@ def main_window(qtbot, core, runner, session):
     window.shutdown()
 
 
-def _worker_nik(i: int) -> str:
-    # 7371 01 DDMMYY SSSS: Mariso, born 1980-1999, serial from i.
-    day = 1 + (i // 9999) % 28
-    year = 80 + (i // (9999 * 28)) % 20
-    return f"737101{day:02d}01{year:02d}{(i % 9999) + 1:04d}"
-
-
-def add_workers(core: AgentCore, actor, n: int, *, start: int = 0, **overrides) -> list[str]:
-    """Insert ``n`` plausible workers in one transaction (no outbox: list fixtures only)."""
-    from agent_app.domain.reference import search_key
-    from agent_app.store.models import Worker
-
-    now = core.clock.stamp()
-    ids = []
-    rows = []
-    for i in range(start, start + n):
-        name = overrides.get("full_name") or f"Pekerja Nomor {i:05d}"
-        values = dict(
-            id=new_id(), nik=_worker_nik(i), full_name=name, name_key=search_key(name),
-            birth_date="1990-01-01", sex="M", phone=f"+62812{i:08d}", address="Jl. Test",
-            kecamatan_code=KECAMATAN, kelurahan_code=KELURAHAN,
-            occupations=json.dumps(["Pedagang pasar"]), policy_sector="other",
-            declared_income=1_000_000, programmes=json.dumps({"jkk": "self", "jkm": "self"}),
-            consent_version="1", consent_at=now, consent_user_id=actor.id,
-            registered_at=now, registered_by=actor.id, registration_month="2026-11",
-            updated_at=now,
-        )
-        values.update({k: v for k, v in overrides.items() if k != "full_name"})
-        if "kelurahan_code" in overrides and "kecamatan_code" not in overrides:
-            values["kecamatan_code"] = overrides["kelurahan_code"][:7]
-        worker = Worker(**values)
-        rows.append(worker)
-        ids.append(worker.id)
-    with core.db.write() as s:
-        s.add_all(rows)
-    return ids
-
-
 @pytest.fixture
 def workers_factory(core, agent_user):
     """``workers_factory(n, **overrides)`` -> ids, inserted as the agent."""
@@ -184,14 +138,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/gui/" in str(item.fspath).replace("\\", "/"):
             item.add_marker(pytest.mark.qt_log_ignore(*OFFSCREEN_NOISE))
-
-
-def show_active(qtbot, widget):
-    """Show a top-level widget and make it the active window (keyboard focus works)."""
-    widget.show()
-    widget.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is widget)
-    return widget
 
 
 @pytest.fixture(autouse=True)

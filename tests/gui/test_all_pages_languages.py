@@ -12,90 +12,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QComboBox,
-    QGroupBox,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QTableView,
-    QTabWidget,
-    QWidget,
-)
 
 from agent_app.services.workers import RegistrationForm
-from agent_app.ui.i18n import translations_dir
-from tests.gui.conftest import KELURAHAN
+from tests.helpers.gui import KELURAHAN, TS, readable, texts_of, ts_pairs
 
 ROOT = Path(__file__).resolve().parents[2]
-TS = translations_dir() / "perisai_id.ts"
-
-
-def _clean(text: str) -> str:
-    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").strip()
-
-
-def ts_pairs(path: Path) -> list[tuple[str, str, str, str | None]]:
-    """(context, source, translation, type) of every message."""
-    pairs = []
-    for ctx in ET.parse(path).getroot().findall("context"):
-        name = ctx.findtext("name")
-        for m in ctx.findall("message"):
-            tr = m.find("translation")
-            pairs.append((name, m.findtext("source") or "", (tr.text or "") if tr is not None else "",
-                          tr.get("type") if tr is not None else "unfinished"))
-    return pairs
-
-
-def texts_of(root: QWidget) -> set[str]:
-    """What a person can read: labels, buttons, titles, placeholders, items, headers, menus."""
-    found: set[str] = set()
-
-    def add(text):
-        if text:
-            found.add(_clean(text))
-
-    widgets = [root, *root.findChildren(QWidget)]
-    for w in widgets:
-        if w.isWindow():
-            add(w.windowTitle())
-        if isinstance(w, QLabel):
-            add(w.text())
-        elif isinstance(w, QAbstractButton):
-            add(w.text())
-        elif isinstance(w, QGroupBox):
-            add(w.title())
-        elif isinstance(w, QLineEdit):
-            add(w.placeholderText())
-        elif isinstance(w, QComboBox):
-            for i in range(w.count()):
-                add(w.itemText(i))
-        elif isinstance(w, QListWidget):
-            for i in range(w.count()):
-                add(w.item(i).text())
-        elif isinstance(w, QTabWidget):
-            for i in range(w.count()):
-                add(w.tabText(i))
-        if isinstance(w, QTableView) and w.model() is not None:
-            model = w.model()
-            for c in range(w.horizontalHeader().count()):
-                add(model.headerData(c, Qt.Orientation.Horizontal))
-        for action in w.actions():
-            add(action.text())
-            if action.menu() is not None:
-                add(action.menu().title())
-                for sub in action.menu().actions():
-                    add(sub.text())
-    return {t for t in found if isinstance(t, str)}
-
-
 def test_every_marked_string_has_an_indonesian_translation(tmp_path):
     scan = tmp_path / "scan.ts"
     files = sorted(str(p) for p in (ROOT / "agent_app").rglob("*.py"))
@@ -112,7 +37,7 @@ def test_every_marked_string_has_an_indonesian_translation(tmp_path):
 
 @pytest.fixture
 def vocabulary():
-    pairs = [(_clean(s), _clean(t)) for _c, s, t, kind in ts_pairs(TS) if t and kind != "unfinished"]
+    pairs = [(readable(s), readable(t)) for _c, s, t, kind in ts_pairs(TS) if t and kind != "unfinished"]
     english = {s for s, t in pairs if s != t}
     indonesian = {t for s, t in pairs if s != t}
     both = english & indonesian  # a word that is a source in one place, a translation elsewhere

@@ -18,7 +18,7 @@ from sqlmodel import select
 from agent_app.store.models import Payment
 from agent_app.ui import receipt
 from agent_app.ui.payment_dialog import PaymentDialog
-from tests.gui.test_payment import make_worker
+from tests.helpers.gui import make_worker
 
 NIK = "7371010101900001"
 

@@ -53,9 +53,9 @@ def test_my_pages_switch_language_live(qtbot, core, runner, session, agent_user,
     from agent_app.ui.closeout_page import CloseoutPage
     from agent_app.ui.followup_page import FollowupPage
     from agent_app.ui.reports_page import ReportsPage
-    from tests.gui.test_all_pages_languages import TS, _clean, texts_of, ts_pairs
+    from tests.helpers.gui import TS, readable, texts_of, ts_pairs
 
-    pairs = [(_clean(s), _clean(t)) for _c, s, t, kind in ts_pairs(TS)
+    pairs = [(readable(s), readable(t)) for _c, s, t, kind in ts_pairs(TS)
              if t and kind != "unfinished"]
     english = {s for s, t in pairs if s != t}
     indonesian = {t for s, t in pairs if s != t}

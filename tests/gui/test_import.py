@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from agent_app.store.models import OutboxOp, Worker
 from agent_app.ui.import_dialog import ImportDialog
-from tests.gui.test_payment import make_worker
+from tests.helpers.gui import make_worker
 
 HEADER = ["nik", "nama", "tanggal_lahir", "jenis_kelamin", "alamat", "kelurahan",
           "pekerjaan", "penghasilan", "persetujuan"]
@@ -122,7 +122,7 @@ def slow_import(monkeypatch):
 
 
 def previewed_dialog(qtbot, core, runner, session, tmp_path, rows=40):
-    from tests.unit.services.test_import_commit import make_list
+    from tests.helpers.forms import make_list
 
     dialog = open_dialog(qtbot, core, runner, session)
     dialog.load_file(make_list(tmp_path / "daftar.csv", rows))

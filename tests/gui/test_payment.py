@@ -3,34 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import date
-from pathlib import Path
 
-import pypdf
 from PySide6.QtCore import Qt
 from sqlmodel import select
 
-from agent_app.services.workers import RegistrationForm
 from agent_app.store.models import AuditEntry, OutboxOp, Payment
 from agent_app.ui.payment_dialog import PaymentDialog
-
-BONTORANNU = "73710101001"
-
-
-def make_worker(core, user, *, nik="7371010101900001", occupation="Pedagang pasar",
-                income=1_000_000, programmes=None) -> str:
-    form = RegistrationForm(
-        nik=nik, full_name="Budi Santoso", birth_date=date(1990, 1, 1), sex="M",
-        address="Jl. Nuri 5", kelurahan_code=BONTORANNU, occupations=[occupation],
-        declared_income=income, programmes=programmes or {"jkk": "self", "jkm": "self"},
-        consent_given=True,
-    )
-    return core.workers.register(user, form).id
-
-
-def pdf_text(path: Path) -> str:
-    reader = pypdf.PdfReader(str(path))
-    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+from tests.helpers.gui import make_worker, pdf_text
 
 
 def open_dialog(qtbot, core, runner, session, worker_id) -> PaymentDialog:

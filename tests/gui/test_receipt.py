@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from agent_app.ui import receipt
 from agent_app.ui.receipt import load_receipt, qr_payload, render_receipt_html, save_receipt_pdf
-from tests.gui.test_payment import make_worker, pdf_text
+from tests.helpers.gui import make_worker, pdf_text
 
 
 @pytest.fixture

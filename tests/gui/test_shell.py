@@ -10,7 +10,7 @@ from agent_app.services.base import FixedClock
 from agent_app.services.core import AgentCore
 from agent_app.settings import get_setting
 from agent_app.ui.login import FirstUserDialog, SignInDialog
-from tests.gui.conftest import AGENT_PASSWORD, NOW, show_active
+from tests.helpers.gui import AGENT_PASSWORD, NOW, show_active
 
 
 def _type_and_enter(qtbot, widget, text):

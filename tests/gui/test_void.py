@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from agent_app.store.models import Payment
 from agent_app.ui.void_dialog import VoidDialog
-from tests.gui.test_payment import make_worker
+from tests.helpers.gui import make_worker
 
 
 def open_void(qtbot, core, runner, session, payment_id) -> VoidDialog:

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 
 from agent_app.services.workers import WorkerQuery
 from agent_app.ui.worker_list import BLOCK, PLACEHOLDER, WorkerListModel, WorkerListPage, mask_nik
-from tests.gui.conftest import add_workers, show_active
+from tests.helpers.gui import add_workers, show_active
 
 SITI = dict(full_name="Siti Aminah", nik="7371014501900001", phone="+6281355500001", sex="F")
 RIDWAN = dict(full_name="Muhammad Ridwan", nik="7371020202850003", phone="+6285298700002",

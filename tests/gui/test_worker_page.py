@@ -11,7 +11,7 @@ from sqlmodel import select
 from agent_app.services.workers import RegistrationForm
 from agent_app.store.models import AuditEntry
 from agent_app.ui.worker_page import WorkerPage
-from tests.gui.conftest import KELURAHAN, show_active
+from tests.helpers.gui import KELURAHAN, show_active
 
 SITI_NIK = "7371014501900001"
 

@@ -23,7 +23,7 @@ from agent_app.services import privacy
 from agent_app.services.base import ServiceError
 from agent_app.services.importer import OPTIONAL, REQUIRED
 from agent_app.store.models import AuditEntry, OutboxOp, Worker
-from tests.unit.conftest import make_form
+from tests.helpers.forms import make_form
 
 REF = load_reference()
 FUZZ = settings(max_examples=60, deadline=None,

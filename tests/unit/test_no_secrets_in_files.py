@@ -18,7 +18,7 @@ from agent_app.services.core import AgentCore
 from agent_app.store.db import open_database
 from agent_app.store.keys import open_store
 from agent_app.store.models import Meta
-from tests.unit.conftest import make_form
+from tests.helpers.forms import make_form
 
 SUPERVISOR_PASSWORD = "Sentinel-Spv-Pw-4417"
 AGENT_PASSWORD = "Sentinel-Agen-Pw-9203"

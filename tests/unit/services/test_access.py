@@ -16,7 +16,7 @@ from agent_app.services.access import (
 )
 from agent_app.services.base import ServiceError
 from agent_app.store.models import Payment, User, Worker
-from tests.unit.conftest import PASSWORD, make_form
+from tests.helpers.forms import PASSWORD, make_form
 
 SUPERVISOR_ONLY = ("view_full_nik", "export", "import", "manage_users", "view_audit", "purge",
                    "correct_identity", "void_any")

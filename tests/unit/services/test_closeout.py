@@ -14,7 +14,7 @@ from agent_app.services.base import FixedClock, ServiceError, new_id
 from agent_app.services.core import AgentCore
 from agent_app.store.models import AuditEntry, Closeout, OutboxOp, Payment, User
 from perisai_protocol import OP_PAYLOADS
-from tests.unit.conftest import NOW, make_form
+from tests.helpers.forms import NOW, make_form
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from sqlmodel import select
 from agent_app.services.base import get_meta, next_counter, outbox_seq_key
 from agent_app.services.core import AgentCore
 from agent_app.store.models import OutboxOp
-from tests.unit.conftest import make_form
+from tests.helpers.forms import make_form
 
 
 def test_a_counter_survives_the_session_forgetting_its_objects(core):

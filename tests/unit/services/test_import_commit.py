@@ -17,28 +17,9 @@ from agent_app.services.base import ServiceError
 from agent_app.services.core import AgentCore
 from agent_app.services.reports import CancelToken
 from agent_app.store.models import AuditEntry, ImportBatch, OutboxOp, StagedWorker, Worker
-from tests.unit.conftest import make_form
-from tests.unit.services.test_importer import write_csv
+from tests.helpers.forms import make_form, make_list
 
 REPO = Path(__file__).resolve().parents[3]
-
-
-def make_list(path: Path, rows: int, seed: int = 7) -> Path:
-    """A valid list in the city's format, from the seeded demo generator."""
-    from agent_app.demo import DemoGenerator
-    from agent_app.domain.reference import load_reference
-    from tests.unit.conftest import NOW
-
-    ref = load_reference()
-    gen = DemoGenerator(ref, seed)
-    lines = []
-    for _ in range(rows):
-        form = gen.worker(NOW.date()).form
-        lines.append([form.nik, form.full_name, form.birth_date.strftime("%d/%m/%Y"),
-                      "L" if form.sex == "M" else "P", form.phone, form.address,
-                      form.kelurahan_code, ";".join(form.occupations), str(form.declared_income),
-                      "tidak", "APBD", "ya"])
-    return write_csv(path, lines)
 
 
 def counts(core) -> dict[str, int]:
@@ -138,7 +119,7 @@ CRASHING_IMPORT = textwrap.dedent("""
     from pathlib import Path
     from agent_app.services import importer
     from agent_app.services.core import AgentCore
-    from tests.unit.conftest import NOW, PASSWORD
+    from tests.helpers.forms import NOW, PASSWORD
     from agent_app.services.base import FixedClock
 
     importer.STAGE_CHUNK, importer.PUBLISH_CHUNK = 7, 5

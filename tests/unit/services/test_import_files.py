@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from agent_app.services import import_files
 from agent_app.services.base import ServiceError
-from tests.unit.services.test_importer import GOOD, HEADER, write_csv
+from tests.helpers.forms import GOOD, HEADER, write_csv
 
 ROW_CP1252 = GOOD[:5] + ["Jl. Sa’dan No. 5 – Blok B"] + GOOD[6:]
 

@@ -13,23 +13,10 @@ from sqlmodel import func, select
 
 from agent_app.services.base import ServiceError
 from agent_app.store.models import OutboxOp, Worker
+from tests.helpers.forms import GOOD, HEADER, make_form, write_csv
 
 REPO = Path(__file__).resolve().parents[3]
 SAMPLE = REPO / "resources/samples/daftar_pekerja_apbd_contoh.csv"
-HEADER = ["nik", "nama", "tanggal_lahir", "jenis_kelamin", "telepon", "alamat", "kelurahan",
-          "pekerjaan", "penghasilan", "jht", "sumber_dana", "persetujuan"]
-GOOD = ["7371014107900001", "Sitti Rahmawati", "01/07/1990", "P", "0812 3456 7890",
-        "Jl. Veteran 3", "Bontorannu", "Pedagang pasar", "1.000.000", "tidak", "APBD", "ya"]
-
-
-def write_csv(path: Path, rows, header=HEADER, delimiter=","):
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, delimiter=delimiter)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
 def count(core, model) -> int:
     with core.db.read() as s:
         return s.exec(select(func.count()).select_from(model)).one()
@@ -46,7 +33,7 @@ def test_sample_file_imports_completely(core, clerk):
 
 
 def test_report_explains_each_refused_row(core, user, clerk, tmp_path):
-    core.workers.register(user, __import__("tests.unit.conftest", fromlist=["make_form"]).make_form(
+    core.workers.register(user, make_form(
         nik="7371010101800002", full_name="Baso Daeng Nai",
         birth_date=__import__("datetime").date(1980, 1, 1), sex="M"))
     rows = [
@@ -101,7 +88,7 @@ def test_xlsx_list_and_missing_columns(core, user, tmp_path):
 def test_commit_is_all_or_nothing(core, user, clerk, tmp_path):
     report = core.importer.preview(SAMPLE)
     # Another clerk registers one of the listed people between preview and commit.
-    from tests.unit.conftest import make_form
+    from tests.helpers.forms import make_form
 
     row = report.rows[5].form
     core.workers.register(user, make_form(nik=row.nik, full_name=row.full_name, birth_date=row.birth_date,

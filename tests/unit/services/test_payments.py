@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from agent_app.services.base import ServiceError
 from agent_app.store.models import AuditEntry, OutboxOp, Payment, Worker
-from tests.unit.conftest import make_form
+from tests.helpers.forms import make_form
 
 
 def test_collect_three_months_uses_the_fee_engine_and_queues_the_payment(core, user):

@@ -13,7 +13,7 @@ import perisai_protocol as protocol
 from agent_app.services import privacy
 from agent_app.services.base import ServiceError, new_id
 from agent_app.store.models import AuditEntry, OutboxOp, User, Worker
-from tests.unit.conftest import make_form
+from tests.helpers.forms import make_form
 
 
 def plain_user(core, username: str, full_name: str, role: str) -> User:

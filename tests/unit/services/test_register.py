@@ -11,7 +11,7 @@ from sqlmodel import select
 from agent_app.services.base import ServiceError
 from agent_app.store.models import AuditEntry, OutboxOp, Worker
 from perisai_protocol import payload_hash
-from tests.unit.conftest import make_form
+from tests.helpers.forms import make_form
 
 
 def rows(core, model):

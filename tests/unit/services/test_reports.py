@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from agent_app.services.exports import Table, write_csv, write_xlsx
 from agent_app.services.reports import Cancelled, CancelToken
-from tests.unit.conftest import make_form
+from tests.helpers.forms import make_form
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from agent_app import settings
 from agent_app.services import privacy, retention
 from agent_app.services.base import ServiceError, new_id
 from agent_app.store.models import AuditEntry, Meta, OutboxOp, Payment, User, Worker
-from tests.unit.conftest import make_form
+from tests.helpers.forms import make_form
 
 HOME_KECAMATAN = "7371010"  # Mariso
 AWAY_KELURAHAN = "73710201001"

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from agent_app.services.workers import WorkerQuery
-from tests.unit.conftest import make_form
+from tests.helpers.forms import make_form
 
 PEOPLE = [
     # nik, name, birth date, sex, phone, kelurahan (Bontorannu/Mariso; Barombong/Tamalate)

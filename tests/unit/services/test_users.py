@@ -8,7 +8,7 @@ from sqlmodel import select
 from agent_app.services.base import ServiceError
 from agent_app.services.users import failure_delay
 from agent_app.store.models import User
-from tests.unit.conftest import PASSWORD
+from tests.helpers.forms import PASSWORD
 
 
 def test_first_user_then_only_a_supervisor_adds_users(core):

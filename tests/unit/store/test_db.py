@@ -138,7 +138,7 @@ def test_upgrade_to_0003_keeps_the_payments_as_recorded_here(tmp_path):
     from sqlalchemy import create_engine
 
     from agent_app.services.core import AgentCore
-    from tests.unit.conftest import make_form
+    from tests.helpers.forms import make_form
 
     path = tmp_path / "p.db"
     core = AgentCore.open(path)
@@ -221,7 +221,7 @@ def test_a_failed_write_never_quotes_its_values(tmp_path):
     statement, never the values bound to it (the outbox payload holds the address)."""
     from agent_app.services.base import FixedClock
     from agent_app.services.core import AgentCore
-    from tests.unit.conftest import NOW, PASSWORD, make_form
+    from tests.helpers.forms import NOW, PASSWORD, make_form
 
     core = AgentCore.open(tmp_path / "perisai.db", clock=FixedClock(NOW))
     try:

@@ -223,7 +223,7 @@ def test_the_sync_round_says_why_and_keeps_the_queue(tmp_path):
     from agent_app.services.core import AgentCore
     from sync.credentials import Tokens, TokenStore
     from sync.headless import make_engine
-    from tests.unit.conftest import NOW, PASSWORD, make_form
+    from tests.helpers.forms import NOW, PASSWORD, make_form
 
     core = AgentCore.open(tmp_path / "perisai.db", clock=FixedClock(NOW))
     try:

@@ -7,7 +7,7 @@ import pytest
 from keyring.backends import fail
 
 from sync.credentials import CredentialStoreUnavailable, Tokens, TokenStore
-from tests.conftest import MemoryKeyring
+from tests.helpers.keyring import MemoryKeyring
 
 
 def test_tokens_round_trip_per_user_and_server():

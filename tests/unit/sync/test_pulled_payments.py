@@ -17,8 +17,8 @@ from agent_app.services.access import may_void
 from agent_app.services.base import ServiceError
 from agent_app.store.models import OutboxOp, ParkedPayment, Payment, Worker
 from sync.engine import SyncEngine
+from tests.helpers.forms import NOW
 from tests.helpers.samples import BONTORANNU, MARISO, make_nik, payment_payload, void_payload, worker_payload
-from tests.unit.conftest import NOW
 
 COUNTER_DEVICE = "counter-laptop-kelurahan"
 COUNTER_CLERK = "clerk-user-on-the-counter-laptop"
