@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 APP_NAME = "Perisai Agent"
-SERVER_URL_KEY = "server_url"  # meta key, shared with agent_app.cli
 ORG_NAME = "Perisai Makassar"
 
 
@@ -181,12 +180,6 @@ def sign_in(opening: OpeningCore, runner, lang: str, *, at_once: bool = True):
     return first.user
 
 
-def stored_server_url(core) -> str | None:
-    """The central server this laptop syncs with (set by ``perisai-agent login``)."""
-    from agent_app.services.base import get_meta
-
-    with core.db.read() as s:
-        return get_meta(s, SERVER_URL_KEY) or None
 
 
 def start_sync(window, core, session, server_url: str | None):
@@ -235,6 +228,7 @@ def run_gui(open_core, *, lang: str | None = None, argv: list[str] | None = None
             return 1
         if user is None:
             return 0
+        from agent_app.services.centre import centre_url
         from agent_app.ui.session import UiSession
 
         core = opening.core
@@ -242,7 +236,7 @@ def run_gui(open_core, *, lang: str | None = None, argv: list[str] | None = None
         session.set_language(session.lang)
         window = build_main_window(core, runner, session)
         holder["window"] = window
-        start_sync(window, core, session, _wait_for(runner, stored_server_url, core))
+        start_sync(window, core, session, _wait_for(runner, centre_url, core.db))
         window.resize(1366, 768)
         window.showMaximized()
         status = app.exec()

@@ -29,7 +29,6 @@ from agent_app.paths import app_paths
 EXIT_OK = 0
 EXIT_PROBLEM = 1
 EXIT_REFUSED_ROWS = 3
-SERVER_URL_KEY = "server_url"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -74,23 +73,20 @@ def _password(args) -> str:
 
 
 def _open_core(paths):
-    """Open the store (decrypting it when a key exists) and the use cases."""
-    from agent_app.services.core import AgentCore
-    from agent_app.store.keys import open_store
+    """Open the store and the use cases; imported here, not at the top, so that starting the
+    window does not wait for SQLAlchemy."""
+    from agent_app.services.core import open_core
 
-    return AgentCore(open_store(paths))
+    return open_core(paths)
 
 
 def _server_url(core, explicit: str | None) -> str:
-    from agent_app.services.base import get_meta, set_meta
+    from agent_app.services.centre import centre_url, remember_centre_url
 
     if explicit:
-        with core.db.write() as s:
-            set_meta(s, SERVER_URL_KEY, explicit)
+        remember_centre_url(core.db, explicit)
         return explicit
-    with core.db.read() as s:
-        stored = get_meta(s, SERVER_URL_KEY)
-    url = stored or os.environ.get("PERISAI_SERVER_URL")
+    url = centre_url(core.db) or os.environ.get("PERISAI_SERVER_URL")
     if not url:
         raise SystemExit("Alamat server belum diatur: gunakan --server URL / No server URL: use --server URL")
     return url

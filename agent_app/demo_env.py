@@ -139,9 +139,10 @@ def stop_server(proc: subprocess.Popen) -> None:
 
 
 def run_demo(args, paths) -> int:
-    from agent_app.cli import _open_core, _server_url
     from agent_app.demo import bulk_load
     from agent_app.paths import app_paths
+    from agent_app.services.centre import remember_centre_url
+    from agent_app.services.core import open_core
     from sync.headless import login
 
     if not args.no_gui:
@@ -156,9 +157,9 @@ def run_demo(args, paths) -> int:
     try:
         with demo_server(server_dir, _choose_port(server_dir, args.port), db_url) as url:
             print(f"Server pusat demo / demo central server: {url}")
-            core = _open_core(demo_paths)
+            core = open_core(demo_paths)
             try:
-                _server_url(core, url)
+                remember_centre_url(core.db, url)
                 first_run = core.users.needs_first_user()
                 # Every run: a fresh online sign-in, whatever happened to the last session.
                 for username in DEMO_USERS:

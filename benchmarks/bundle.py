@@ -106,8 +106,8 @@ def hello_bundle() -> Path:
 
 def _signed_up_data_dir(folder: Path, env: dict) -> None:
     """A data folder as on a laptop in use: a store with a user (made by this checkout)."""
-    script = ("import sys; from agent_app.cli import _open_core; from agent_app.paths import app_paths;"
-              "core = _open_core(app_paths(sys.argv[1]));"
+    script = ("import sys; from agent_app.services.core import open_core; from agent_app.paths import app_paths;"
+              "core = open_core(app_paths(sys.argv[1]));"
               "core.users.create_user(username='bench', full_name='Bench', role='agent',"
               " password='bench-password'); core.close()")
     subprocess.run([sys.executable, "-c", script, str(folder)], env=env, check=True,

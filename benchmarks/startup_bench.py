@@ -144,12 +144,12 @@ def bench_first_search(folder: Path, searches: int) -> None:
 def first_search_child(folder: Path, typed: str) -> None:
     """What the app's database thread does from start to a person's first search."""
     from agent_app.app import OpeningCore
-    from agent_app.cli import _open_core
     from agent_app.paths import app_paths
+    from agent_app.services.core import open_core
     from agent_app.services.workers import WorkerQuery
     from agent_app.ui.worker_list import BLOCK
 
-    opening = OpeningCore(lambda: _open_core(app_paths(folder)))
+    opening = OpeningCore(lambda: open_core(app_paths(folder)))
     opening.open()
     opening.warm_up()
     core = opening.core

@@ -100,7 +100,8 @@ def login(core, base_url: str, username: str, password: str, *,
     user = core.users.upsert_from_server(pair.user.model_dump(), password)
     if pair.receipt_key:  # receipts from now on open the centre's check of their MAC
         from agent_app.services.base import set_meta
-        from agent_app.services.receipt_mac import SERVER_URL_KEY, store_server_key
+        from agent_app.services.centre import SERVER_URL_KEY
+        from agent_app.services.receipt_mac import store_server_key
 
         with core.db.write() as s:
             store_server_key(s, user.id, pair.receipt_key)

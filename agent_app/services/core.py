@@ -81,3 +81,10 @@ class AgentCore:
 
     def close(self) -> None:
         self.db.close()
+
+
+def open_core(paths) -> AgentCore:
+    """Open the store of an app data folder (decrypting it when a key exists) and the use cases."""
+    from agent_app.store.keys import open_store
+
+    return AgentCore(open_store(paths))

@@ -27,8 +27,6 @@ from agent_app.store.db import Database
 from perisai_protocol import receipt_check_url
 from perisai_protocol import receipt_mac as _protocol_mac
 
-SERVER_URL_KEY = "server_url"  # meta key of the centre this laptop syncs with (agent_app.app)
-
 
 def _meta_key(user_id: str) -> str:
     return f"receipt_key:{user_id}"
@@ -56,10 +54,6 @@ def qr_text(base_payload: str, key: bytes | str, receipt_no: str, amount: int,
     return text + (";K=L" if local_key else "")
 
 
-def centre_url(db: Database) -> str | None:
-    """The centre this laptop syncs with, whose public page checks its receipts."""
-    with db.read() as s:
-        return get_meta(s, SERVER_URL_KEY) or None
 
 
 def store_server_key(session: Session, user_id: str, receipt_key: str) -> None:

@@ -537,4 +537,13 @@ def _override_sources(core, ids: list[str]) -> list[str]:
     return sources or ids
 
 
-__all__ = ["PaymentDialog", "ReprintDialog", "load_payment_view", "coverage_text"]
+def reprint(core, runner, session, payment_id: str, parent=None):
+    """"Reprint receipt" from a worker's history: a small dialog (paper, print, PDF) whose
+    output is marked "SALINAN / COPY". Returns the (already opened) dialog."""
+    dialog = ReprintDialog(core, runner, session, payment_id, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
+
+
+__all__ = ["PaymentDialog", "ReprintDialog", "load_payment_view", "coverage_text", "reprint"]

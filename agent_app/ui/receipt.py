@@ -213,7 +213,7 @@ def load_receipt(core, payment_id: str) -> ReceiptData:
             (p.receipt_no for p in detail.payments if p.id == payment.voids_payment_id), None
         )
     kel = core.ref.kelurahan_by_code.get(worker.kelurahan_code)
-    from agent_app.services import receipt_mac
+    from agent_app.services import centre, receipt_mac
 
     # Signed with the key of whoever collected it, so a reprint carries the same MAC.
     mac_key, mac_local = receipt_mac.key_for(core.db, payment.collected_by)
@@ -236,7 +236,7 @@ def load_receipt(core, payment_id: str) -> ReceiptData:
         voided_receipt_no=voided_no,
         mac_key=mac_key,
         mac_key_local=mac_local,
-        centre_url=receipt_mac.centre_url(core.db),
+        centre_url=centre.centre_url(core.db),
     )
 
 
@@ -452,17 +452,6 @@ def save_receipt_pdf(
     return path
 
 
-def reprint(core, runner, session, payment_id: str, parent=None):
-    """"Reprint receipt" from a worker's history: a small dialog (paper, print, PDF) whose
-    output is marked "SALINAN / COPY". Returns the (already opened) dialog."""
-    from PySide6.QtCore import Qt
-
-    from agent_app.ui.payment_dialog import ReprintDialog
-
-    dialog = ReprintDialog(core, runner, session, payment_id, parent)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.open()
-    return dialog
 
 
 def print_receipt(

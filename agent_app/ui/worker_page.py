@@ -33,9 +33,8 @@ from agent_app.services.access import may_void
 from agent_app.services.base import WITA
 from agent_app.ui.errors import error_text
 from agent_app.ui.operations import CLOSEOUT, run
-from agent_app.ui.payment_dialog import PaymentDialog
+from agent_app.ui.payment_dialog import PaymentDialog, reprint
 from agent_app.ui.privacy_dialogs import CorrectionDialog, DataCopyDialog, DeletionRequestDialog
-from agent_app.ui.receipt import reprint
 from agent_app.ui.void_dialog import VoidDialog
 
 MONTHS_BACK = 11  # the strip shows the last 12 months (current included) ...
@@ -551,7 +550,7 @@ class WorkerPage(QWidget):
         self._open(VoidDialog, payment.id)
 
     def reprint_selected(self) -> None:
-        """Reprint (marked "SALINAN / COPY") through agent_app.ui.receipt.reprint."""
+        """Reprint (marked "SALINAN / COPY") through agent_app.ui.payment_dialog.reprint."""
         payment = self.selected_payment()
         if payment is None:
             return

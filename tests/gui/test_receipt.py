@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from agent_app.ui import receipt
+from agent_app.ui.payment_dialog import reprint
 from agent_app.ui.receipt import load_receipt, qr_payload, render_receipt_html, save_receipt_pdf
 from tests.helpers.gui import make_worker, pdf_text
 
@@ -154,7 +155,7 @@ def test_helpers():
 
 
 def test_reprint_dialog_outputs_a_copy(qtbot, core, runner, session, tmp_path, paid):
-    dialog = receipt.reprint(core, runner, session, paid.payment_id)  # deletes itself on close
+    dialog = reprint(core, runner, session, paid.payment_id)  # deletes itself on close
     qtbot.waitUntil(lambda: dialog.receipt is not None, timeout=5000)
     assert dialog.receipt_label.text() == paid.receipt_no
     assert dialog.print_button.isDefault()

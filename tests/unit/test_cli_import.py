@@ -17,8 +17,8 @@ def test_an_agent_running_import_is_refused_in_words(tmp_path):
            "XDG_DATA_HOME": str(tmp_path / "xdg"), "PATH": "/usr/bin:/bin",
            "HOME": str(tmp_path), "PYTHONPATH": str(REPO)}
     subprocess.run([sys.executable, "-c",
-                    "import sys; from agent_app.cli import _open_core; from agent_app.paths import app_paths;"
-                    "c=_open_core(app_paths(sys.argv[1])); c.users.create_user(username='besse', "
+                    "import sys; from agent_app.services.core import open_core; from agent_app.paths import app_paths;"
+                    "c=open_core(app_paths(sys.argv[1])); c.users.create_user(username='besse', "
                     "full_name='Besse Agen', role='agent', password='rahasia-besse'); c.close()",
                     str(data_dir)], check=True, env=env, timeout=60)
     report = tmp_path / "laporan.csv"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+from agent_app.services import centre
 from agent_app.services import receipt_mac as rm
 from perisai_protocol import receipt_mac as server_mac
 
@@ -56,9 +57,9 @@ def test_qr_opens_the_centres_receipt_check_once_the_key_is_the_servers():
 
 
 def test_the_centre_is_the_one_this_laptop_syncs_with(core):
-    assert rm.centre_url(core.db) is None
+    assert centre.centre_url(core.db) is None
     from agent_app.services.base import set_meta
 
     with core.db.write() as s:
-        set_meta(s, rm.SERVER_URL_KEY, "https://pusat.example")
-    assert rm.centre_url(core.db) == "https://pusat.example"
+        set_meta(s, centre.SERVER_URL_KEY, "https://pusat.example")
+    assert centre.centre_url(core.db) == "https://pusat.example"

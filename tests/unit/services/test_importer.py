@@ -113,8 +113,8 @@ def test_headless_import_command_reports_and_exits_non_zero_on_refused_rows(tmp_
            "XDG_DATA_HOME": str(tmp_path / "xdg"), "PATH": "/usr/bin:/bin",
            "HOME": str(tmp_path), "PYTHONPATH": str(REPO)}
     first_user = [sys.executable, "-c",
-                  "import sys; from agent_app.cli import _open_core; from agent_app.paths import app_paths;"
-                  "c=_open_core(app_paths(sys.argv[1])); c.users.create_user(username='koperasi', "
+                  "import sys; from agent_app.services.core import open_core; from agent_app.paths import app_paths;"
+                  "c=open_core(app_paths(sys.argv[1])); c.users.create_user(username='koperasi', "
                   "full_name='Koperasi', role='clerk', password='rahasia-koperasi'); c.close()",
                   str(data_dir)]
     subprocess.run(first_user, check=True, env=env, timeout=60)

@@ -1,0 +1,20 @@
+"""The central server this laptop syncs with: its address, kept in the store's meta table
+(set by ``perisai-agent login``, the demo, or ``--server``)."""
+
+from __future__ import annotations
+
+from agent_app.services.base import get_meta, set_meta
+from agent_app.store.db import Database
+
+SERVER_URL_KEY = "server_url"
+
+
+def centre_url(db: Database) -> str | None:
+    """The centre's address, or None before the first sign-in to a server."""
+    with db.read() as s:
+        return get_meta(s, SERVER_URL_KEY) or None
+
+
+def remember_centre_url(db: Database, url: str) -> None:
+    with db.write() as s:
+        set_meta(s, SERVER_URL_KEY, url.rstrip("/"))
