@@ -19,26 +19,28 @@ import keyring
 import keyring.backend
 import keyring.errors
 
+from agent_app.domain.messages import register, render
+
 SERVICE = "perisai-agent"
 
-MESSAGES = {
-    "sync.keyring_unavailable": (
-        "Tempat penyimpanan kata sandi sistem (keyring) tidak tersedia; token sinkronisasi "
-        "tidak dapat disimpan dengan aman. Hubungi admin TI.",
-        "The system password store (keyring) is not available; sync tokens cannot be kept "
-        "safely. Contact IT support.",
-    ),
-    "sync.secret_too_large": (
-        "Token sinkronisasi dari server terlalu besar untuk disimpan di Windows Credential "
-        "Manager ({detail} byte). Hubungi admin pusat.",
-        "The server's sync tokens are too large for the Windows Credential Manager "
-        "({detail} bytes). Contact the central administrators.",
-    ),
-    "sync.keyring_error": (
-        "Gagal membaca atau menulis keyring sistem: {detail}",
-        "Could not read or write the system keyring: {detail}",
-    ),
-}
+register({
+    "sync.keyring_unavailable": {
+        "id": "Tempat penyimpanan kata sandi sistem (keyring) tidak tersedia; token sinkronisasi "
+              "tidak dapat disimpan dengan aman. Hubungi admin TI.",
+        "en": "The system password store (keyring) is not available; sync tokens cannot be kept "
+              "safely. Contact IT support.",
+    },
+    "sync.secret_too_large": {
+        "id": "Token sinkronisasi dari server terlalu besar untuk disimpan di Windows Credential "
+              "Manager ({detail} byte). Hubungi admin pusat.",
+        "en": "The server's sync tokens are too large for the Windows Credential Manager "
+              "({detail} bytes). Contact the central administrators.",
+    },
+    "sync.keyring_error": {
+        "id": "Gagal membaca atau menulis keyring sistem: {detail}",
+        "en": "Could not read or write the system keyring: {detail}",
+    },
+})
 
 
 class CredentialStoreUnavailable(RuntimeError):
@@ -50,8 +52,7 @@ class CredentialStoreUnavailable(RuntimeError):
         super().__init__(self.text("en"))
 
     def text(self, lang: str = "id") -> str:
-        id_text, en_text = MESSAGES[self.code]
-        return (id_text if lang == "id" else en_text).format(detail=self.detail)
+        return render(self.code, lang, detail=self.detail)
 
 
 @dataclass(frozen=True)

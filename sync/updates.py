@@ -28,30 +28,31 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 
+from agent_app.domain.messages import register, render
 from agent_app.files import replace
 from sync.client import os_trust_session, proxies_for
 
 CHUNK = 256 * 1024
 INSTALLER_ARGS = ("/S", "/relaunch")
 
-MESSAGES = {
-    "update.unverifiable": (
-        "Pusat tidak menerbitkan ukuran dan SHA-256 pemasang ini, atau alamatnya bukan HTTPS: "
-        "pemasang tidak diunduh. Minta pemasang ke admin TI.",
-        "The centre did not publish this installer's size and SHA-256, or its address is not "
-        "HTTPS: it was not downloaded. Ask IT support for the installer.",
-    ),
-    "update.mismatch": (
-        "Pemasang yang diunduh tidak sama dengan yang diterbitkan pusat ({detail}); pemasang "
-        "dihapus dan tidak dijalankan.",
-        "The downloaded installer is not the one the centre published ({detail}); it was "
-        "deleted and not run.",
-    ),
-    "update.download_failed": (
-        "Pemasang tidak dapat diunduh ({detail}). Coba lagi nanti.",
-        "The installer could not be downloaded ({detail}). Try again later.",
-    ),
-}
+register({
+    "update.unverifiable": {
+        "id": "Pusat tidak menerbitkan ukuran dan SHA-256 pemasang ini, atau alamatnya bukan HTTPS: "
+              "pemasang tidak diunduh. Minta pemasang ke admin TI.",
+        "en": "The centre did not publish this installer's size and SHA-256, or its address is not "
+              "HTTPS: it was not downloaded. Ask IT support for the installer.",
+    },
+    "update.mismatch": {
+        "id": "Pemasang yang diunduh tidak sama dengan yang diterbitkan pusat ({detail}); pemasang "
+              "dihapus dan tidak dijalankan.",
+        "en": "The downloaded installer is not the one the centre published ({detail}); it was "
+              "deleted and not run.",
+    },
+    "update.download_failed": {
+        "id": "Pemasang tidak dapat diunduh ({detail}). Coba lagi nanti.",
+        "en": "The installer could not be downloaded ({detail}). Try again later.",
+    },
+})
 
 
 class UpdateRefused(Exception):
@@ -61,8 +62,7 @@ class UpdateRefused(Exception):
         self.detail = detail
 
     def text(self, lang: str = "id") -> str:
-        id_text, en_text = MESSAGES[self.code]
-        return (id_text if lang == "id" else en_text).format(detail=self.detail)
+        return render(self.code, lang, detail=self.detail)
 
 
 @dataclass(frozen=True)
