@@ -232,6 +232,7 @@ def run_gui(open_core, *, lang: str | None = None, argv: list[str] | None = None
         from agent_app.ui.session import UiSession
 
         core = opening.core
+        assert core is not None  # a sign-in needs the opened store
         session = UiSession(user, lang or user.language or "id")
         session.set_language(session.lang)
         window = build_main_window(core, runner, session)
