@@ -13,7 +13,7 @@ from sqlmodel import select
 import perisai_protocol as protocol
 from agent_app.services.base import ServiceError, enqueue, new_id
 from agent_app.store.models import AuditEntry, OutboxOp, OutboxState, Payment, User, Worker
-from tests.unit.conftest import make_form
+from tests.helpers.forms import make_form
 
 MARISO_KELURAHAN = "73710101001"
 TAMALATE_KELURAHAN = "73711001001"  # Barombong, kecamatan Tamalate (7371100)

@@ -176,7 +176,7 @@ def test_upgrade_to_0005_adds_merged_into_and_keeps_the_search_index(tmp_path):
     from agent_app.services.merge import merge_aliases
     from agent_app.services.workers import WorkerQuery
     from agent_app.store.models import Worker
-    from tests.unit.conftest import make_form
+    from tests.helpers.forms import make_form
 
     path = tmp_path / "p.db"
     core = AgentCore.open(path)
