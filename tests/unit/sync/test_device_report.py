@@ -14,7 +14,7 @@ from agent_app.services.core import AgentCore
 from sync.client import SyncClient
 from sync.credentials import Tokens, TokenStore
 from sync.headless import make_engine
-from tests.unit.conftest import NOW, PASSWORD, make_form
+from tests.helpers.forms import NOW, PASSWORD, make_form
 
 CENTRE_TIME = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
