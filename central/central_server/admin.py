@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from central_server.auth import hash_password, verify_password
 from central_server.db import init_db, iso, loads, make_engine
@@ -179,9 +179,9 @@ def export(session: Session, what: str, out: Path) -> int:
 
 
 def open_reviews(session: Session) -> list[ReviewItem]:
-    return list(session.exec(select(ReviewItem).where(ReviewItem.status == "open").order_by(ReviewItem.id)))
+    return list(session.exec(select(ReviewItem).where(ReviewItem.status == "open").order_by(col(ReviewItem.id))))
 
 
 def open_deletions(session: Session) -> list[DeletionRequest]:
     return list(session.exec(select(DeletionRequest).where(DeletionRequest.status == "open")
-                             .order_by(DeletionRequest.id)))
+                             .order_by(col(DeletionRequest.id))))

@@ -14,7 +14,7 @@ from datetime import datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 import perisai_protocol as protocol
 from central_server.db import ensure_meta, iso, parse_iso
@@ -96,8 +96,8 @@ def _issue_pair(session: Session, settings: Settings, now: datetime, user: Serve
         session.add(AuthToken(token_hash=token_hash(token), kind=kind, enrollment_id=enrollment.id,
                               user_id=user.id, issued_at=iso(now), expires_at=iso(now + ttl)))
     # Expired tokens of this enrollment are useless: keep the table small.
-    session.exec(delete(AuthToken).where(AuthToken.enrollment_id == enrollment.id,
-                                         AuthToken.expires_at < iso(now)))
+    session.exec(delete(AuthToken).where(col(AuthToken.enrollment_id) == enrollment.id,
+                                         col(AuthToken.expires_at) < iso(now)))
     return protocol.TokenPair(
         access_token=access,
         refresh_token=refresh,
@@ -188,7 +188,7 @@ def refresh(session: Session, settings: Settings, req: protocol.RefreshRequest) 
         if again is None:
             # A rotated token presented after its successor was used, or long after: likely
             # stolen. End every session of this stream.
-            session.exec(update(AuthToken).where(AuthToken.enrollment_id == enrollment.id).values(revoked=True))
+            session.exec(update(AuthToken).where(col(AuthToken.enrollment_id) == enrollment.id).values(revoked=True))
             session.commit()
             raise ApiError(401, "token_reused")
         session.commit()
@@ -247,14 +247,14 @@ def revoke_device(session: Session, device_id: str, username: str | None, now: d
     taken as known (typed on it, perhaps written down): each of them must be given a new
     password before they can sign in again, on any device (``password_reset_required``).
     Their other devices keep their sessions (a refresh is not a sign-in)."""
-    query = select(Enrollment, ServerUser).join(ServerUser, ServerUser.id == Enrollment.user_id).where(
-        Enrollment.device_id == device_id, Enrollment.revoked_at.is_(None))
+    query = select(Enrollment, ServerUser).join(ServerUser, col(ServerUser.id) == Enrollment.user_id).where(
+        col(Enrollment.device_id) == device_id, col(Enrollment.revoked_at).is_(None))
     if username:
         query = query.where(ServerUser.username == username.lower())
     rows = session.exec(query).all()
     for enrollment, user in rows:
         enrollment.revoked_at = iso(now)
-        session.exec(update(AuthToken).where(AuthToken.enrollment_id == enrollment.id).values(revoked=True))
+        session.exec(update(AuthToken).where(col(AuthToken.enrollment_id) == enrollment.id).values(revoked=True))
         user.password_reset_required = True
         session.add(user)
     return sorted({user.username for _enrollment, user in rows})

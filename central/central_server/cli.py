@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from central_server import SERVER_VERSION, admin
 from central_server.auth import revoke_device
@@ -188,7 +188,7 @@ def main(argv: Sequence[str] | None = None, *, stdin=None, stdout=None) -> int:
                 wadah = {w.id: w.name for w in session.exec(select(Wadah))}
                 for u in session.exec(select(ServerUser).order_by(ServerUser.username)):
                     devices = len(session.exec(select(Enrollment.id).where(Enrollment.user_id == u.id,
-                                                                           Enrollment.revoked_at.is_(None))).all())
+                                                                           col(Enrollment.revoked_at).is_(None))).all())
                     say("\t".join([u.username, u.role, u.full_name, wadah.get(u.wadah_id, "-") if u.wadah_id else "-",
                                    u.kecamatan_code or "-", u.kelurahan_code or "-",
                                    "active" if u.active else "inactive", f"devices={devices}",
