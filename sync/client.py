@@ -255,15 +255,15 @@ class _DeadlineAdapter(OSTrustAdapter):
     def _new_manager(self, manager: Any) -> None:
         tracker = self._tracker
 
-        def report(conn: Any) -> None:
-            tracker(conn)
+        def tracked(base: type[urllib3.connection.HTTPConnection]) -> type:
+            def request(conn: Any, *a: Any, **k: Any) -> None:
+                tracker(conn)
+                base.request(conn, *a, **k)
 
-        http_conn = type("TrackedHTTPConnection", (urllib3.connection.HTTPConnection,), {
-            "request": lambda self, *a, **k: (report(self),
-                                              urllib3.connection.HTTPConnection.request(self, *a, **k))[1]})
-        https_conn = type("TrackedHTTPSConnection", (urllib3.connection.HTTPSConnection,), {
-            "request": lambda self, *a, **k: (report(self),
-                                              urllib3.connection.HTTPSConnection.request(self, *a, **k))[1]})
+            return type(f"Tracked{base.__name__}", (base,), {"request": request})
+
+        http_conn = tracked(urllib3.connection.HTTPConnection)
+        https_conn = tracked(urllib3.connection.HTTPSConnection)
         manager.pool_classes_by_scheme = {
             "http": type("TrackedHTTPPool", (urllib3.connectionpool.HTTPConnectionPool,),
                          {"ConnectionCls": http_conn}),
@@ -331,7 +331,7 @@ class SyncClient:
         self.verify: bool | str = ca_bundle or True
         if not app_version:
             try:
-                from agent_app.version import __version__ as app_version  # type: ignore
+                from agent_app.version import __version__ as app_version
             except Exception:  # pragma: no cover - version module optional
                 app_version = ""
         self.app_version = app_version
@@ -615,7 +615,7 @@ class SyncClient:
         except Exception:
             pass
         detail = f"HTTP {status}" + (f" {code}" if code else "")
-        kw = {"code": code, "message": message, "status": status}
+        kw: dict[str, Any] = {"code": code, "message": message, "status": status}
         if 300 <= status < 400:
             return NotAcknowledged(f"redirect to {headers.get('Location', '?')} (captive portal?)",
                                    code="redirect", status=status)

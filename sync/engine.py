@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import update
+from sqlmodel import col
 
 import perisai_protocol as protocol
 from agent_app.services.attention import attention_items
@@ -122,8 +123,8 @@ class SyncEngine:
         with self.db.write() as s:
             result = s.exec(
                 update(OutboxOp)
-                .where(OutboxOp.user_id == self.user_id,
-                       OutboxOp.state == OutboxState.IN_FLIGHT)
+                .where(col(OutboxOp.user_id) == self.user_id,
+                       col(OutboxOp.state) == OutboxState.IN_FLIGHT)
                 .values(state=OutboxState.PENDING)
             )
             count = result.rowcount or 0

@@ -5,9 +5,10 @@ server answer gives a worker or payment. Inside the caller's transaction; no Qt.
 from __future__ import annotations
 
 import json
+from collections.abc import Set as AbstractSet
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from agent_app.store.db import in_chunks
 from agent_app.store.models import OutboxOp, OutboxState, Payment, Worker
@@ -21,9 +22,9 @@ def busy_entities(s: Session, ids: list[str]) -> set[str]:
     busy: set[str] = set()
     for chunk in in_chunks(ids):
         busy.update(s.exec(select(OutboxOp.entity_id).where(
-            OutboxOp.entity_id.in_(chunk), OutboxOp.state.in_(OutboxState.queued()))).all())
+            col(OutboxOp.entity_id).in_(chunk), col(OutboxOp.state).in_(OutboxState.queued()))).all())
         busy.update(s.exec(select(Payment.worker_id).where(
-            Payment.worker_id.in_(chunk), Payment.sync_state == "pending")).all())
+            col(Payment.worker_id).in_(chunk), col(Payment.sync_state) == "pending")).all())
     return busy
 
 
@@ -52,7 +53,7 @@ def first_waiting(s: Session, user_id: str, ops: list[OutboxOp]) -> int:
     for chunk in in_chunks(sorted({w for w in named if w})):
         queued.update(s.exec(select(OutboxOp.entity_id).where(
             OutboxOp.kind == "worker.register", OutboxOp.user_id != user_id,
-            OutboxOp.state.in_(OutboxState.queued()), OutboxOp.entity_id.in_(chunk))))
+            col(OutboxOp.state).in_(OutboxState.queued()), col(OutboxOp.entity_id).in_(chunk))))
     return next((i for i, worker in enumerate(named) if worker in queued), len(ops))
 
 
@@ -63,10 +64,10 @@ def prefetch(s: Session, ops: list[OutboxOp]) -> dict:
     payment_ids = [o.entity_id for o in ops if o.kind.startswith("payment.")]
     if worker_ids:
         cache.update({("w", w.id): w for w in s.exec(
-            select(Worker).where(Worker.id.in_(worker_ids)))})
+            select(Worker).where(col(Worker.id).in_(worker_ids)))})
     if payment_ids:
         cache.update({("p", p.id): p for p in s.exec(
-            select(Payment).where(Payment.id.in_(payment_ids)))})
+            select(Payment).where(col(Payment.id).in_(payment_ids)))})
     return cache
 
 
@@ -101,8 +102,8 @@ def entity_state(s: Session, kind: str, entity_id: str, state: str, assigned: di
 _WAITING_CODES = ("unknown_worker", "unknown_payment")
 
 
-def requeue_waiting(s: Session, *, workers: set[str] = frozenset(),
-                    payments: set[str] = frozenset()) -> int:
+def requeue_waiting(s: Session, *, workers: AbstractSet[str] = frozenset(),
+                    payments: AbstractSet[str] = frozenset()) -> int:
     """Operations the centre refused because it did not know the record they hang on (a
     payment's or correction's worker, a void's payment) go back to the queue once the
     centre knows it: its registration or payment acknowledged (sent again after the centre
@@ -115,7 +116,7 @@ def requeue_waiting(s: Session, *, workers: set[str] = frozenset(),
         func.json_extract(OutboxOp.result, "$.code").in_(_WAITING_CODES))).all()
     requeued = 0
     for op in waiting:
-        result = json.loads(op.result)
+        result = json.loads(op.result or "{}")  # a rejected operation keeps its reason
         if result.get("resolved_by") or result.get("batch_level"):
             continue
         if result["code"] == "unknown_worker":

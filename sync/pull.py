@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import logging
+from functools import partial
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 import perisai_protocol as protocol
 from agent_app.domain.reference import search_key
@@ -90,9 +91,8 @@ class Puller:
                 epoch = get_meta(s, epoch_key(ctx.user_id)) or None
             limit = self._page_size()
             try:
-                page = ctx.authorised(lambda token, cursor=cursor, epoch=epoch, limit=limit:
-                                      ctx.client.pull(cursor, limit, token,
-                                                      epoch=epoch if cursor else None))
+                page = ctx.authorised(partial(ctx.client.pull, cursor, limit,
+                                              epoch=epoch if cursor else None))
             except CursorExpired:
                 # A cursor of another epoch, or beyond the log's end: a centre restored from
                 # a backup (or a new one), which may have lost some of our operations too.
@@ -129,9 +129,9 @@ class Puller:
         busy = busy_entities(s, ids)
         worker_ids = [c.id for c in page.changes if c.entity == "worker"]
         payment_ids = [c.id for c in page.changes if c.entity == "payment"]
-        workers = {w.id: w for w in s.exec(select(Worker).where(Worker.id.in_(worker_ids)))} \
+        workers = {w.id: w for w in s.exec(select(Worker).where(col(Worker.id).in_(worker_ids)))} \
             if worker_ids else {}
-        payments = {p.id: p for p in s.exec(select(Payment).where(Payment.id.in_(payment_ids)))} \
+        payments = {p.id: p for p in s.exec(select(Payment).where(col(Payment.id).in_(payment_ids)))} \
             if payment_ids else {}
         new_money: list[protocol.Change] = []
         arrived: set[str] = set()  # workers this page stored: parked money may hang on them

@@ -17,7 +17,7 @@ import logging
 from typing import Any
 
 from sqlalchemy import delete, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 import perisai_protocol as protocol
 from agent_app.services.merge import current_worker
@@ -38,7 +38,7 @@ def store_pulled_money(s: Session, changes: list[protocol.Change], arrived: set[
         keys = set(arrived) | _canonical_ids(s, arrived)
         for chunk in in_chunks(sorted(keys)):
             for row in s.exec(select(ParkedPayment).where(or_(
-                    ParkedPayment.worker_id.in_(chunk), ParkedPayment.participant_id.in_(chunk)))):
+                    col(ParkedPayment.worker_id).in_(chunk), col(ParkedPayment.participant_id).in_(chunk)))):
                 candidates.setdefault(row.id, (row.change_seq, json.loads(row.data)))
     if not candidates:
         return set()
@@ -48,7 +48,7 @@ def store_pulled_money(s: Session, changes: list[protocol.Change], arrived: set[
     _place_money(s, payments, stored, done)
     # Voids parked until the payment they reverse came (it may have come just now).
     for chunk in in_chunks(sorted(stored)):
-        for row in s.exec(select(ParkedPayment).where(ParkedPayment.voids_payment_id.in_(chunk))):
+        for row in s.exec(select(ParkedPayment).where(col(ParkedPayment.voids_payment_id).in_(chunk))):
             candidates.setdefault(row.id, (row.change_seq, json.loads(row.data)))
     voids = {k: v for k, v in candidates.items() if v[1].get("kind") == "void"}
     _place_money(s, voids, stored, done)
@@ -63,7 +63,7 @@ def store_pulled_money(s: Session, changes: list[protocol.Change], arrived: set[
             voids_payment_id=data.get("voids_payment_id"),
             data=protocol.canonical_json(data), parked_at=now))
     for chunk in in_chunks(sorted(done)):
-        s.exec(delete(ParkedPayment).where(ParkedPayment.id.in_(chunk)))
+        s.exec(delete(ParkedPayment).where(col(ParkedPayment.id).in_(chunk)))
     return stored
 
 
@@ -71,10 +71,10 @@ def unpark(s: Session, *, worker_id: str | None = None, payment_id: str | None =
     """Drop money parked for an erased worker, or a worker or payment gone from this scope:
     it would wait for ever (what was stored stays: money is never deleted)."""
     if worker_id:
-        s.exec(delete(ParkedPayment).where(or_(ParkedPayment.worker_id == worker_id,
-                                               ParkedPayment.participant_id == worker_id)))
+        s.exec(delete(ParkedPayment).where(or_(col(ParkedPayment.worker_id) == worker_id,
+                                               col(ParkedPayment.participant_id) == worker_id)))
     if payment_id:
-        s.exec(delete(ParkedPayment).where(ParkedPayment.id == payment_id))
+        s.exec(delete(ParkedPayment).where(col(ParkedPayment.id) == payment_id))
 
 
 def _place_money(s: Session, rows: dict[str, tuple[int, dict]], stored: set[str],
@@ -89,14 +89,16 @@ def _place_money(s: Session, rows: dict[str, tuple[int, dict]], stored: set[str]
     receipts = [str(data.get("receipt_no")) for _, data in rows.values()]
     targets = [data["voids_payment_id"] for _, data in rows.values()
                if data.get("voids_payment_id")]
-    existing, taken, voided = set(), {}, {}
+    existing: set[str] = set()
+    taken: dict[str, str] = {}
+    voided: dict[str, Payment] = {}
     for chunk in in_chunks(ids):
-        existing.update(s.exec(select(Payment.id).where(Payment.id.in_(chunk))).all())
+        existing.update(s.exec(select(Payment.id).where(col(Payment.id).in_(chunk))).all())
     for chunk in in_chunks(receipts):
         taken.update(s.exec(select(Payment.receipt_no, Payment.id).where(
-            Payment.receipt_no.in_(chunk))).all())
+            col(Payment.receipt_no).in_(chunk))).all())
     for chunk in in_chunks(targets):
-        voided.update({p.id: p for p in s.exec(select(Payment).where(Payment.id.in_(chunk)))})
+        voided.update({p.id: p for p in s.exec(select(Payment).where(col(Payment.id).in_(chunk)))})
     for pid in ids:
         _seq, data = rows[pid]
         if pid in existing:
@@ -126,7 +128,7 @@ def _place_money(s: Session, rows: dict[str, tuple[int, dict]], stored: set[str]
         taken[row.receipt_no] = pid
         stored.add(pid)
         done.add(pid)
-        if row.kind == "payment" and not data.get("voided_by") and worker_id not in busy:
+        if row.kind == "payment" and worker is not None and not data.get("voided_by") and worker_id not in busy:
             # paid_through is a cache of the paid months: what collect() does locally.
             months = json.loads(row.months)
             if months:
@@ -139,7 +141,7 @@ def _canonical_ids(s: Session, worker_ids: set[str]) -> set[str]:
     out: set[str] = set()
     for chunk in in_chunks(sorted(worker_ids)):
         out.update(c for c in s.exec(select(Worker.canonical_id).where(
-            Worker.id.in_(chunk), Worker.canonical_id.is_not(None))).all() if c)
+            col(Worker.id).in_(chunk), col(Worker.canonical_id).is_not(None))).all() if c)
     return out
 
 
@@ -150,19 +152,22 @@ def _local_workers(s: Session, rows: dict[str, dict]) -> dict[str, Worker]:
               for v in (d.get("worker_id"), d.get("participant_id")) if v}
     found: dict[str, Any] = {}
     for chunk in in_chunks(sorted(wanted)):
-        found.update({w.id: w for w in s.exec(select(Worker).where(Worker.id.in_(chunk)))})
+        found.update({w.id: w for w in s.exec(select(Worker).where(col(Worker.id).in_(chunk)))})
     missing = {str(d["participant_id"]) for d in rows.values()
                if d.get("participant_id")} - set(found)
     aliases: dict[str, Any] = {}
     for chunk in in_chunks(sorted(missing)):
-        for w in s.exec(select(Worker).where(Worker.canonical_id.in_(chunk)).order_by(Worker.id)):
-            aliases.setdefault(w.canonical_id, w)
+        for w in s.exec(select(Worker).where(col(Worker.canonical_id).in_(chunk)).order_by(Worker.id)):
+            if w.canonical_id:  # always, by the query
+                aliases.setdefault(w.canonical_id, w)
     out = {}
     for pid, d in rows.items():
         named, canonical = str(d.get("worker_id") or ""), str(d.get("participant_id") or "")
         worker = found.get(named) or found.get(canonical) or aliases.get(canonical)
+        if worker is not None and worker.merged_into:
+            worker = current_worker(s, worker.id)
         if worker is not None:
-            out[pid] = current_worker(s, worker.id) if worker.merged_into else worker
+            out[pid] = worker
     return out
 
 

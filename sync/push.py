@@ -18,11 +18,12 @@ import json
 import time
 import uuid
 from datetime import UTC
+from functools import partial
 from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 import perisai_protocol as protocol
 from agent_app.services.base import CLOCK_LEARNED_KEY, get_meta, pending_count
@@ -63,7 +64,7 @@ class Pusher:
     def _pending_ops(self, s: Session, limit: int | None = None) -> list[OutboxOp]:
         return list(s.exec(select(OutboxOp).where(OutboxOp.user_id == self.ctx.user_id,
                                                   OutboxOp.state == OutboxState.PENDING)
-                           .order_by(OutboxOp.seq).limit(limit)))
+                           .order_by(col(OutboxOp.seq)).limit(limit)))
 
     def waiting_count(self) -> int:
         """This user's queued ops that wait for another user's registration (and after it)."""
@@ -104,9 +105,9 @@ class Pusher:
                     ))
                 except (ValidationError, ValueError) as exc:
                     invalid.append((op.op_id, exc))
-            for op_id, exc in invalid:  # cannot even be sent: rejected here, with the reason
+            for op_id, problem in invalid:  # cannot even be sent: rejected here, with the reason
                 self._reject_locally(op_id, BatchRejected(
-                    str(exc)[:300], code="invalid_operation", status=None))
+                    str(problem)[:300], code="invalid_operation", status=None))
                 report.rejected += 1
                 ids.remove(op_id)
             if not wire:
@@ -115,8 +116,7 @@ class Pusher:
             report.batches += 1
             started = time.monotonic()
             try:
-                response = ctx.authorised(
-                    lambda token, batch=batch, body=body: ctx.client.push(batch, token, body))
+                response = ctx.authorised(partial(ctx.client.push, batch, body=body))
             except Stop as stop:
                 self._release(ids, stop.error, count_attempt=stop.state != "upgrade_required")
                 if isinstance(stop.error, (Offline, NotAcknowledged)) and len(ids) > 1:
@@ -217,7 +217,7 @@ class Pusher:
         with ctx.db.read() as s:
             ids = list(s.exec(select(OutboxOp.op_id).where(
                 OutboxOp.user_id == ctx.user_id, OutboxOp.state == OutboxState.PENDING,
-                OutboxOp.attempts > 0).order_by(OutboxOp.seq).limit(protocol.MAX_BATCH_OPS)))
+                OutboxOp.attempts > 0).order_by(col(OutboxOp.seq)).limit(protocol.MAX_BATCH_OPS)))
         if not ids:
             return
         self._set_state(ids, OutboxState.IN_FLIGHT, only_from=OutboxState.PENDING)
@@ -236,9 +236,9 @@ class Pusher:
     def _set_state(self, ids: list[str], state: OutboxState, *,
                    only_from: OutboxState | None = None) -> None:
         with self.ctx.db.write() as s:
-            stmt = update(OutboxOp).where(OutboxOp.op_id.in_(ids))
+            stmt = update(OutboxOp).where(col(OutboxOp.op_id).in_(ids))
             if only_from:
-                stmt = stmt.where(OutboxOp.state == only_from)
+                stmt = stmt.where(col(OutboxOp.state) == only_from)
             s.exec(stmt.values(state=state))
 
     def _release(self, ids: list[str], exc: SyncError | None, *, count_attempt: bool) -> None:
@@ -251,7 +251,7 @@ class Pusher:
                 values["attempts"] = OutboxOp.attempts + 1
             s.exec(
                 update(OutboxOp)
-                .where(OutboxOp.op_id.in_(ids), OutboxOp.state == OutboxState.IN_FLIGHT)
+                .where(col(OutboxOp.op_id).in_(ids), col(OutboxOp.state) == OutboxState.IN_FLIGHT)
                 .values(**values)
             )
 
@@ -278,7 +278,7 @@ class Pusher:
         now = self.ctx.clock.stamp()
         known: dict[str, set[str]] = {"worker.register": set(), "payment.collect": set()}
         with self.ctx.db.write() as s:
-            ops = {op.op_id: op for op in s.exec(select(OutboxOp).where(OutboxOp.op_id.in_(ids)))}
+            ops = {op.op_id: op for op in s.exec(select(OutboxOp).where(col(OutboxOp.op_id).in_(ids)))}
             cache = prefetch(s, list(ops.values()))
             for result in results:
                 op = ops.get(result.op_id)

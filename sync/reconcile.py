@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 
 from sqlalchemy import delete, func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from agent_app.services.base import get_meta, outbox_seq_key, set_meta
 from agent_app.store.db import in_chunks
@@ -63,8 +63,8 @@ class Reconciler:
         bounds = [int(get_meta(s, outbox_seq_key(user_id), "0") or 0)]
         first_unsent = s.exec(select(func.min(OutboxOp.seq)).where(
             OutboxOp.user_id == user_id,
-            or_(OutboxOp.state.in_(OutboxState.queued()),
-                (OutboxOp.state == OutboxState.REJECTED)
+            or_(col(OutboxOp.state).in_(OutboxState.queued()),
+                (col(OutboxOp.state) == OutboxState.REJECTED)
                 & (func.json_extract(OutboxOp.result, "$.batch_level") == 1)))).one()
         if first_unsent is not None:
             bounds.append(first_unsent - 1)
@@ -132,9 +132,9 @@ class Reconciler:
             mine = OutboxOp.user_id == ctx.user_id
             rows = list(s.exec(select(OutboxOp).where(mine, OutboxOp.seq > status.highest_seq)))
             for chunk in in_chunks(sorted(missing)):
-                rows += s.exec(select(OutboxOp).where(mine, OutboxOp.seq.in_(chunk))).all()
+                rows += s.exec(select(OutboxOp).where(mine, col(OutboxOp.seq).in_(chunk))).all()
             recorded = s.exec(select(func.count()).select_from(OutboxOp).where(
-                mine, OutboxOp.state.in_(OutboxState.on_server()))).one()
+                mine, col(OutboxOp.state).in_(OutboxState.on_server()))).one()
             lost = sorted((op for op in rows if op.state in OutboxState.on_server()),
                           key=lambda op: op.seq)
             holes = [op.seq for op in rows if op.state == OutboxState.REJECTED]
@@ -148,7 +148,7 @@ class Reconciler:
             if holes:
                 set_meta(s, stream_hole_key(ctx.user_id), str(min(holes)))
             else:
-                s.exec(delete(Meta).where(Meta.key == stream_hole_key(ctx.user_id)))
+                s.exec(delete(Meta).where(col(Meta.key) == stream_hole_key(ctx.user_id)))
             set_meta(s, reconcile_due_key(ctx.user_id), "0")
             set_meta(s, reconciled_at_key(ctx.user_id), ctx.clock.stamp())
         if lost:

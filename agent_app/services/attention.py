@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 import perisai_protocol as protocol
 from agent_app.domain.messages import register
@@ -64,8 +64,8 @@ def attention_items(db: Database, user_id: str) -> list[AttentionItem]:
         ops = s.exec(
             select(OutboxOp)
             .where(OutboxOp.user_id == user_id,
-                   OutboxOp.state.in_(OutboxState.refused_or_held()))
-            .order_by(OutboxOp.seq)
+                   col(OutboxOp.state).in_(OutboxState.refused_or_held()))
+            .order_by(col(OutboxOp.seq))
         ).all()
         for op in ops:
             result = json.loads(op.result) if op.result else {}
@@ -128,7 +128,7 @@ class AttentionService:
             worker = live_worker(s, worker_id)
             worker_id = worker.id  # an alias merged here stands for its canonical record
             ops = s.exec(select(OutboxOp).where(OutboxOp.entity_id == worker_id)
-                         .order_by(OutboxOp.seq)).all()
+                         .order_by(col(OutboxOp.seq))).all()
             registered = any(o.kind == "worker.register"
                              and o.state in (*OutboxState.on_server(), *OutboxState.queued())
                              for o in ops)
@@ -186,8 +186,8 @@ def _requeue_payments(s: Session, worker_id: str, user_id: str, now: str) -> Non
     if not payment_ids:
         return
     rejected = s.exec(
-        select(OutboxOp).where(OutboxOp.entity_id.in_(payment_ids),
-                               OutboxOp.state == OutboxState.REJECTED).order_by(OutboxOp.seq)
+        select(OutboxOp).where(col(OutboxOp.entity_id).in_(payment_ids),
+                               OutboxOp.state == OutboxState.REJECTED).order_by(col(OutboxOp.seq))
     ).all()
     for op in rejected:
         result = json.loads(op.result) if op.result else {}

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from sqlalchemy import update
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from agent_app.services.base import audit
 from agent_app.store.models import FollowupContact, Payment, Worker
@@ -38,7 +38,7 @@ def merged_ids(s: Session, worker_id: str) -> list[str]:
     ids = [worker_id]
     frontier = [worker_id]
     for _ in range(MAX_HOPS):
-        frontier = list(s.exec(select(Worker.id).where(Worker.merged_into.in_(frontier))))
+        frontier = list(s.exec(select(Worker.id).where(col(Worker.merged_into).in_(frontier))))
         if not frontier:
             break
         ids += frontier
@@ -51,19 +51,19 @@ def merge_aliases(s: Session, now: str) -> int:
     canonical_row = aliased(Worker)
     pairs = s.exec(
         select(Worker, canonical_row)
-        .join(canonical_row, canonical_row.id == Worker.canonical_id)
-        .where(Worker.canonical_id.is_not(None), Worker.merged_into.is_(None),
+        .join(canonical_row, col(canonical_row.id) == Worker.canonical_id)
+        .where(col(Worker.canonical_id).is_not(None), col(Worker.merged_into).is_(None),
                Worker.deleted == False, canonical_row.deleted == False)  # noqa: E712
     ).all()
-    for alias, canonical in pairs:
-        canonical = current_worker(s, canonical.id)
+    for alias, kept in pairs:
+        canonical = current_worker(s, kept.id)
         if canonical is None or canonical.id == alias.id:
             continue
-        s.exec(update(Payment).where(Payment.worker_id == alias.id)
+        s.exec(update(Payment).where(col(Payment.worker_id) == alias.id)
                .values(worker_id=canonical.id))
-        s.exec(update(FollowupContact).where(FollowupContact.worker_id == alias.id)
+        s.exec(update(FollowupContact).where(col(FollowupContact.worker_id) == alias.id)
                .values(worker_id=canonical.id))
-        s.exec(update(Worker).where(Worker.merged_into == alias.id)
+        s.exec(update(Worker).where(col(Worker.merged_into) == alias.id)
                .values(merged_into=canonical.id))
         # paid_through caches the paid months of each copy: the person paid through both.
         canonical.paid_through = max(filter(None, [canonical.paid_through, alias.paid_through]),

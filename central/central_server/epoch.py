@@ -15,7 +15,7 @@ import secrets
 from sqlalchemy import update
 from sqlmodel import Session
 
-from central_server.db import ensure_meta
+from central_server.db import ensure_meta, table_of
 from central_server.models import ServerMeta
 
 EPOCH_KEY = "epoch"
@@ -47,7 +47,7 @@ def start_new_epoch(session: Session) -> str:
 def rotate_epoch(session: Session, seen: str) -> str:
     """Start a new epoch unless another request already did (compare and set on ``seen``);
     returns the epoch now current. The caller commits."""
-    table = ServerMeta.__table__
+    table = table_of(ServerMeta)
     fresh = new_epoch()
     session.execute(update(table).where(table.c.key == EPOCH_KEY, table.c.value == seen)
                     .values(value=fresh))
