@@ -159,6 +159,9 @@ class Participant(ServerModel, table=True):
     paid_through: str | None = Field(default=None, max_length=7)  # latest month paid, not voided
     desil: int | None = None
     jht_funding: str | None = Field(default=None, max_length=16)  # funding source of JHT, or None
+    # JSON: what this participant adds to coverage_changes (summary.Coverage), or None
+    # when it does not count (an alias, erased, or refused by a review)
+    coverage: str | None = None
     registered_by_user: str = Field(max_length=36)  # server user id of the pushing account
     created_at: str
     updated_at: str
@@ -334,3 +337,35 @@ class RateHit(ServerModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(index=True, max_length=128)
     at: str = Field(index=True)
+
+
+class MoneyDay(ServerModel, table=True):
+    """Money per Makassar day and kecamatan, by one dimension at a time (an agent's user
+    id, a kelurahan code, or a payment method; "" when the method is unknown), so a
+    period's money page sums a few hundred rows a day instead of every payment. Kept by
+    the push handlers in the batch's transaction (summary.Summaries); a void adds its
+    negative amount to ``voided``, a payment moved to another area moves its money."""
+
+    __tablename__ = "money_days"
+    day: str = Field(primary_key=True, max_length=10)
+    scope_kecamatan: str = Field(primary_key=True, max_length=7)
+    dimension: str = Field(primary_key=True, max_length=9)  # agent | kelurahan | method
+    value: str = Field(primary_key=True, max_length=36)
+    receipts: int = 0
+    collected: int = Field(default=0, sa_type=BigInteger)
+    voided: int = Field(default=0, sa_type=BigInteger)
+
+
+class CoverageChange(ServerModel, table=True):
+    """How many participants of a kelurahan enter (+) or leave (-) each coverage status in a
+    month; a month's figures are the sums up to it. Kept with ``Participant.coverage``
+    (summary.Summaries)."""
+
+    __tablename__ = "coverage_changes"
+    month: str = Field(primary_key=True, max_length=7)
+    scope_kecamatan: str = Field(primary_key=True, max_length=7)
+    scope_kelurahan: str = Field(primary_key=True, max_length=11)
+    active: int = 0
+    grace: int = 0
+    inactive: int = 0
+    never: int = 0

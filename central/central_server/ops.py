@@ -62,7 +62,7 @@ from central_server.models import (
     StreamSeq,
 )
 from central_server.reference import Regions, kecamatan7, kelurahan11
-from central_server.summary import record_device_report, refresh_paid_through, set_worker_facts, wita_date
+from central_server.summary import Summaries, record_device_report, refresh_paid_through, set_worker_facts, wita_date
 from perisai_protocol.permissions import OP_PERMISSIONS, role_can
 
 log = logging.getLogger("perisai.server.push")
@@ -207,6 +207,7 @@ class Ctx:
     regions: Regions
     op: protocol.Operation
     changes: ChangeLog
+    summaries: Summaries  # the console's summary rows this op changes
     kpj_numbers: list[int]  # reserved for this batch's registrations
     participants: Participants  # those the batch's registrations name, loaded at once
 
@@ -423,6 +424,7 @@ def worker_register(ctx: Ctx) -> Outcome:
         row.review_state = "needs_review"
         s.add(row)
         ctx.participants.add(row)
+        ctx.summaries.coverage(s, row, [])
         s.flush()
         if hidden:
             kind, code = "nik_elsewhere", "nik_review"
@@ -442,6 +444,7 @@ def worker_register(ctx: Ctx) -> Outcome:
     row.kpj = f"{ctx.kpj_numbers.pop(0):011d}"
     s.add(row)
     ctx.participants.add(row)
+    ctx.summaries.coverage(s, row, [])
     ctx.changes.emit("worker", row.id, "upsert", kec, kel)
     return Outcome(assigned={"kpj": row.kpj, "canonical_id": row.id})
 
@@ -472,6 +475,7 @@ def worker_update(ctx: Ctx) -> Outcome:
     row.updated_at = iso(ctx.now)
     s.add(row)
     ctx.changes.emit("worker", row.id, "upsert", kec, kel)
+    ctx.summaries.coverage(s, row)
     _rescope_payments(ctx, row)
     return Outcome(assigned={"canonical_id": row.id, "kpj": row.kpj})
 
@@ -481,9 +485,16 @@ def _rescope_payments(ctx: Ctx, participant: Participant) -> None:
     s = ctx.session
     for pay in s.exec(select(ServerPayment).where(ServerPayment.participant_id == participant.id)).all():
         if (pay.scope_kecamatan, pay.scope_kelurahan) != (participant.scope_kecamatan, participant.scope_kelurahan):
-            pay.scope_kecamatan, pay.scope_kelurahan = participant.scope_kecamatan, participant.scope_kelurahan
+            move_payment(ctx.summaries, pay, participant)
             s.add(pay)
             ctx.changes.emit("payment", pay.id, "upsert", pay.scope_kecamatan, pay.scope_kelurahan)
+
+
+def move_payment(summaries: Summaries, pay: ServerPayment, participant: Participant) -> None:
+    """A payment takes its participant's area, and its money moves with it."""
+    summaries.money(pay, -1)
+    pay.scope_kecamatan, pay.scope_kelurahan = participant.scope_kecamatan, participant.scope_kelurahan
+    summaries.money(pay, 1)
 
 
 def worker_deletion_request(ctx: Ctx) -> Outcome:
@@ -498,7 +509,7 @@ def worker_deletion_request(ctx: Ctx) -> Outcome:
 
 def _paid_months_changed(ctx: Ctx, participant: Participant) -> None:
     """Devices see the new paid_through; an erased participant keeps its tombstone."""
-    refresh_paid_through(ctx.session, participant)
+    refresh_paid_through(ctx.session, ctx.summaries, participant)
     if participant.deleted_at is None:
         ctx.changes.emit("worker", participant.id, "upsert", participant.scope_kecamatan,
                          participant.scope_kelurahan)
@@ -531,13 +542,15 @@ def payment_collect(ctx: Ctx) -> Outcome:
                col(ServerPayment.kind) == "payment", col(ServerPayment.voided_by).is_(None))
     ).all()))
     flag = "possible_double_collection" if overlap else None
-    s.add(ServerPayment(id=p.id, receipt_no=p.receipt_no, kind="payment", worker_id=p.worker_id,
+    pay = ServerPayment(id=p.id, receipt_no=p.receipt_no, kind="payment", worker_id=p.worker_id,
                         participant_id=participant.id, months=dumps(sorted(p.months)), amount=p.amount,
                         data=dumps(attributed(p.model_dump(), ctx.caller)), flag=flag,
                         enrollment_id=ctx.caller.enrollment_id,
                         user_id=ctx.caller.user_id, scope_kecamatan=participant.scope_kecamatan,
                         scope_kelurahan=participant.scope_kelurahan, received_at=iso(ctx.now),
-                        collected_on=wita_date(p.collected_at), method=p.method))
+                        collected_on=wita_date(p.collected_at), method=p.method)
+    s.add(pay)
+    ctx.summaries.money(pay, 1)
     for month in p.months:
         s.add(PaymentMonth(payment_id=p.id, month=month, participant_id=participant.id))
     ctx.changes.emit("payment", p.id, "upsert", participant.scope_kecamatan, participant.scope_kelurahan)
@@ -570,12 +583,14 @@ def payment_void(ctx: Ctx) -> Outcome:
     if v.amount != -target.amount:
         raise OpRejected("void_amount_mismatch", amount=-target.amount)
     _check_new_money_row(s, v.id, v.receipt_no)
-    s.add(ServerPayment(id=v.id, receipt_no=v.receipt_no, kind="void", worker_id=v.worker_id or target.worker_id,
-                        participant_id=participant.id, months=target.months, amount=v.amount,
-                        data=dumps(attributed(v.model_dump(), ctx.caller)), voids_payment_id=target.id,
-                        enrollment_id=ctx.caller.enrollment_id, user_id=ctx.caller.user_id,
-                        scope_kecamatan=participant.scope_kecamatan, scope_kelurahan=participant.scope_kelurahan,
-                        received_at=iso(ctx.now), collected_on=wita_date(v.collected_at), method=target.method))
+    void = ServerPayment(id=v.id, receipt_no=v.receipt_no, kind="void", worker_id=v.worker_id or target.worker_id,
+                         participant_id=participant.id, months=target.months, amount=v.amount,
+                         data=dumps(attributed(v.model_dump(), ctx.caller)), voids_payment_id=target.id,
+                         enrollment_id=ctx.caller.enrollment_id, user_id=ctx.caller.user_id,
+                         scope_kecamatan=participant.scope_kecamatan, scope_kelurahan=participant.scope_kelurahan,
+                         received_at=iso(ctx.now), collected_on=wita_date(v.collected_at), method=target.method)
+    s.add(void)
+    ctx.summaries.money(void, 1)
     target.voided_by = v.id
     s.add(target)
     for pid in (v.id, target.id):
@@ -620,6 +635,7 @@ class Batch:
     now: datetime
     known: dict[str, tuple[str, str]]  # op_id -> (payload hash, stored result JSON)
     changes: ChangeLog = field(default_factory=ChangeLog)
+    summaries: Summaries = field(default_factory=Summaries)
     applied: list[dict[str, Any]] = field(default_factory=list)
     seqs: list[int] = field(default_factory=list)
     kpj_numbers: list[int] = field(default_factory=list)
@@ -660,6 +676,7 @@ class Batch:
     def finish(self, session: Session) -> None:
         if self.applied:
             session.execute(insert(table_of(AppliedOp)), self.applied)
+        self.summaries.write(session)
         self.changes.write(session, self.now)
         if self.seqs:
             self.contiguous = track_seqs(session, self.caller.device_id, self.caller.user_id, self.seqs,
@@ -694,7 +711,7 @@ def _apply_one(session: Session, regions: Regions, batch: Batch, op: protocol.Op
     if op.schema_version > protocol.OP_SCHEMAS[op.kind]:
         return _rejected(op, "schema_unsupported", text("schema_unsupported", kind=op.kind, version=op.schema_version))
     ctx = Ctx(session=session, now=batch.now, caller=batch.caller, regions=regions, op=op, changes=batch.changes,
-              kpj_numbers=batch.kpj_numbers, participants=batch.participants)
+              summaries=batch.summaries, kpj_numbers=batch.kpj_numbers, participants=batch.participants)
     if not savepoint:
         try:
             require(batch.caller, OP_PERMISSIONS[op.kind])
@@ -706,7 +723,7 @@ def _apply_one(session: Session, regions: Regions, batch: Batch, op: protocol.Op
         except Exception as exc:  # a rejection or a bug: nothing of the batch is kept
             raise SavepointsNeeded from exc
     else:
-        marks = batch.changes.mark(), batch.participants.mark()
+        marks = batch.changes.mark(), batch.participants.mark(), batch.summaries.mark()
         try:
             # Whatever the handler wrote is undone if it rejects the op or fails; the release
             # flushes, so a value the database refuses surfaces here too.
@@ -716,6 +733,7 @@ def _apply_one(session: Session, regions: Regions, batch: Batch, op: protocol.Op
         except BaseException as exc:
             batch.changes.rollback_to(marks[0])
             batch.participants.rollback_to(marks[1])
+            batch.summaries.rollback_to(marks[2])
             if isinstance(exc, OpRejected):
                 return _rejected(op, exc.code, exc.message)
             raise
@@ -849,6 +867,9 @@ def carry_out_deletion(session: Session, now: datetime, participant_id: str) -> 
     for req in session.exec(select(DeletionRequest).where(DeletionRequest.participant_id == participant_id)).all():
         req.status = "carried_out"
         session.add(req)
+    summaries = Summaries()
+    summaries.coverage(session, row)
+    summaries.write(session)
     changes = ChangeLog()
     changes.emit("worker", row.id, "delete", row.scope_kecamatan, row.scope_kelurahan)
     changes.write(session, now)
@@ -868,7 +889,7 @@ def resolve_review(session: Session, now: datetime, review_id: int, decision: st
     reason = " ".join((reason or "").split())
     if not reason:
         raise ValueError("a decision needs its reason")
-    changes = ChangeLog()
+    changes, summaries = ChangeLog(), Summaries()
     row = session.get(Participant, item.participant_id)
     assert row is not None
     lock_keys(session, [row.nik])  # no registration of this NIK meanwhile
@@ -889,10 +910,10 @@ def resolve_review(session: Session, now: datetime, review_id: int, decision: st
             session.add(pm)
         for pay in session.exec(select(ServerPayment).where(ServerPayment.participant_id == row.id)).all():
             pay.participant_id = canonical.id
-            pay.scope_kecamatan, pay.scope_kelurahan = canonical.scope_kecamatan, canonical.scope_kelurahan
+            move_payment(summaries, pay, canonical)
             session.add(pay)
             changes.emit("payment", pay.id, "upsert", pay.scope_kecamatan, pay.scope_kelurahan)
-        refresh_paid_through(session, canonical)
+        refresh_paid_through(session, summaries, canonical)
         row.paid_through = None
         # its paid months changed
         changes.emit("worker", canonical.id, "upsert", canonical.scope_kecamatan, canonical.scope_kelurahan)
@@ -903,6 +924,8 @@ def resolve_review(session: Session, now: datetime, review_id: int, decision: st
     item.reason = reason
     session.add(row)
     session.add(item)
+    summaries.coverage(session, row)  # counted again, or no more (refused, or an alias now)
+    summaries.write(session)
     changes.emit("worker", row.id, "upsert", row.scope_kecamatan, row.scope_kelurahan)
     changes.write(session, now)
     return item

@@ -19,27 +19,21 @@ from sqlmodel.sql.expression import Select
 from central_server.db import iso, loads
 from central_server.models import (
     AppliedOp,
+    CoverageChange,
     Document,
     Enrollment,
+    MoneyDay,
     Participant,
     ReviewItem,
     ServerPayment,
     ServerUser,
     Wadah,
 )
-
-GRACE_MONTHS = 3  # as the app's coverage rule: 1-3 unpaid months is "grace"
-STATUSES = ("active", "grace", "inactive", "never")
+from central_server.summary import GRACE_MONTHS, MONEY_DIMENSIONS, STATUSES, add_months
 
 
 def month_of(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
-
-
-def add_months(month: str, delta: int) -> str:
-    year, mm = int(month[:4]), int(month[5:7])
-    index = year * 12 + (mm - 1) + delta
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 def _counted(kec: str | None):
@@ -92,7 +86,6 @@ def aggregate(session: Session, groupings: list[tuple], measures: list, where) -
 @dataclass
 class Coverage:
     rows: list[CoverageRow]  # per kecamatan (whole city) or per kelurahan (one kecamatan)
-    by_month: list[tuple[str, int]]  # registrations per month
     jht: dict[int | None, int]  # city-funded JHT places taken, by welfare decile
 
 
@@ -103,18 +96,36 @@ def coverage(session: Session, kec: str | None, today: date) -> Coverage:
     status = case((paid.is_(None), "never"), (paid >= current, "active"), (paid >= grace_from, "grace"),
                   else_="inactive")
     group = Participant.scope_kelurahan if kec else Participant.scope_kecamatan
-    month = func.substr(Participant.created_at, 1, 7)
     jht = func.sum(case((col(Participant.jht_funding) == "apbd", 1), else_=0))
-    by_status, by_month, by_desil = aggregate(session, [(group, status), (month,), (Participant.desil,)],
-                                              [func.count(), jht], _counted(kec))
+    by_status, by_desil = aggregate(session, [(group, status), (Participant.desil,)], [func.count(), jht],
+                                    _counted(kec))
     rows: dict[str, CoverageRow] = {}
     for code, state, count, _jht in by_status:
         row = rows.setdefault(code, CoverageRow(code))
         row.registered += count
         setattr(row, state, getattr(row, state) + count)
     return Coverage(rows=sorted(rows.values(), key=lambda r: r.code),
-                    by_month=sorted((m, n) for m, n, _jht in by_month),
                     jht={desil: int(places) for desil, _n, places in by_desil if places})
+
+
+def coverage_over_time(session: Session, kec: str | None, today: date) -> list[CoverageRow]:
+    """Each month's figures (``code`` is the month), from the first month anyone
+    registered in the area to the current one: the sums of coverage_changes up to it."""
+    current = month_of(today)
+    where = CoverageChange.month <= current
+    if kec:
+        where = and_(where, CoverageChange.scope_kecamatan == kec)
+    changes = session.exec(select(CoverageChange.month, *[func.sum(getattr(CoverageChange, s)) for s in STATUSES])
+                           .where(where).group_by(CoverageChange.month).order_by(CoverageChange.month)).all()
+    by_month = {month: counts for month, *counts in changes}
+    result: list[CoverageRow] = []
+    month = changes[0][0] if changes else current
+    running = [0] * len(STATUSES)
+    while month <= current:
+        running = [n + int(d or 0) for n, d in zip(running, by_month.get(month, [0] * len(STATUSES)), strict=True)]
+        result.append(CoverageRow(month, sum(running), *running))
+        month = add_months(month, 1)
+    return result if changes else []
 
 
 # --- money -----------------------------------------------------------------------------
@@ -147,16 +158,25 @@ class Money:
 
 
 def money(session: Session, kec: str | None, start: str, end: str) -> Money:
-    """Receipts, money collected and voided in the period, by day, agent, kelurahan and method."""
-    is_payment = col(ServerPayment.kind) == "payment"
-    measures = [func.sum(case((is_payment, 1), else_=0)),
-                func.sum(case((is_payment, ServerPayment.amount), else_=0)),
-                func.sum(case((is_payment, 0), else_=ServerPayment.amount))]
-    columns = (ServerPayment.collected_on, ServerPayment.user_id, ServerPayment.scope_kelurahan, ServerPayment.method)
-    results = aggregate(session, [(c,) for c in columns], measures, _money_filter(kec, start, end))
-    return Money(*[[MoneyRow(key, int(n or 0), int(c or 0), int(v or 0))
-                    for key, n, c, v in sorted(rows, key=lambda r: (r[0] is None, r[0] or ""))]
-                   for rows in results])
+    """Receipts, money collected and voided in the period, by day, agent, kelurahan and
+    method: sums of the per-day summary (money_days), a few hundred rows a day."""
+    where = and_(MoneyDay.day >= start, MoneyDay.day <= end)
+    if kec:
+        where = and_(where, MoneyDay.scope_kecamatan == kec)
+    measures = [func.sum(MoneyDay.receipts), func.sum(MoneyDay.collected), func.sum(MoneyDay.voided)]
+    # Every payment is counted once in each dimension: the days from one of them.
+    per_day = session.exec(select(MoneyDay.day, *measures).where(where, MoneyDay.dimension == "method")
+                           .group_by(MoneyDay.day)).all()
+    per_value = session.exec(select(MoneyDay.dimension, MoneyDay.value, *measures).where(where)
+                             .group_by(MoneyDay.dimension, MoneyDay.value)).all()
+
+    def rows(found) -> list[MoneyRow]:
+        result = [MoneyRow(key or None, int(n or 0), int(c or 0), int(v or 0)) for key, n, c, v in found]
+        return sorted((r for r in result if r.receipts or r.collected or r.voided),  # a payment that moved away
+                      key=lambda r: (r.key is None, r.key or ""))
+
+    return Money(rows(per_day), *[rows(r[1:] for r in per_value if r[0] == dimension)
+                                  for dimension in MONEY_DIMENSIONS])
 
 
 def flagged_payments(session: Session, kec: str | None, start: str, end: str, limit: int = 50):
