@@ -10,6 +10,7 @@ import shutil
 import pytest
 
 from central_server.settings import DEFAULT_REFERENCE_DIR
+from central_server.web.i18n import month_label
 from tests.helpers.console import CONSOLE_USERS, PASSWORD, seed_programme, write_population
 from tests.helpers.samples import MARISO, TAMALATE
 
@@ -138,6 +139,27 @@ def test_coverage_counts_statuses_against_the_population_where_known(console):
     mariso = http.get(f"/console/coverage?kec={MARISO}").text
     assert "persentase cakupan tidak dihitung" in mariso and "%" not in re.search(
         r'<tbody>(.*?)</tbody>', mariso, re.S).group(1)
+
+
+def test_coverage_over_time_shows_each_months_statuses_against_the_target(console):
+    http = console.http
+    sign_in(http, "dinas.kota")
+    city = http.get("/console/coverage").text
+    over_time = re.search(r'id="over-time">(.*?)</table>', city, re.S).group(1)
+    rows = re.findall(r'<tr><th scope="row">([^<]+)</th>(.*?)</tr>', over_time, re.S)
+    this_month, figures = rows[0]  # newest first; everyone registered this month
+    assert re.findall(r">([\d.]+)<", figures) == ["5", "3", "1", "0", "1"]  # as the cards of today
+    assert this_month == month_label(f"{console.seed.today:%Y-%m}", "id")
+    assert "target 72,5 % tidak digambar" in city  # the city's population is not known
+    tamalate = http.get(f"/console/coverage?kec={TAMALATE}").text
+    # Tamalate's population is known (its kelurahan in the reference data): the target in people.
+    workers = re.search(r'id="target-workers">Target 72,5 % dari ([\d.]+) pekerja informal: ([\d.]+) peserta',
+                        tamalate)
+    assert workers and int(workers.group(2).replace(".", "")) == round(int(workers.group(1).replace(".", "")) * 0.725)
+    assert "Aktif / pekerja" in tamalate
+    http.get("/console/lang/en")
+    english = http.get(f"/console/coverage?kec={TAMALATE}").text
+    assert "Coverage over time" in english and "Active / workers" in english
 
 
 def test_money_page_shows_collections_closeouts_and_double_collections(console):

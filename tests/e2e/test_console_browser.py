@@ -27,7 +27,7 @@ from central_server.settings import DEFAULT_REFERENCE_DIR
 from tests.helpers.central import run_server
 from tests.helpers.console import PASSWORD, seed_programme, write_population
 from tests.helpers.keyring import MemoryKeyring
-from tests.helpers.samples import MARISO
+from tests.helpers.samples import MARISO, TAMALATE
 
 from .conftest import open_device, pay, register, seed_agents
 
@@ -140,7 +140,7 @@ def test_pages_show_the_seeded_figures(page_for):
     page = page_for("admin.pusat")
     assert page.locator("#stat-registered").inner_text() == "5"
     assert page.locator("#stat-active").inner_text() == "3"
-    assert page.locator("#chart-registrations canvas").count() == 1  # the vendored chart drew
+    assert page.locator("#chart-coverage canvas").count() == 1  # the vendored chart drew
     page.get_by_role("link", name="Setoran").click()
     assert page.locator("#money-collected").inner_text() == "104.000"
     assert "Hj. Saenab" in page.locator("#closeouts").inner_text()
@@ -231,9 +231,12 @@ def test_screenshots_of_every_page_fit_a_laptop_and_a_phone(page_for, site):
             page.screenshot(path=str(out / f"{name}-{size}.png"), full_page=True)
             # Wide tables scroll inside their frame; the page itself never scrolls sideways.
             assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], (name, size)
+        page.goto(f"/console/coverage?kec={TAMALATE}")  # a kecamatan whose population is known: the target
+        page.screenshot(path=str(out / f"coverage-kecamatan-{size}.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
         page.goto(receipt_url)
         page.screenshot(path=str(out / f"receipt-{size}.png"), full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
         page.goto("/console/login")
         page.screenshot(path=str(out / f"login-{size}.png"), full_page=True)
-    assert len(list(out.glob("*.png"))) == 2 * (len(PAGES) + 2)
+    assert len(list(out.glob("*.png"))) == 2 * (len(PAGES) + 3)

@@ -36,6 +36,14 @@ class Population:
     by_kelurahan: dict[str, int] = field(default_factory=dict)
     source: str = ""
 
+    def of_scope(self, kec: str | None) -> int | None:
+        """A kecamatan's figure, or the city's when every kelurahan has one."""
+        if kec is not None:
+            return self.get_area(kec)
+        if not self.regions.kelurahan or any(kel not in self.by_kelurahan for kel in self.regions.kelurahan):
+            return None
+        return sum(self.by_kelurahan.values())
+
     def get_area(self, code: str) -> int | None:
         """A kelurahan's figure, or a kecamatan's when every one of its kelurahan has one."""
         if len(code) == 11:

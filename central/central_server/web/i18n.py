@@ -84,9 +84,17 @@ WORDS: dict[str, tuple[str, str]] = {
     "jht_used": ("Terpakai", "Used"),
     "jht_left": ("Sisa kuota", "Places left"),
     "jht_priority": ("Di desil prioritas", "In priority desil"),
-    "over_time": ("Pendaftaran dari waktu ke waktu", "Registrations over time"),
-    "new_per_month": ("Baru per bulan", "New per month"),
-    "cumulative": ("Kumulatif", "Cumulative"),
+    "over_time": ("Cakupan dari waktu ke waktu", "Coverage over time"),
+    "over_time_rule": ("Status tiap peserta di akhir setiap bulan, menurut iuran yang sudah ditagih sampai bulan itu "
+                       "(iuran yang dibatalkan tidak dihitung).",
+                       "Each participant's status at the end of each month, by the contributions collected up to "
+                       "that month (voided payments do not count)."),
+    "active_share": ("Aktif / pekerja", "Active / workers"),
+    "target_line": ("Target {pct} dari pekerja", "Target: {pct} of workers"),
+    "target_workers": ("Target {pct} dari {workers} pekerja informal: {needed} peserta aktif.",
+                       "Target {pct} of {workers} informal workers: {needed} active participants."),
+    "over_time_no_population": ("Jumlah pekerja wilayah ini belum tersedia, jadi target {pct} tidak digambar.",
+                                "This area's worker population is not available, so the {pct} target is not drawn."),
     "month": ("Bulan", "Month"),
     "chart_table_note": ("Angka grafik ada di tabel di bawahnya.", "The chart's figures are in the table below it."),
     # money

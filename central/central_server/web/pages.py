@@ -96,6 +96,14 @@ def script_json(value: Any) -> str:
     return json.dumps(value).replace("</", "<\\/")
 
 
+def _target_percent(targets: dict[str, Any]) -> float | None:
+    """The city's coverage target (72.5 for 72.5 %), if the reference data gives one."""
+    try:
+        return float(targets.get("city_coverage", {}).get("target_percent"))
+    except (TypeError, ValueError):
+        return None
+
+
 def render(request: Request, template: str, viewer: Viewer | None, status: int = 200, **context: Any) -> HTMLResponse:
     lang = lang_of(request)
     regions: Regions = request.app.state.regions
@@ -245,21 +253,23 @@ def build_router(settings: Settings, regions: Regions) -> APIRouter:
                  kec: Annotated[str | None, Query(max_length=16)] = None) -> Response:
         scope = area(viewer, kec)
         summary = queries.coverage(session, scope, today())
-        rows, by_month, jht = summary.rows, summary.by_month, summary.jht
+        rows, jht = summary.rows, summary.jht
         population = request.app.state.population
         total = queries.CoverageRow("total")
         for row in rows:
             total.add(row)
         known = [r for r in rows if population.get_area(r.code) is not None]
-        cumulative, running = [], 0
-        for _m, n in by_month:
-            running += n
-            cumulative.append(running)
         targets = request.app.state.targets
-        chart = {"labels": [m for m, _ in by_month], "new": [n for _, n in by_month], "cumulative": cumulative}
+        over_time = queries.coverage_over_time(session, scope, today())
+        workers = population.of_scope(scope)
+        target_pct = _target_percent(targets)
+        chart = {"labels": [r.code for r in over_time],
+                 **{s: [getattr(r, s) for r in over_time] for s in ("registered", *queries.STATUSES)},
+                 "target": round(workers * target_pct / 100) if workers and target_pct else None}
         return render(request, "coverage.html", viewer, scope=scope, rows=rows, total=total,
-                      population=population, known=known, by_month=list(zip(by_month, cumulative, strict=True)),
-                      jht=jht, jht_used=sum(jht.values()), targets=targets, chart_json=script_json(chart))
+                      population=population, known=known, over_time=over_time, workers=workers,
+                      jht=jht, jht_used=sum(jht.values()), targets=targets, target_pct=target_pct,
+                      chart_json=script_json(chart))
 
     # --- money -----------------------------------------------------------------------
 

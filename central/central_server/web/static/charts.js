@@ -35,12 +35,19 @@
   function bars() { return uPlot.paths.bars({ size: [0.7, 40] }); }
   function value(u, v) { return idNumber(v); }
   window.PerisaiCharts = {
-    registrations: function (id, xLabel, newLabel, cumLabel) {
+    coverage: function (id, xLabel, names) {
       var d = data();
-      draw(document.getElementById(id), d.labels, monthText, xLabel, [
-        { label: newLabel, stroke: "#0b5394", fill: "rgba(11,83,148,0.35)", paths: bars(), value: value },
-        { label: cumLabel, stroke: "#1a6e2e", width: 2, value: value }
-      ], [d["new"], d.cumulative]);
+      var lines = [["registered", "#444444", [6, 4]], ["active", "#1a6e2e"], ["grace", "#b8860b"],
+                   ["inactive", "#b3261e"], ["never", "#6a5acd"]];
+      var series = lines.map(function (l) {
+        return { label: names[l[0]], stroke: l[1], width: 2, dash: l[2], value: value };
+      });
+      var values = lines.map(function (l) { return d[l[0]]; });
+      if (d.target) {  // the target as a number of active participants, where the population is known
+        series.push({ label: names.target, stroke: "#0b5394", width: 2, dash: [2, 4], value: value });
+        values.push(d.labels.map(function () { return d.target; }));
+      }
+      draw(document.getElementById(id), d.labels, monthText, xLabel, series, values);
     },
     money: function (id, xLabel, label) {
       var d = data();
