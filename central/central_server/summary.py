@@ -23,7 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 import perisai_protocol as protocol
-from central_server.db import dumps, iso, loads
+from central_server.db import dumps, iso, loads, table_of
 from central_server.models import CoverageChange, Enrollment, MoneyDay, Participant, PaymentMonth, ServerPayment
 
 WITA = timezone(timedelta(hours=8))  # Makassar's time zone: a day's money is counted in it
@@ -73,12 +73,12 @@ def status_changes(start: str, steps: list[list[str]]) -> list[tuple[str, str, i
         else:
             segments.append((at, paid))
     changes: list[tuple[str, str, int]] = []
-    current = None
-    for i, (begin, paid) in enumerate(segments):
+    current: str | None = None
+    for i, (begin, through) in enumerate(segments):
         end = segments[i + 1][0] if i + 1 < len(segments) else None
-        points = {begin} | ({add_months(paid, 1), add_months(paid, GRACE_MONTHS + 1)} if paid else set())
+        points = {begin} | ({add_months(through, 1), add_months(through, GRACE_MONTHS + 1)} if through else set())
         for month in sorted(p for p in points if p >= begin and (end is None or p < end)):
-            state = status_in(month, paid)
+            state = status_in(month, through)
             if state != current:
                 if current:
                     changes.append((month, current, -1))
@@ -94,9 +94,9 @@ def paid_steps(session: Session, participant_id: str) -> list[list[str]]:
     collected = func.substr(ServerPayment.collected_on, 1, 7)
     rows = session.exec(
         select(collected, func.max(PaymentMonth.month))
-        .join(ServerPayment, ServerPayment.id == PaymentMonth.payment_id)
-        .where(PaymentMonth.participant_id == participant_id, ServerPayment.kind == "payment",
-               ServerPayment.voided_by.is_(None)).group_by(collected)).all()
+        .join(ServerPayment, col(ServerPayment.id) == PaymentMonth.payment_id)
+        .where(col(PaymentMonth.participant_id) == participant_id, col(ServerPayment.kind) == "payment",
+               col(ServerPayment.voided_by).is_(None)).group_by(collected)).all()
     steps: list[list[str]] = []
     for month, paid in sorted(rows, key=lambda r: r[0] or ""):
         if not steps or paid > steps[-1][1]:
@@ -167,8 +167,8 @@ class Summaries:
             for i, delta in enumerate(deltas):
                 totals[i] += delta
         coverage: dict[tuple[str, str, str], dict[str, int]] = {}
-        for key, state, delta in self._coverage:
-            counts = coverage.setdefault(key, dict.fromkeys(STATUSES, 0))
+        for place, state, delta in self._coverage:
+            counts = coverage.setdefault(place, dict.fromkeys(STATUSES, 0))
             counts[state] += delta
         self._money.clear()
         self._coverage.clear()
@@ -185,7 +185,7 @@ def _add_to(session: Session | Connection, model: type[MoneyDay] | type[Coverage
     """Add the rows' counts to the summary rows with the same key (new rows as they are)."""
     if not rows:
         return
-    table = model.__table__  # type: ignore[attr-defined]
+    table = table_of(model)
     keys = [c.name for c in table.primary_key]
     bind = session if isinstance(session, Connection) else session.get_bind()
     dialect = postgresql if bind.dialect.name == "postgresql" else sqlite
@@ -239,7 +239,7 @@ def rebuild(conn: Connection) -> None:
         if part is not None:
             summaries.add_coverage(part, 1)
             updates.append({"i": row.id, "c": dumps(part)})
-    conn.execute(text("UPDATE participants SET coverage = NULL"))
+    conn.execute(text("UPDATE participants SET coverage = NULL WHERE coverage IS NOT NULL"))
     if updates:
         conn.execute(text("UPDATE participants SET coverage = :c WHERE id = :i"), updates)
     summaries.write(conn)

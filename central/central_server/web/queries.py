@@ -112,17 +112,18 @@ def coverage_over_time(session: Session, kec: str | None, today: date) -> list[C
     """Each month's figures (``code`` is the month), from the first month anyone
     registered in the area to the current one: the sums of coverage_changes up to it."""
     current = month_of(today)
-    where = CoverageChange.month <= current
+    month_col = col(CoverageChange.month)
+    where = month_col <= current
     if kec:
-        where = and_(where, CoverageChange.scope_kecamatan == kec)
-    changes = session.exec(select(CoverageChange.month, *[func.sum(getattr(CoverageChange, s)) for s in STATUSES])
-                           .where(where).group_by(CoverageChange.month).order_by(CoverageChange.month)).all()
-    by_month = {month: counts for month, *counts in changes}
+        where = and_(where, col(CoverageChange.scope_kecamatan) == kec)
+    changes = session.execute(select(month_col, *[func.sum(getattr(CoverageChange, s)) for s in STATUSES])
+                              .where(where).group_by(month_col).order_by(month_col)).all()
+    by_month: dict[str, list[int]] = {row[0]: [int(n or 0) for n in row[1:]] for row in changes}
     result: list[CoverageRow] = []
     month = changes[0][0] if changes else current
     running = [0] * len(STATUSES)
     while month <= current:
-        running = [n + int(d or 0) for n, d in zip(running, by_month.get(month, [0] * len(STATUSES)), strict=True)]
+        running = [n + d for n, d in zip(running, by_month.get(month, [0] * len(STATUSES)), strict=True)]
         result.append(CoverageRow(month, sum(running), *running))
         month = add_months(month, 1)
     return result if changes else []
@@ -160,9 +161,10 @@ class Money:
 def money(session: Session, kec: str | None, start: str, end: str) -> Money:
     """Receipts, money collected and voided in the period, by day, agent, kelurahan and
     method: sums of the per-day summary (money_days), a few hundred rows a day."""
-    where = and_(MoneyDay.day >= start, MoneyDay.day <= end)
+    day = col(MoneyDay.day)
+    where = and_(day >= start, day <= end)
     if kec:
-        where = and_(where, MoneyDay.scope_kecamatan == kec)
+        where = and_(where, col(MoneyDay.scope_kecamatan) == kec)
     measures = [func.sum(MoneyDay.receipts), func.sum(MoneyDay.collected), func.sum(MoneyDay.voided)]
     # Every payment is counted once in each dimension: the days from one of them.
     per_day = session.exec(select(MoneyDay.day, *measures).where(where, MoneyDay.dimension == "method")
