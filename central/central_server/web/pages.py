@@ -269,7 +269,7 @@ def build_router(settings: Settings, regions: Regions) -> APIRouter:
         return render(request, "coverage.html", viewer, scope=scope, rows=rows, total=total,
                       population=population, known=known, over_time=over_time, workers=workers,
                       jht=jht, jht_used=sum(jht.values()), targets=targets, target_pct=target_pct,
-                      chart_json=script_json(chart))
+                      target_text=i18n.percent(target_pct / 100) if target_pct else "", chart_json=script_json(chart))
 
     # --- money -----------------------------------------------------------------------
 
@@ -286,6 +286,8 @@ def build_router(settings: Settings, regions: Regions) -> APIRouter:
         per_kel, per_method = summary.per_kelurahan, summary.per_method
         names = {u.id: u for u in session.exec(select(ServerUser).where(
             col(ServerUser.id).in_([r.key for r in per_agent]))).all()} if per_agent else {}
+        per_agent = sorted(per_agent, key=lambda r: (names[r.key].full_name.casefold(), r.key) if r.key in names
+                           else ("", r.key or ""))
         start_iso = iso(datetime.combine(first, datetime.min.time(), WITA))
         end_iso = iso(datetime.combine(last + timedelta(days=1), datetime.min.time(), WITA))
         closeouts = queries.closeouts(session, scope, start_iso, end_iso)

@@ -26,11 +26,15 @@
         { values: function (u, splits) {
             return splits.map(function (i) { return Number.isInteger(i) && labels[i] ? format(labels[i]) : ""; });
           }, space: 60 },
-        { values: function (u, vals) { return vals.map(idNumber); }, size: 70 }
+        { values: function (u, vals) { return vals.map(idNumber); }, size: labelWidth }
       ]
     };
     var plot = new uPlot(opts, [index].concat(values), el);
     window.addEventListener("resize", function () { plot.setSize({ width: width(el), height: 230 }); });
+  }
+  function labelWidth(u, values) {  // room for the longest figure ("12.000.000") beside the axis
+    var longest = (values || []).reduce(function (n, v) { return Math.max(n, String(v).length); }, 0);
+    return Math.max(50, 16 + 8 * longest);
   }
   function bars() { return uPlot.paths.bars({ size: [0.7, 40] }); }
   function value(u, v) { return idNumber(v); }
