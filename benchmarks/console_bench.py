@@ -79,6 +79,16 @@ def _csv(value) -> str:
     return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n\\') else text
 
 
+PAID_THROUGH = """
+UPDATE participants SET paid_through = paid.month FROM (
+    SELECT participants.id, max(CASE WHEN p.id IS NOT NULL THEN pm.month END) AS month FROM participants
+    LEFT JOIN payment_months pm ON pm.participant_id = participants.id
+    LEFT JOIN payments p ON p.id = pm.payment_id AND p.kind = 'payment' AND p.voided_by IS NULL
+    GROUP BY participants.id) AS paid
+WHERE paid.id = participants.id AND participants.paid_through IS DISTINCT FROM paid.month
+"""
+
+
 def build(url: str, participants: int, payments: int) -> None:
     from sqlalchemy import text
     from sqlmodel import Session
@@ -214,7 +224,8 @@ def build(url: str, participants: int, payments: int) -> None:
                   documents())
         cur.execute("UPDATE counters SET value = %s WHERE name = 'kpj'", (participants,))
         raw.commit()
-        with engine.begin() as conn:  # the summaries the push handlers would have kept
+        with engine.begin() as conn:  # what the push handlers would have kept: paid-through months
+            conn.exec_driver_sql(PAID_THROUGH)  # without the voided payments, and the summaries
             rebuild(conn)
         raw.dbapi_connection.autocommit = True  # VACUUM runs outside a transaction
         for table in ServerModel.metadata.sorted_tables:  # what autovacuum does after a load
