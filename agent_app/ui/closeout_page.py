@@ -35,7 +35,7 @@ from agent_app.ui.errors import error_text
 from agent_app.ui.operations import CLOSEOUT, run
 from agent_app.ui.receipt import format_money, format_stamp
 from agent_app.ui.reports_page import ask_save_path, write_pdf
-from agent_app.ui.widgets import IssueLabel, RupiahLineEdit
+from agent_app.ui.widgets import Columns, IssueLabel, RupiahLineEdit, panel
 
 
 def _item(text: str, align_right: bool = False) -> QTableWidgetItem:
@@ -158,22 +158,14 @@ class CloseoutPage(QWidget):
         self.history_message = IssueLabel()
         hist.addWidget(self.history_message)
 
-        left = QVBoxLayout()
-        left.addWidget(self.figures)
-        left.addWidget(self.count_box)
-        left.addStretch(1)
-        right = QVBoxLayout()
         self.entries_title = QLabel()
-        right.addWidget(self.entries_title)
-        right.addWidget(self.entries, 1)
-        right.addWidget(self.history_box, 1)
-        body = QHBoxLayout()
-        body.addLayout(left, 2)
-        body.addLayout(right, 3)
+        body = Columns()  # count and lock first; the lists under them on a narrow screen
+        body.add(panel(self.figures, self.count_box, stretch=True), 2)
+        body.add(panel(self.entries_title, (self.entries, 1), (self.history_box, 1)), 3)
         outer = QVBoxLayout(self)
         outer.addWidget(self.title)
         outer.addWidget(self.period_label)
-        outer.addLayout(body, 1)
+        outer.addWidget(body, 1)
 
         self.counted.textChanged.connect(self._update_variance)
         self.counted.returnPressed.connect(self.explanation.setFocus)

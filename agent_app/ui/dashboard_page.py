@@ -26,7 +26,7 @@ from agent_app.ui.charts import BarChart, HBarChart, bold
 from agent_app.ui.errors import error_text
 from agent_app.ui.operations import run
 from agent_app.ui.receipt import format_money
-from agent_app.ui.widgets import IssueLabel, group_thousands
+from agent_app.ui.widgets import Columns, IssueLabel, group_thousands, panel
 
 
 class Tile(QFrame):
@@ -66,9 +66,9 @@ class DashboardPage(QWidget):
 
         self.tiles = {name: Tile(name) for name in
                       ("regToday", "cashToday", "regMonth", "cashMonth", "incentive")}
-        tiles = QHBoxLayout()
+        tiles = Columns()  # as many in a row as the screen's width allows
         for tile in self.tiles.values():
-            tiles.addWidget(tile)
+            tiles.add(tile)
         self.incentive_note = QLabel()
         self.incentive_note.setObjectName("incentiveNote")
         self.incentive_note.setWordWrap(True)
@@ -112,18 +112,15 @@ class DashboardPage(QWidget):
         cb.addWidget(scroll, 1)
         self.message = IssueLabel()
 
-        lower = QHBoxLayout()
-        left = QVBoxLayout()
-        left.addWidget(self.daily_box, 1)
-        left.addWidget(self.target_box)
-        lower.addLayout(left, 1)
-        lower.addWidget(self.coverage_box, 1)
+        lower = Columns()
+        lower.add(panel((self.daily_box, 1), self.target_box))
+        lower.add(self.coverage_box)
         layout = QVBoxLayout(self)
         layout.addLayout(head)
-        layout.addLayout(tiles)
+        layout.addWidget(tiles)
         layout.addWidget(self.incentive_note)
         layout.addWidget(self.message)
-        layout.addLayout(lower, 1)
+        layout.addWidget(lower, 1)
 
         self.refresh_button.clicked.connect(self.refresh)
         QShortcut(QKeySequence("F5"), self, self.refresh)

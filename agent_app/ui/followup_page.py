@@ -31,7 +31,7 @@ from agent_app.ui.charts import bold
 from agent_app.ui.errors import error_text
 from agent_app.ui.operations import run
 from agent_app.ui.receipt import format_money, month_label
-from agent_app.ui.widgets import IssueLabel
+from agent_app.ui.widgets import Columns, IssueLabel, panel
 
 PAGE = 100
 DEFAULT_PLACE = "agen Perisai Anda atau kantor BPJS Ketenagakerjaan terdekat"
@@ -174,10 +174,12 @@ class FollowupPage(QWidget):
         self.counts = QLabel()
         self.counts.setObjectName("followupCounts")
         self.counts.setWordWrap(True)
-        filters = QHBoxLayout()
-        for w in (self.filter_label, self.filter, self.kelurahan, self.uncontacted):
-            filters.addWidget(w)
-        filters.addStretch(1)
+        for combo in (self.filter, self.kelurahan):  # narrow screens: shorter, whole in the list
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(14)
+        filters = Columns()  # the tick box under the lists when narrow
+        filters.add(panel(self.filter_label, (self.filter, 1), (self.kelurahan, 1), vertical=False))
+        filters.add(self.uncontacted, 0)
 
         self.model = FollowupModel(self)
         self.table = QTableView()
@@ -219,17 +221,14 @@ class FollowupPage(QWidget):
         self.note.setObjectName("contactNote")
         self.mark_button = QPushButton()
         self.mark_button.setObjectName("markButton")
-        action_row = QHBoxLayout()
-        action_row.addWidget(self.copy_button)
-        action_row.addSpacing(16)
-        action_row.addWidget(self.contacted_label)
-        action_row.addWidget(self.contacted_date)
-        action_row.addWidget(self.note, 1)
-        action_row.addWidget(self.mark_button)
+        action_row = Columns()  # copy | contact, one under the other when narrow
+        action_row.add(self.copy_button, 0)
+        action_row.add(panel(self.contacted_label, self.contacted_date, (self.note, 1),
+                             self.mark_button, vertical=False))
         self.message = IssueLabel()
         detail.addLayout(place_row)
         detail.addWidget(self.reminder)
-        detail.addLayout(action_row)
+        detail.addWidget(action_row)
         detail.addWidget(self.message)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -239,7 +238,7 @@ class FollowupPage(QWidget):
         splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
-        layout.addLayout(filters)
+        layout.addWidget(filters)
         layout.addWidget(self.counts)
         layout.addWidget(splitter, 1)
 

@@ -42,7 +42,15 @@ from agent_app.services.reports import Cancelled, CancelToken
 from agent_app.ui.errors import error_text
 from agent_app.ui.operations import WORKERS, run
 from agent_app.ui.tasks import TaskRunner
-from agent_app.ui.widgets import ERROR_COLOR, OK_COLOR, WARNING_COLOR, IssueLabel, TaskDialog
+from agent_app.ui.widgets import (
+    ERROR_COLOR,
+    OK_COLOR,
+    WARNING_COLOR,
+    ElidedLabel,
+    IssueLabel,
+    TaskDialog,
+    fit_to_screen,
+)
 
 STATUS_COLORS = {"valid": OK_COLOR, "invalid": ERROR_COLOR,
                  "duplicate_file": WARNING_COLOR, "duplicate_store": WARNING_COLOR}
@@ -140,7 +148,7 @@ class ImportDialog(TaskDialog):
         self.choose_button = QPushButton()
         self.choose_button.setObjectName("chooseFileButton")
         self.choose_button.clicked.connect(self.choose_file)
-        self.path_label = QLabel()
+        self.path_label = ElidedLabel()  # a long path never widens the dialog
         self.path_label.setObjectName("importPath")
         top.addWidget(self.choose_button)
         top.addWidget(self.path_label, 1)
@@ -196,7 +204,7 @@ class ImportDialog(TaskDialog):
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.close_button)
         layout.addLayout(buttons)
-        self.resize(860, 500)  # fits a 1366x768 screen at 150 % scaling
+        fit_to_screen(self, 860, 500)
         self.retranslateUi()
         self.session.language_changed.connect(self._language_changed)
         self.denied: ServiceError | None = None

@@ -119,13 +119,15 @@ class MainWindow(QMainWindow):
         self.worker_list = WorkerListPage(core, runner, session)
         self.worker_page = WorkerPage(core, runner, session)
         self.lazy: dict[str, QWidget | None] = {key: None for key in LAZY_PAGES}  # built pages
-        # A holder per lazy page, in the stack. A scroll area, so a page wider than a
-        # 1366x768 screen at 150 % scrolls instead of pushing the window off the screen.
+        # A holder per lazy page, in the stack: a page taller than a small screen scrolls
+        # down (Tab brings each field into view); it never scrolls sideways: every page
+        # fits the width of 1366x768 at 150 %, its buttons stay in sight.
         self.slots: dict[str, QScrollArea] = {}
         for key in LAZY_PAGES:
             slot = QScrollArea()
             slot.setWidgetResizable(True)
             slot.setFrameShape(QScrollArea.Shape.NoFrame)
+            slot.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             self.slots[key] = slot
         self.import_page = ImportPage(self)
         self.settings_page = SettingsPage(core, runner, session)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 from agent_app.ui.errors import error_text
 from agent_app.ui.i18n import current_language
 from agent_app.ui.tasks import Task, TaskRunner
+from agent_app.ui.widgets import breakable
 
 # What a write changed (``runner.changed``); pages pick the kinds they show.
 WORKERS = "workers"  # registrations, corrections, imports, deletion requests
@@ -95,7 +96,7 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str = "") -> Q
     box.setObjectName("errorMessage")
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(title or QCoreApplication.translate("Errors", "Perisai Agent"))
-    box.setText(error_text(exc, current_language()))
+    box.setText(breakable(error_text(exc, current_language())))
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()

@@ -36,7 +36,15 @@ from agent_app.ui import receipt as receipts
 from agent_app.ui.errors import error_text
 from agent_app.ui.operations import PAYMENTS, run
 from agent_app.ui.receipt import ReceiptData, load_receipt, months_label
-from agent_app.ui.widgets import IssueLabel, MoneyLabel, TaskDialog, mask_nik
+from agent_app.ui.widgets import (
+    Columns,
+    IssueLabel,
+    MoneyLabel,
+    TaskDialog,
+    fit_to_screen,
+    mask_nik,
+    panel,
+)
 
 PERIODS = (1, 3, 6, 12)
 METHODS = ("cash", "qris", "transfer")
@@ -67,10 +75,6 @@ def coverage_text(paid_through: str | None, today, lang: str) -> str:
         text += " · " + QCoreApplication.translate("PaymentDialog", "paid through %1").replace(
             "%1", receipts.month_label(paid_through, lang))
     return text
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("ReceiptOutput", text)
 
 
 class _ReceiptOutput:
@@ -114,12 +118,16 @@ class _ReceiptOutput:
         return buttons
 
     def _retranslate_output(self) -> None:
-        self.layout_caption.setText(_t("&Paper:"))
-        names = {"a4": _t("A4"), "80mm": _t("Thermal 80 mm"), "58mm": _t("Thermal 58 mm")}
+        # Literal strings in translate(): pyside6-lupdate cannot see through a helper.
+        translate = QCoreApplication.translate
+        self.layout_caption.setText(translate("ReceiptOutput", "&Paper:"))
+        names = {"a4": translate("ReceiptOutput", "A4"),
+                 "80mm": translate("ReceiptOutput", "Thermal 80 mm"),
+                 "58mm": translate("ReceiptOutput", "Thermal 58 mm")}
         for i, key in enumerate(receipts.LAYOUTS):
             self.layout_combo.setItemText(i, names[key])
-        self.print_button.setText(_t("Print receipt"))
-        self.pdf_button.setText(_t("Save PDF"))
+        self.print_button.setText(translate("ReceiptOutput", "Print receipt"))
+        self.pdf_button.setText(translate("ReceiptOutput", "Save PDF"))
 
     def layout_key(self) -> str:
         return self.layout_combo.currentData()
@@ -138,7 +146,8 @@ class _ReceiptOutput:
             self.output_status.set_message(error_text(exc, self.session.lang))
             return
         if printed:
-            self.output_status.set_message(_t("Receipt printed."), "ok")
+            self.output_status.set_message(
+                QCoreApplication.translate("ReceiptOutput", "Receipt printed."), "ok")
             self.close_button.setDefault(True)
             self.close_button.setFocus()
 
@@ -157,7 +166,8 @@ class _ReceiptOutput:
         except OSError as exc:
             self.output_status.set_message(error_text(exc, self.session.lang))
             return
-        self.output_status.set_message(_t("Saved: %1").replace("%1", str(path)), "ok")
+        self.output_status.set_message(QCoreApplication.translate("ReceiptOutput", "Saved: %1")
+                                       .replace("%1", str(path)), "ok")
 
 
 class PaymentDialog(_ReceiptOutput, TaskDialog):
@@ -232,8 +242,6 @@ class PaymentDialog(_ReceiptOutput, TaskDialog):
         self.arrears_note.setObjectName("arrearsNote")
         self.arrears_note.setWordWrap(True)
         self.arrears_note.hide()
-        layout.addWidget(self.months_box)
-        layout.addWidget(self.arrears_note)
 
         self.amount_box = QGroupBox()
         form = QFormLayout(self.amount_box)
@@ -256,7 +264,6 @@ class PaymentDialog(_ReceiptOutput, TaskDialog):
         self.discount_note.setObjectName("discountNote")
         self.discount_note.setWordWrap(True)
         form.addRow(self.discount_note)
-        layout.addWidget(self.amount_box)
 
         self.method_box = QGroupBox()
         methods = QHBoxLayout(self.method_box)
@@ -269,7 +276,11 @@ class PaymentDialog(_ReceiptOutput, TaskDialog):
             self.method_buttons[method] = button
             methods.addWidget(button)
         self.method_buttons["cash"].setChecked(True)
-        layout.addWidget(self.method_box)
+        # Months beside the money: the dialog fits 1366x768 at 150 % (512 pixels high).
+        columns = Columns()
+        columns.add(panel(self.months_box, self.arrears_note, stretch=True))
+        columns.add(panel(self.amount_box, self.method_box, stretch=True))
+        layout.addWidget(columns, 1)
 
         self.error = IssueLabel()
         self.error.setObjectName("paymentError")
@@ -318,7 +329,7 @@ class PaymentDialog(_ReceiptOutput, TaskDialog):
             done_buttons.addWidget(b)
         dl.addLayout(done_buttons)
 
-        self.setMinimumWidth(560)
+        fit_to_screen(self, 820, 420)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -49,7 +49,13 @@ from agent_app.services.base import WITA, ServiceError
 from agent_app.ui.errors import error_text
 from agent_app.ui.operations import ATTENTION, WORKERS, run
 from agent_app.ui.receipt import month_label
-from agent_app.ui.widgets import DateEdit, IssueLabel, NikLineEdit, RupiahLineEdit
+from agent_app.ui.widgets import (
+    DateEdit,
+    IssueLabel,
+    NikLineEdit,
+    RupiahLineEdit,
+    fit_to_screen,
+)
 
 COPY_CONTEXT = "ParticipantCopy"
 
@@ -292,7 +298,7 @@ class DataCopyDialog(_PrivacyDialog):
         self.save_button.clicked.connect(self.save)
         self._button_row(layout, self.save_button)
         self.retranslateUi()
-        self.resize(560, 260)
+        fit_to_screen(self, 560, 260)
 
     def retranslateUi(self) -> None:
         self.setWindowTitle(self.tr("Copy of participant data"))
@@ -441,7 +447,7 @@ class CorrectionDialog(_PrivacyDialog):
         self.save_button.clicked.connect(self.save)
         self._button_row(layout, self.save_button)
         self.retranslateUi()
-        self.resize(640, 520)
+        fit_to_screen(self, 640, 520)
         self._submit(self._load_worker, on_done=self._loaded, on_error=self._load_failed)
 
     def _make_input(self, name: str) -> QWidget:
@@ -633,7 +639,7 @@ class DeletionRequestDialog(_PrivacyDialog):
         self.confirm.toggled.connect(self._update)
         self.retranslateUi()
         self._update()
-        self.resize(600, 380)
+        fit_to_screen(self, 600, 380)
         self.reason.setFocus()
         self._submit(privacy.deletion_request, self.core, self.worker_id,
                      on_done=self._loaded, on_error=self._failed)

@@ -42,7 +42,9 @@ from agent_app.ui.errors import error_text
 from agent_app.ui.operations import WORKERS, run
 from agent_app.ui.widgets import (
     WARNING_COLOR,
+    Columns,
     DateEdit,
+    ElidedLabel,
     IssueLabel,
     NikLineEdit,
     RupiahLineEdit,
@@ -301,8 +303,8 @@ class RegistrationPage(QWidget):
         body = QWidget()
         scroll.setWidget(body)
         body_layout = QVBoxLayout(body)
-        columns = QHBoxLayout()
-        body_layout.addLayout(columns)
+        columns = Columns()  # one under the other on a narrow screen (150 %)
+        body_layout.addWidget(columns)
         outer.addWidget(scroll, 1)
 
         self.captions: dict[str, QLabel] = {}
@@ -360,7 +362,7 @@ class RegistrationPage(QWidget):
         self.heir_relation_combo.addItem("")
         self.heir_relation_combo.addItems(HEIR_RELATIONS)
         self._add_row(left, "heir_relation", self.heir_relation_combo)
-        columns.addWidget(self.identity_box, 1)
+        columns.add(self.identity_box)
 
         # Right column: work, income, programmes.
         self.work_box = QGroupBox()
@@ -423,7 +425,7 @@ class RegistrationPage(QWidget):
         dl.addWidget(self.disability_check)
         dl.addWidget(self.disability_kind_edit)
         self._add_row(right, "disability_kind", dis, focus=self.disability_check)
-        columns.addWidget(self.work_box, 1)
+        columns.add(self.work_box)
 
         # Consent: full width below the columns, inside the scroll area.
         self.consent_box = QGroupBox()
@@ -449,11 +451,10 @@ class RegistrationPage(QWidget):
         self.status = IssueLabel()
         self.status.setObjectName("saveStatus")
         bar.addWidget(self.status, 1)
-        bar.addStretch(1)
-        self.hint = QLabel()
+        self.hint = ElidedLabel()  # shortened on a narrow screen, whole in its tooltip
         self.hint.setObjectName("saveHint")
         self.hint.setProperty("role", "muted")
-        bar.addWidget(self.hint)
+        bar.addWidget(self.hint, 1)
         self.clear_button = QPushButton()
         self.clear_button.setObjectName("clearButton")
         self.clear_button.clicked.connect(self.clear_form)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFileDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -39,7 +38,7 @@ from agent_app.ui.charts import BarChart, bold
 from agent_app.ui.errors import error_text
 from agent_app.ui.progress import ProgressDialog
 from agent_app.ui.receipt import format_money, format_stamp
-from agent_app.ui.widgets import IssueLabel
+from agent_app.ui.widgets import Columns, IssueLabel, panel
 
 KINDS = ("day", "month", "registrations", "flagged")
 
@@ -128,12 +127,12 @@ class ReportsPage(QWidget):
         self.csv_button.setObjectName("csvButton")
         self.pdf_button = QPushButton()
         self.pdf_button.setObjectName("pdfButton")
-        controls = QHBoxLayout()
-        for w in (self.kind_label, self.kind, self.date_label, self.date, self.run_button):
-            controls.addWidget(w)
-        controls.addStretch(1)
-        for w in (self.xlsx_button, self.csv_button, self.pdf_button):
-            controls.addWidget(w)
+        self.kind.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.kind.setMinimumContentsLength(16)
+        controls = Columns()  # the exports under the choice on a narrow screen
+        controls.add(panel(self.kind_label, (self.kind, 1), self.date_label, self.date,
+                           self.run_button, vertical=False))
+        controls.add(panel(self.xlsx_button, self.csv_button, self.pdf_button, vertical=False), 0)
 
         self.summary = QLabel()
         self.summary.setObjectName("reportSummary")
@@ -147,22 +146,17 @@ class ReportsPage(QWidget):
         bold(self.second_title)
         self.main_table = self._table("mainTable")
         self.second_table = self._table("secondTable")
-        tables = QHBoxLayout()
-        left, right = QVBoxLayout(), QVBoxLayout()
-        left.addWidget(self.main_title)
-        left.addWidget(self.main_table, 1)
-        right.addWidget(self.second_title)
-        right.addWidget(self.second_table, 1)
-        tables.addLayout(left, 3)
-        tables.addLayout(right, 2)
+        tables = Columns()
+        tables.add(panel(self.main_title, (self.main_table, 1)), 3)
+        tables.add(panel(self.second_title, (self.second_table, 1)), 2)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
-        layout.addLayout(controls)
+        layout.addWidget(controls)
         layout.addWidget(self.message)
         layout.addWidget(self.summary)
         layout.addWidget(self.chart)
-        layout.addLayout(tables, 1)
+        layout.addWidget(tables, 1)
 
         self.run_button.clicked.connect(self.run)
         self.kind.currentIndexChanged.connect(self._kind_changed)

@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from agent_app.ui.operations import run
+from agent_app.ui.widgets import ElidedLabel
 from agent_app.version import __version__, windows_file_version
 
 SYNC_STATES = ("never", "offline", "syncing", "up_to_date", "problem")
@@ -32,9 +33,10 @@ class StatusBar(QStatusBar):
         self.last_sync: str | None = None
         self.update: tuple[str, str] | None = None  # newer version announced, its link
         self._task = None
-        self.user_label = QLabel()
+        self.user_label = ElidedLabel()
         self.pending_label = QLabel()
-        self.sync_label = QLabel()
+        self.sync_label = ElidedLabel()  # a server's long message must not widen the window
+        self.sync_label.setObjectName("syncState")
         self.last_sync_label = QLabel()
         self.update_label = QLabel()
         self.update_label.setObjectName("updateLink")
@@ -44,7 +46,7 @@ class StatusBar(QStatusBar):
         for label in (self.user_label, self.pending_label, self.sync_label, self.last_sync_label,
                       self.update_label, self.version_label):
             label.setContentsMargins(8, 0, 8, 0)
-            self.addPermanentWidget(label)
+            self.addPermanentWidget(label, 1 if label is self.sync_label else 0)
         self.retranslateUi()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -64,7 +66,6 @@ class StatusBar(QStatusBar):
                     "%1", f"{self.pending:,}".replace(",", "." if self.session.lang == "id" else ","))
             )
         self.sync_label.setText(self._sync_text())
-        self.sync_label.setToolTip(self.sync_detail)
         if self.last_sync:
             when = datetime.fromisoformat(self.last_sync).astimezone()
             self.last_sync_label.setText(
@@ -88,9 +89,9 @@ class StatusBar(QStatusBar):
         if self.sync_state == "syncing" and self.progress and self.progress[1]:
             text += f" {self.progress[0]}/{self.progress[1]}"
         elif self.sync_state == "problem" and self.sync_detail:
-            # The person must see what to do (sign in again, update...), not just "problem".
-            detail = self.sync_detail if len(self.sync_detail) <= 70 else self.sync_detail[:69] + "…"
-            text += f": {detail}"
+            # What to do (sign in again, update...), not just "problem"; shortened to the
+            # space there is, the whole of it in the tooltip.
+            text += f": {self.sync_detail}"
         return text
 
     def set_sync_state(self, state: str, detail: str = "") -> None:
@@ -99,7 +100,6 @@ class StatusBar(QStatusBar):
         if state != "syncing":
             self.progress = None
         self.sync_label.setText(self._sync_text())
-        self.sync_label.setToolTip(detail)
 
     def set_progress(self, done: int, total: int) -> None:
         self.progress = (done, total)

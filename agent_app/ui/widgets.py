@@ -6,18 +6,22 @@ Formatting helpers that need no Qt live in ``agent_app.ui.receipt`` (``format_mo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 
-from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QValidator
+from PySide6.QtCore import QDate, QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QPainter, QValidator
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QDialog,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QSizePolicy,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -27,7 +31,8 @@ from agent_app.ui.receipt import format_money, mask_nik
 __all__ = [
     "ERROR_COLOR", "WARNING_COLOR", "OK_COLOR", "format_money", "mask_nik", "MoneyLabel",
     "DigitsValidator", "NikLineEdit", "RupiahValidator", "RupiahLineEdit", "IssueLabel",
-    "group_thousands", "DateEdit",
+    "group_thousands", "DateEdit", "ElidedLabel", "Columns", "fit_to_screen", "breakable",
+    "panel",
 ]
 
 # Colours with at least AA contrast on white (outdoor screens).
@@ -39,6 +44,128 @@ OK_COLOR = "#0b6e4f"
 def group_thousands(value: int) -> str:
     """1000000 -> "1.000.000" (Indonesian grouping, the way people write rupiah)."""
     return f"{value:,}".replace(",", ".")
+
+
+# What a window may take of the screen: Windows' title bar is not part of availableGeometry.
+TITLE_BAR = 32
+
+
+def fit_to_screen(window: QWidget, width: int, height: int) -> None:
+    """Resize ``window`` to ``width`` x ``height``, or less when the screen (taskbar and title
+    bar left out) is smaller: a dialog must never open partly off a small laptop screen."""
+    # The laptop's own screen. Not window.screen(): PySide 6.11 takes ownership of the
+    # QScreen that returns for a window not yet shown and deletes it with its wrapper.
+    screen = QGuiApplication.primaryScreen()
+    area = screen.availableGeometry()
+    window.resize(min(width, area.width()), min(height, area.height() - TITLE_BAR))
+
+
+def breakable(text: str) -> str:
+    """``text`` with places to wrap inside long paths and addresses (after / \\ _ -): a
+    label wraps at spaces only, and one long path would widen its window past the screen.
+    For display only: the marks are zero-width spaces."""
+    def split(match: re.Match[str]) -> str:
+        return re.sub(r"([/\\_\-])", "\\1\u200b", match.group(0))
+
+    return re.sub(r"\S{25,}", split, text)
+
+
+class ElidedLabel(QLabel):
+    """One line that never widens its window: drawn shortened with "…" when the space is
+    short, the whole text in the tooltip (``text()`` stays the whole text)."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setToolTip(text)
+
+    def shown_text(self) -> str:
+        """What fits: the text as drawn."""
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight,
+                                             max(self.contentsRect().width(), 1))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.fontMetrics().horizontalAdvance("…") * 4, super().minimumSizeHint().height())
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        self.style().drawItemText(painter, self.contentsRect(), int(self.alignment()),
+                                  self.palette(), self.isEnabled(), self.shown_text(),
+                                  self.foregroundRole())
+
+
+def panel(*items, vertical: bool = True, stretch: bool = False) -> QWidget:
+    """A plain widget holding ``items`` (widgets, or (widget, stretch) pairs) in a row or a
+    column with no margins; ``stretch`` leaves the rest of the space empty at the end."""
+    widget = QWidget()
+    layout = QVBoxLayout(widget) if vertical else QHBoxLayout(widget)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for item in items:
+        child, factor = item if isinstance(item, tuple) else (item, 0)
+        layout.addWidget(child, factor)
+    if stretch:
+        layout.addStretch(1)
+    return widget
+
+
+class Columns(QWidget):
+    """Widgets side by side on a wide screen, wrapped into rows as the width shrinks, one
+    under the other at the narrowest (1366x768 at 150 % leaves about 740 pixels for a page).
+    A part is only put beside another when each gets the width it asks for."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self._parts: list[tuple[QWidget, int]] = []
+        self.per_row = 0
+
+    def add(self, widget: QWidget, stretch: int = 1) -> QWidget:
+        self._parts.append((widget, stretch))
+        self._arrange(len(self._parts))
+        return widget
+
+    def _wanted(self, widget: QWidget) -> int:
+        return max(widget.sizeHint().width(), widget.minimumSizeHint().width())
+
+    def fitting(self, width: int) -> int:
+        """How many parts fit in one row of ``width`` pixels."""
+        spacing = self.grid.horizontalSpacing()
+        for n in range(len(self._parts), 1, -1):
+            rows = [self._parts[i:i + n] for i in range(0, len(self._parts), n)]
+            if all(sum(self._wanted(w) for w, _ in row) + spacing * (len(row) - 1) <= width
+                   for row in rows):
+                return n
+        return 1
+
+    def _arrange(self, per_row: int) -> None:
+        if per_row == self.per_row:
+            return
+        self.per_row = per_row
+        for widget, _ in self._parts:
+            self.grid.removeWidget(widget)
+        for column in range(self.grid.columnCount()):
+            self.grid.setColumnStretch(column, 0)
+        for i, (widget, stretch) in enumerate(self._parts):
+            self.grid.addWidget(widget, i // per_row, i % per_row)
+            self.grid.setColumnStretch(i % per_row, max(stretch, self.grid.columnStretch(i % per_row)))
+        self.updateGeometry()  # more rows need more height: the parents lay out again
+
+    def minimumSizeHint(self) -> QSize:  # at the narrowest, the widest part decides
+        widest = max((w.minimumSizeHint().width() for w, _ in self._parts), default=0)
+        return QSize(widest, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event) -> None:
+        self._arrange(self.fitting(event.size().width()))
+        super().resizeEvent(event)
+
+    @property
+    def stacked(self) -> bool:
+        return self.per_row == 1 and len(self._parts) > 1
 
 
 class TaskDialog(QDialog):
@@ -205,7 +332,7 @@ class IssueLabel(QLabel):
             return
         self.severity = severity
         colour = {"error": ERROR_COLOR, "warning": WARNING_COLOR}.get(severity, OK_COLOR)
-        self.setText(f'<span style="color:{colour}">{_escape(text)}</span>')
+        self.setText(f'<span style="color:{colour}">{_escape(breakable(text))}</span>')
         self.show()
 
 
@@ -307,8 +434,7 @@ def _escape(text: str) -> str:
 
 
 def _strip_tags(html: str) -> str:
-    import re
-
     text = re.sub(r"<br\s*/?>", "\n", html)
     text = re.sub(r"<[^>]+>", "", text)
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return text.replace("\u200b", "")

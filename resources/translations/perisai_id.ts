@@ -1518,6 +1518,38 @@
             <source>PDF files (*.pdf)</source>
             <translation>Berkas PDF (*.pdf)</translation>
         </message>
+        <message>
+            <source>&amp;Paper:</source>
+            <translation>&amp;Kertas:</translation>
+        </message>
+        <message>
+            <source>A4</source>
+            <translation>A4</translation>
+        </message>
+        <message>
+            <source>Thermal 80 mm</source>
+            <translation>Termal 80 mm</translation>
+        </message>
+        <message>
+            <source>Thermal 58 mm</source>
+            <translation>Termal 58 mm</translation>
+        </message>
+        <message>
+            <source>Print receipt</source>
+            <translation>Cetak kuitansi</translation>
+        </message>
+        <message>
+            <source>Save PDF</source>
+            <translation>Simpan PDF</translation>
+        </message>
+        <message>
+            <source>Receipt printed.</source>
+            <translation>Kuitansi sudah dicetak.</translation>
+        </message>
+        <message>
+            <source>Saved: %1</source>
+            <translation>Tersimpan: %1</translation>
+        </message>
     </context>
     <context>
         <name>RegistrationPage</name>

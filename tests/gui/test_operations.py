@@ -107,7 +107,7 @@ def test_a_database_error_is_never_shown_as_its_code(qtbot, runner, session, cor
     run(widget, runner, clash)
     qtbot.waitUntil(lambda: bool(message_boxes()))
     (box,) = message_boxes()
-    shown = box.text()
+    shown = box.text().replace("\u200b", "")  # wrap marks inside the long path
     assert "gkpj" not in shown and "IntegrityError" not in shown and "UNIQUE" not in shown
     assert shown.startswith("Terjadi kesalahan")  # in Bahasa Indonesia
     assert str(logged) in shown  # where the details are

@@ -399,7 +399,7 @@ def test_sync_controller_drives_the_status_bar_and_attention_badge(qtbot, main_w
     assert main_window.status.sync_label.text() == "Sedang sinkron…"
     stub.status_changed.emit("problem", "Server menolak 2 data")
     assert main_window.status.sync_label.text() == "Masalah sinkron: Server menolak 2 data"
-    assert main_window.status.sync_label.toolTip() == "Server menolak 2 data"
+    assert main_window.status.sync_label.toolTip() == "Masalah sinkron: Server menolak 2 data"
     stub.attention_changed.emit(2)
     assert main_window.nav.item(NAV_ATTENTION()).text() == "Perlu Perhatian (2)"
     qtbot.keyClick(main_window.worker_list.search, Qt.Key.Key_S,

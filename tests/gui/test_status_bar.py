@@ -37,3 +37,18 @@ def test_update_notice_only_for_a_newer_version(qtbot, core, runner, session):
     assert not status.update_label.isHidden()
     assert "Versi 99.0.0 tersedia" in status.update_label.text()
     assert "https://example.invalid/perisai-99.exe" in status.update_label.text()
+
+
+def test_a_long_problem_never_widens_the_window_and_is_whole_in_the_tooltip(qtbot, core, runner,
+                                                                           session):
+    """A server's long sync message once widened the window past a 1366-pixel screen."""
+    status = bar(qtbot, core, runner, session)
+    detail = ("Sesi sinkronisasi berakhir; masuk lagi saat online. " * 6).strip()
+    status.set_sync_state("problem", detail)
+    status.resize(900, 30)
+    status.show()
+    qtbot.waitExposed(status)
+    assert status.minimumSizeHint().width() < 900
+    label = status.sync_label
+    assert label.toolTip() == f"Masalah sinkron: {detail}"
+    assert label.shown_text().endswith("…") and len(label.shown_text()) < len(label.toolTip())
