@@ -340,6 +340,7 @@ class SyncClient:
         self._conn_lock = threading.Lock()
         self._active_conn: Any = None
         self._aborted = False
+        self._cancelled = threading.Event()  # set from another thread: see cancel()
         adapter = _DeadlineAdapter(self._track, pool_connections=1, pool_maxsize=1, max_retries=0)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
@@ -365,6 +366,17 @@ class SyncClient:
     def _track(self, conn: Any) -> None:
         with self._conn_lock:
             self._active_conn = conn
+        if self._cancelled.is_set():  # cancelled while the request was being prepared
+            raise ConnectionAbortedError("cancelled")
+
+    def cancel(self) -> None:
+        """From another thread (a person pressed Cancel): the waiting request ends at once
+        with ``Offline(code="cancelled")``, and so does every request until ``resume()``."""
+        self._cancelled.set()
+        self._abort()
+
+    def resume(self) -> None:
+        self._cancelled.clear()
 
     def _abort(self) -> None:
         """Watchdog: the deadline passed; cut the connection under the waiting request."""
@@ -476,11 +488,13 @@ class SyncClient:
         if refusal is not None:
             raise refusal
         url = self.base_url + path
+        if self._cancelled.is_set():
+            raise Offline("cancelled before sending", code="cancelled")
         self.requests_sent += 1
         self.bytes_sent += len(body or b"")
         with self._conn_lock:
             self._active_conn = None
-            self._aborted = False
+            self._aborted = self._cancelled.is_set()
         watchdog = threading.Timer(self.deadline, self._abort)
         watchdog.daemon = True
         watchdog.start()
@@ -494,6 +508,8 @@ class SyncClient:
             return answer
         except SyncError as exc:
             self.transfers.append((HEAD_BYTES + len(body or b""), self._monotonic() - started, False))
+            if self._cancelled.is_set():
+                raise Offline("cancelled", code="cancelled") from exc
             if self._aborted and not isinstance(exc, Offline):
                 raise Offline(f"no complete answer within {self.deadline:g} s",
                               code="deadline") from exc

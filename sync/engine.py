@@ -135,6 +135,12 @@ class SyncEngine:
         """Connectivity returned or the person pressed "Sync now"."""
         self.failures = 0
 
+    def cancel(self) -> None:
+        """From another thread: end the running round now (the request under way is cut).
+        It ends ``cancelled``, its batch back to pending, nothing lost; the next round
+        runs as usual."""
+        self.client.cancel()
+
     def backoff_delay(self, retry_after: float | None = None) -> float:
         """Full-jitter exponential backoff after ``self.failures`` failed rounds."""
         exp = min(self.backoff_cap, self.backoff_base * (2 ** max(0, self.failures - 1)))
@@ -174,13 +180,15 @@ class SyncEngine:
             self.failures = 0
         except Stop as stop:
             report.state = stop.state
-            if stop.error is not None:
+            if stop.error is not None and stop.error.code == "cancelled":
+                report.state = "cancelled"  # the person stopped it: no failure, no backoff
+            elif stop.error is not None:
                 report.errors.append(f"{stop.error.code}: {stop.error.detail}"[:300])
                 if stop.error.message is not None:
                     report.message = stop.error.message.model_dump()
             if stop.state == "signin_required" and report.message is None:
                 report.message = bilingual("sync.signin_required")
-            if stop.state in ("offline", "retry_later", "problem"):
+            if report.state in ("offline", "retry_later", "problem"):
                 self.failures += 1
                 report.next_retry_in = self.backoff_delay(stop.retry_after)
         except CredentialStoreUnavailable as exc:
@@ -193,6 +201,7 @@ class SyncEngine:
             report.errors.append(f"bug: {type(exc).__name__}: {exc}"[:300])
             self.failures += 1
             report.next_retry_in = self.backoff_delay()
+        self.client.resume()
         if report.state != "up_to_date":
             self.startup_recovery()  # nothing of ours stays in flight between rounds
         report.requests = self.client.requests_sent - requests_before

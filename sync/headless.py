@@ -43,6 +43,7 @@ _STATE_EXIT = {
     "signin_required": EXIT_SIGNIN,
     "upgrade_required": EXIT_UPGRADE,
     "problem": EXIT_PROBLEM,
+    "cancelled": EXIT_OFFLINE,  # nothing cancels a headless round; listed for completeness
 }
 
 
@@ -57,22 +58,45 @@ def client_for(core, base_url: str) -> SyncClient:
     return SyncClient(base_url, proxy=get_setting(core.db, "proxy_url") or None)
 
 
-def login(core, base_url: str, username: str, password: str, *,
-          client: SyncClient | None = None, tokens: TokenStore | None = None,
-          out: TextIO | None = None) -> int:
-    """Online sign-in: tokens to the keyring, the local user created or refreshed so that
-    offline sign-in works afterwards."""
-    out = out or sys.stdout
+def sign_in_online(core, base_url: str, username: str, password: str, *,
+                   client: SyncClient | None = None, tokens: TokenStore | None = None):
+    """Sign in at the central server: tokens to the keyring, the local user created or
+    refreshed so that offline sign-in works afterwards. Returns the local user; raises
+    ``CredentialStoreUnavailable`` or the client's ``SyncError`` (the queue is untouched)."""
     tokens = tokens or TokenStore(base_url)
-    try:
-        tokens.check()
-    except CredentialStoreUnavailable as exc:
-        _say(out, exc.text("id"), exc.text("en"))
-        return EXIT_PROBLEM
+    tokens.check()
     own = client is None
     client = client or client_for(core, base_url)
     try:
         pair = client.login(username, password, core.device_id, device_name=socket.gethostname())
+    finally:
+        if own:
+            client.close()
+    tokens.set(pair.user.username, Tokens(pair.access_token, pair.refresh_token, pair.user.id))
+    remember_centre_time(core.db, core.clock, client)
+    user = core.users.upsert_from_server(pair.user.model_dump(), password)
+    if pair.receipt_key:  # receipts from now on open the centre's check of their MAC
+        from agent_app.services.base import set_meta
+        from agent_app.services.centre import SERVER_URL_KEY
+        from agent_app.services.receipt_mac import store_server_key
+
+        with core.db.write() as s:
+            store_server_key(s, user.id, pair.receipt_key)
+            set_meta(s, SERVER_URL_KEY, base_url.rstrip("/"))
+    return user
+
+
+def login(core, base_url: str, username: str, password: str, *,
+          client: SyncClient | None = None, tokens: TokenStore | None = None,
+          out: TextIO | None = None) -> int:
+    """``perisai-agent login``: ``sign_in_online`` with a line in both languages and an
+    exit code."""
+    out = out or sys.stdout
+    try:
+        user = sign_in_online(core, base_url, username, password, client=client, tokens=tokens)
+    except CredentialStoreUnavailable as exc:
+        _say(out, exc.text("id"), exc.text("en"))
+        return EXIT_PROBLEM
     except InvalidCredentials as exc:
         _say(out, exc.text("id"), exc.text("en"))
         return EXIT_SIGNIN
@@ -88,24 +112,6 @@ def login(core, base_url: str, username: str, password: str, *,
     except (AuthExpired, Forbidden, SyncError) as exc:
         _say(out, exc.text("id"), exc.text("en"))
         return EXIT_PROBLEM
-    finally:
-        if own:
-            client.close()
-    try:
-        tokens.set(pair.user.username, Tokens(pair.access_token, pair.refresh_token, pair.user.id))
-    except CredentialStoreUnavailable as exc:
-        _say(out, exc.text("id"), exc.text("en"))
-        return EXIT_PROBLEM
-    remember_centre_time(core.db, core.clock, client)
-    user = core.users.upsert_from_server(pair.user.model_dump(), password)
-    if pair.receipt_key:  # receipts from now on open the centre's check of their MAC
-        from agent_app.services.base import set_meta
-        from agent_app.services.centre import SERVER_URL_KEY
-        from agent_app.services.receipt_mac import store_server_key
-
-        with core.db.write() as s:
-            store_server_key(s, user.id, pair.receipt_key)
-            set_meta(s, SERVER_URL_KEY, base_url.rstrip("/"))
     _say(out, f"Masuk sebagai {user.full_name} ({user.username})",
          f"Signed in as {user.full_name} ({user.username})")
     return EXIT_OK

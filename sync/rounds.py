@@ -27,7 +27,7 @@ CHECKPOINTS = (
 )
 
 STATES = ("up_to_date", "offline", "retry_later", "signin_required", "upgrade_required",
-          "problem")
+          "problem", "cancelled")
 
 # The engine's own codes (the server's codes come with their own bilingual text).
 register({

@@ -34,8 +34,9 @@ def is_expected(exc: BaseException) -> bool:
     from agent_app.services.base import ServiceError
     from agent_app.store.db import StoreError
     from sync.client import SyncError
+    from sync.credentials import CredentialStoreUnavailable
 
-    if isinstance(exc, (ServiceError, StoreError, SyncError)):
+    if isinstance(exc, (ServiceError, StoreError, SyncError, CredentialStoreUnavailable)):
         return True
     if isinstance(exc, OperationalError):
         return _database_trouble(exc) is not None
@@ -46,16 +47,20 @@ def error_text(exc: BaseException, lang: str = "id") -> str:
     """One sentence for the person, in ``lang`` (Qt strings follow the installed translator)."""
     from sqlalchemy.exc import OperationalError
 
+    from agent_app.domain.messages import render
     from agent_app.services.base import ServiceError
     from agent_app.store.db import StoreError
-    from sync.client import Offline, RetryLater, SyncError
+    from sync.client import InvalidCredentials, Offline, RetryLater, SyncError
+    from sync.credentials import CredentialStoreUnavailable
 
     translate = QCoreApplication.translate
-    if isinstance(exc, ServiceError):
+    if isinstance(exc, (ServiceError, CredentialStoreUnavailable)):
         return exc.text(lang)
     if isinstance(exc, SyncError):
         if exc.message is not None:
             return exc.text(lang)
+        if isinstance(exc, InvalidCredentials):
+            return render("auth.invalid", lang)
         if isinstance(exc, (Offline, RetryLater)):
             return translate("Errors", "The server cannot be reached now. Nothing is lost: the "
                                        "data stays on this laptop.")

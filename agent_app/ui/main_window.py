@@ -34,6 +34,7 @@ from agent_app.ui.lock import DEFAULT_MINUTES, LockController
 from agent_app.ui.operations import ATTENTION, SYNCED, run
 from agent_app.ui.registration import RegistrationPage
 from agent_app.ui.reports_page import ReportsPage
+from agent_app.ui.server_signin import ServerSignInDialog
 from agent_app.ui.settings_dialog import SettingsPage
 from agent_app.ui.status import StatusBar
 from agent_app.ui.sync_controller import SyncController
@@ -188,9 +189,12 @@ class MainWindow(QMainWindow):
         self.act_quit = action("Ctrl+Q", self.close, "actQuit")
         self.act_sync = action("Ctrl+Shift+S", self.sync_now, "actSync")
         self.act_sync.setEnabled(False)  # until a sync controller is attached
+        self.act_server_signin = action(None, self.sign_in_to_server, "actServerSignIn")
+        self.act_server_signin.setEnabled(False)
         menubar = self.menuBar()
         self.file_menu = menubar.addMenu("")
         self.file_menu.addAction(self.act_sync)
+        self.file_menu.addAction(self.act_server_signin)
         self.file_menu.addAction(self.act_lock)
         self.file_menu.addAction(self.act_settings)
         self.file_menu.addSeparator()
@@ -231,6 +235,7 @@ class MainWindow(QMainWindow):
         self.act_lock.setText(self.tr("&Lock now"))
         self.act_settings.setText(self.tr("&Settings"))
         self.act_sync.setText(self.tr("S&ync now"))
+        self.act_server_signin.setText(self.tr("Sign in to the se&rver…"))
         self.act_quit.setText(self.tr("&Quit"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.act_about.setText(self.tr("&About Perisai Agent"))
@@ -376,11 +381,26 @@ class MainWindow(QMainWindow):
         controller.last_sync_changed.connect(self.status.set_last_sync)
         controller.progress.connect(self.status.set_progress)
         controller.update_available.connect(self.status.set_update)
+        self.status.cancel_requested.connect(controller.cancel)
+        self.status.signin_requested.connect(self.sign_in_to_server)
         self.act_sync.setEnabled(not self.lock.locked)
+        self.act_server_signin.setEnabled(not self.lock.locked)
 
     def sync_now(self) -> None:
-        if self.sync is not None:
+        if self.sync is None:
+            return
+        if self.sync.state == "signin_required":
+            self.sign_in_to_server()  # syncing again would only end the same way
+        else:
             self.sync.sync_now()
+
+    def sign_in_to_server(self) -> None:
+        """"Masuk ke server": where the sync session ended (status bar, File menu)."""
+        if self.sync is None:
+            return
+        dialog = ServerSignInDialog(self.sync, self.session, self)
+        self._dialog = dialog
+        dialog.open()
 
     def set_attention_count(self, count: int) -> None:
         self.attention_count = count
@@ -400,6 +420,7 @@ class MainWindow(QMainWindow):
         for act in self.actions_:
             act.setEnabled(not locked)
         self.act_sync.setEnabled(not locked and self.sync is not None)
+        self.act_server_signin.setEnabled(not locked and self.sync is not None)
         if not locked:
             self._update_refresh_shortcut()
 

@@ -3,24 +3,35 @@
 notice when the server announces a newer one.
 
 The sync controller drives ``set_sync_state(state, detail)`` with one of ``SYNC_STATES``,
-``set_progress``, ``set_last_sync`` and ``set_update``.
+``set_progress``, ``set_last_sync`` and ``set_update``; ``set_pending`` says what waits.
+
+It tells the truth: "up to date" only while nothing waits to be sent; while syncing it
+counts the seconds and offers "Batalkan" (``cancel_requested``); when the server wants the
+person to sign in again it offers "Masuk ke server…" (``signin_requested``). Times are
+Makassar time (WITA), like every record.
 """
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
-from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QLabel, QStatusBar
+from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar
 
+from agent_app.services.base import WITA
 from agent_app.ui.operations import run
 from agent_app.ui.widgets import ElidedLabel
 from agent_app.version import __version__, windows_file_version
 
-SYNC_STATES = ("never", "offline", "syncing", "up_to_date", "problem")
+SYNC_STATES = ("never", "offline", "syncing", "up_to_date", "problem", "signin", "cancelled")
+SHOW_SECONDS_AFTER = 5  # a quick round does not count aloud
 
 
 class StatusBar(QStatusBar):
+    cancel_requested = Signal()
+    signin_requested = Signal()
+
     def __init__(self, core, runner, session, parent=None) -> None:
         super().__init__(parent)
         self.core = core
@@ -32,22 +43,38 @@ class StatusBar(QStatusBar):
         self.progress: tuple[int, int] | None = None
         self.last_sync: str | None = None
         self.update: tuple[str, str] | None = None  # newer version announced, its link
+        self.syncing_since: float | None = None
         self._task = None
         self.user_label = ElidedLabel()
         self.pending_label = QLabel()
+        self.pending_label.setObjectName("pendingCount")
         self.sync_label = ElidedLabel()  # a server's long message must not widen the window
         self.sync_label.setObjectName("syncState")
+        self.cancel_button = QPushButton()
+        self.cancel_button.setObjectName("cancelSyncButton")
+        self.cancel_button.clicked.connect(self.cancel_requested)
+        self.signin_button = QPushButton()
+        self.signin_button.setObjectName("serverSignInButton")
+        self.signin_button.setProperty("primary", True)
+        self.signin_button.clicked.connect(self.signin_requested)
         self.last_sync_label = QLabel()
+        self.last_sync_label.setObjectName("lastSync")
         self.update_label = QLabel()
         self.update_label.setObjectName("updateLink")
         self.update_label.linkActivated.connect(self._update_clicked)
         self.update_label.hide()
         self.version_label = QLabel(f"v{__version__}")
-        for label in (self.user_label, self.pending_label, self.sync_label, self.last_sync_label,
-                      self.update_label, self.version_label):
-            label.setContentsMargins(8, 0, 8, 0)
-            self.addPermanentWidget(label, 1 if label is self.sync_label else 0)
+        for widget in (self.user_label, self.pending_label, self.sync_label, self.cancel_button,
+                       self.signin_button, self.last_sync_label, self.update_label,
+                       self.version_label):
+            if isinstance(widget, QLabel):
+                widget.setContentsMargins(8, 0, 8, 0)
+            self.addPermanentWidget(widget, 1 if widget is self.sync_label else 0)
+        self._clock = QTimer(self)  # the seconds of a long round
+        self._clock.setInterval(1000)
+        self._clock.timeout.connect(self._show_sync)
         self.retranslateUi()
+        self._show_actions()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -65,11 +92,14 @@ class StatusBar(QStatusBar):
                 self.tr("Waiting to send: %1").replace(
                     "%1", f"{self.pending:,}".replace(",", "." if self.session.lang == "id" else ","))
             )
-        self.sync_label.setText(self._sync_text())
+        self.cancel_button.setText(self.tr("Cancel"))
+        self.cancel_button.setToolTip(self.tr("Stop this sync; nothing is lost."))
+        self.signin_button.setText(self.tr("Sign in to the server…"))
+        self._show_sync()
         if self.last_sync:
-            when = datetime.fromisoformat(self.last_sync).astimezone()
+            when = datetime.fromisoformat(self.last_sync).astimezone(WITA)
             self.last_sync_label.setText(
-                self.tr("Last sync: %1").replace("%1", when.strftime("%d/%m %H:%M")))
+                self.tr("Last sync: %1").replace("%1", when.strftime("%d/%m %H:%M") + " WITA"))
         else:
             self.last_sync_label.setText("")
         if self.update:
@@ -84,26 +114,52 @@ class StatusBar(QStatusBar):
             "syncing": self.tr("Syncing…"),
             "up_to_date": self.tr("Up to date"),
             "problem": self.tr("Sync problem"),
+            "signin": self.tr("Sync problem"),
+            "cancelled": self.tr("Sync cancelled"),
         }
-        text = texts.get(self.sync_state, self.sync_state)
-        if self.sync_state == "syncing" and self.progress and self.progress[1]:
-            text += f" {self.progress[0]}/{self.progress[1]}"
-        elif self.sync_state == "problem" and self.sync_detail:
+        state = self.sync_state
+        if state == "up_to_date" and self.pending:
+            # Something was saved after the last round: not up to date until it is sent.
+            return self.tr("Changes wait for the next sync")
+        text = texts.get(state, state)
+        if state == "syncing":
+            if self.progress and self.progress[1]:
+                text += f" {self.progress[0]}/{self.progress[1]}"
+            seconds = self._seconds_syncing()
+            if seconds >= SHOW_SECONDS_AFTER:
+                text += " " + self.tr("(%1 s)").replace("%1", str(seconds))
+        elif state in ("problem", "signin") and self.sync_detail:
             # What to do (sign in again, update...), not just "problem"; shortened to the
             # space there is, the whole of it in the tooltip.
             text += f": {self.sync_detail}"
         return text
 
+    def _seconds_syncing(self) -> int:
+        return int(time.monotonic() - self.syncing_since) if self.syncing_since else 0
+
+    def _show_sync(self) -> None:
+        self.sync_label.setText(self._sync_text())
+
+    def _show_actions(self) -> None:
+        self.cancel_button.setVisible(self.sync_state == "syncing")
+        self.signin_button.setVisible(self.sync_state == "signin")
+
     def set_sync_state(self, state: str, detail: str = "") -> None:
+        if state == "syncing" and self.sync_state != "syncing":
+            self.syncing_since = time.monotonic()
+            self._clock.start()
+        elif state != "syncing":
+            self.syncing_since = None
+            self._clock.stop()
+            self.progress = None
         self.sync_state = state
         self.sync_detail = detail
-        if state != "syncing":
-            self.progress = None
-        self.sync_label.setText(self._sync_text())
+        self._show_sync()
+        self._show_actions()
 
     def set_progress(self, done: int, total: int) -> None:
         self.progress = (done, total)
-        self.sync_label.setText(self._sync_text())
+        self._show_sync()
 
     def set_last_sync(self, stamp: str) -> None:
         self.last_sync = stamp

@@ -6,6 +6,12 @@ the engine's own backoff timer, and "Sinkronkan sekarang" (which resets the back
 The engine opens its own short transactions (SQLite ``BEGIN IMMEDIATE`` queues it behind
 the GUI's database thread), so the window never waits on the network.
 
+A round can be cancelled (``cancel()``: the request under way is cut, nothing is lost),
+and the client's deadlines are the GUI's (``GUI_TIMEOUTS``): a server that accepts and
+never answers ends the round within a minute instead of two. ``sign_in(password)`` signs
+the person in at the server again when the session ended (``signin_required``); the queue
+is kept and sent right after.
+
 Wiring (main window)::
 
     self.sync = SyncController(core, session, server_url, parent=self)
@@ -22,11 +28,14 @@ import random
 import threading
 import traceback
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from agent_app.services.retention import purge_expired
+from sync.client import SyncClient, SyncError
+from sync.credentials import CredentialStoreUnavailable
+from sync.headless import make_engine, sign_in_online
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +44,14 @@ STATUS_OF = {
     "up_to_date": "up_to_date",
     "offline": "offline",
     "retry_later": "offline",
-    "signin_required": "problem",
+    "signin_required": "signin",
     "upgrade_required": "problem",
     "problem": "problem",
+    "cancelled": "cancelled",
 }
+# (connect, between two bytes, whole request) in seconds: short enough that a frozen
+# server frees the status bar soon, long enough for a batch on a slow 2G link.
+GUI_TIMEOUTS = (10.0, 20.0, 60.0)
 
 
 class SyncController(QObject):
@@ -52,12 +65,14 @@ class SyncController(QObject):
     attention_changed = Signal(int)  # rejected / needs-review items of this user
     update_available = Signal(str, str)  # latest app version, download URL
     round_finished = Signal(object)  # sync.engine.RoundReport
+    signed_in = Signal(object)  # None, or why signing in at the server failed (an exception)
 
     # internal: from the network thread to the GUI thread
     _report_ready = Signal(object)
     _probe_result = Signal(bool)
     _progress_raw = Signal(int, int)
     _last_sync_raw = Signal(str)
+    _signin_raw = Signal(object)
 
     def __init__(self, core, session, base_url: str, *,
                  engine_factory: Callable[[], object] | None = None,
@@ -73,6 +88,7 @@ class SyncController(QObject):
         self._thread: threading.Thread | None = None
         self._busy = False
         self._again = False
+        self._cancelling = False
         self.state = "never"
         self.last_report = None
         self.last_success: str | None = None
@@ -91,6 +107,7 @@ class SyncController(QObject):
         self._probe_result.connect(self._on_probe)
         self._progress_raw.connect(self._on_progress)
         self._last_sync_raw.connect(self._on_last_sync)
+        self._signin_raw.connect(self._on_signed_in)
 
     # --- public --------------------------------------------------------------------
 
@@ -120,6 +137,17 @@ class SyncController(QObject):
         self._set_state("syncing", self.tr("Sending and receiving changes…"))
         self._queue.put(("round", None))
 
+    @Slot()
+    def cancel(self) -> None:
+        """The person pressed "Batalkan" while syncing: end the round now."""
+        if self._busy and self._engine is not None and not self._cancelling:
+            self._cancelling = True
+            self._engine.cancel()
+
+    def sign_in(self, password: str) -> None:
+        """Sign the person in at the server again (``signed_in`` answers on the GUI thread)."""
+        self._queue.put(("signin", password))
+
     def shutdown(self, timeout: float = 10.0) -> None:
         self._timer.stop()
         self._retry.stop()
@@ -135,11 +163,14 @@ class SyncController(QObject):
 
     # --- network thread ------------------------------------------------------------
 
-    def _default_engine(self):
-        from sync.headless import make_engine
+    def _client(self) -> SyncClient:
+        connect, read, deadline = GUI_TIMEOUTS
+        return SyncClient(self.base_url, connect_timeout=connect, read_timeout=read,
+                          deadline=deadline)
 
+    def _default_engine(self):
         return make_engine(self.core, self.base_url, self.session.user.username,
-                           rng=random.Random())
+                           client=self._client(), rng=random.Random())
 
     def _engine_or_none(self):
         if self._engine is None:
@@ -169,6 +200,14 @@ class SyncController(QObject):
                         # rules (never touching anything unsynced).
                         purge_expired(self.core, self.session.user)
                     self._report_ready.emit(report)
+                elif kind == "signin":
+                    try:
+                        sign_in_online(self.core, self.base_url, self.session.user.username, _arg,
+                                       client=self._client())
+                    except (SyncError, CredentialStoreUnavailable) as exc:
+                        self._signin_raw.emit(exc)
+                    else:
+                        self._signin_raw.emit(None)
                 elif kind == "probe":
                     engine = self._engine_or_none()
                     try:
@@ -181,6 +220,8 @@ class SyncController(QObject):
                 log.error("sync %s failed:\n%s", kind, "".join(traceback.format_exception(exc)))
                 if kind == "round":
                     self._report_ready.emit(exc)
+                elif kind == "signin":
+                    self._signin_raw.emit(exc)
 
     # --- GUI thread ----------------------------------------------------------------
 
@@ -204,8 +245,18 @@ class SyncController(QObject):
                 .replace("%2", str(total)))
 
     @Slot(object)
+    def _on_signed_in(self, error) -> None:
+        self.signed_in.emit(error)
+        if error is None:
+            self.sync_now()  # what waited in the queue goes now
+
+    @Slot(object)
     def _on_report(self, report) -> None:
         self._busy = False
+        if self._cancelling:
+            self._cancelling = False
+            if self._engine is not None:
+                self._engine.client.resume()  # a late cancel must not stop the next round
         if isinstance(report, BaseException):
             self._set_state("problem", self.tr("Unexpected error during sync; see the log."))
             self._schedule_retry(60.0)
@@ -215,7 +266,7 @@ class SyncController(QObject):
         self._set_state(report.state, detail)
         self.pending_changed.emit(report.pending)
         if report.state == "up_to_date":
-            self.last_success = datetime.now().astimezone().isoformat(timespec="seconds")
+            self.last_success = datetime.now(UTC).isoformat(timespec="seconds")
             self.last_sync_changed.emit(self.last_success)
             self._probe.stop()
         elif report.state in ("offline", "retry_later", "problem"):
@@ -223,7 +274,7 @@ class SyncController(QObject):
             if report.next_retry_in is not None:
                 self._schedule_retry(report.next_retry_in)
         else:
-            self._probe.stop()  # sign-in / upgrade: the person must act first
+            self._probe.stop()  # cancelled, sign-in, upgrade: the person acts first
         if report.latest_app_version and report.download_url:
             self.update_available.emit(report.latest_app_version, report.download_url)
         self.attention_changed.emit(report.attention)
@@ -262,6 +313,9 @@ class SyncController(QObject):
                            "Next try in %1 s.").replace("%1", str(int(report.next_retry_in or 0)))
         if report.state == "signin_required":
             return server_text or self.tr("Sign in again while online to continue syncing.")
+        if report.state == "cancelled":
+            return self.tr("Sync cancelled; nothing is lost. It runs again with \"Sync now\" "
+                           "or in a few minutes.")
         if report.state == "upgrade_required":
             return server_text or self.tr("This version is too old; install the update. "
                                           "Unsent data stays on this laptop.")

@@ -200,6 +200,10 @@
             <source>&amp;About Perisai Agent</source>
             <translation>&amp;Tentang Perisai Agent</translation>
         </message>
+        <message>
+            <source>Sign in to the se&amp;rver…</source>
+            <translation>Masuk ke se&amp;rver…</translation>
+        </message>
     </context>
     <context>
         <name>SettingsDialog</name>
@@ -311,6 +315,30 @@
         <message>
             <source>Version %1 is available</source>
             <translation>Versi %1 tersedia</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>Batalkan</translation>
+        </message>
+        <message>
+            <source>Stop this sync; nothing is lost.</source>
+            <translation>Hentikan sinkron ini; tidak ada yang hilang.</translation>
+        </message>
+        <message>
+            <source>Sign in to the server…</source>
+            <translation>Masuk ke server…</translation>
+        </message>
+        <message>
+            <source>Sync cancelled</source>
+            <translation>Sinkron dibatalkan</translation>
+        </message>
+        <message>
+            <source>Changes wait for the next sync</source>
+            <translation>Perubahan menunggu sinkron berikutnya</translation>
+        </message>
+        <message>
+            <source>(%1 s)</source>
+            <translation>(%1 dtk)</translation>
         </message>
     </context>
     <context>
@@ -1216,6 +1244,10 @@
         <message>
             <source>Sync problem: %1</source>
             <translation>Masalah sinkronisasi: %1</translation>
+        </message>
+        <message>
+            <source>Sync cancelled; nothing is lost. It runs again with "Sync now" or in a few minutes.</source>
+            <translation>Sinkron dibatalkan; tidak ada yang hilang. Sinkron berjalan lagi dengan "Sinkronkan sekarang" atau beberapa menit lagi.</translation>
         </message>
     </context>
     <context>
@@ -2539,6 +2571,45 @@
         <message>
             <source>Later</source>
             <translation>Nanti</translation>
+        </message>
+    </context>
+    <context>
+        <name>ServerSignInDialog</name>
+        <message>
+            <source>Sign in to the server</source>
+            <translation>Masuk ke server</translation>
+        </message>
+        <message>
+            <source>The sync session with the central server has ended. Sign in again with your password to send what waits on this laptop; nothing is lost.</source>
+            <translation>Sesi sinkronisasi dengan server pusat sudah berakhir. Masuk lagi dengan kata sandi Anda untuk mengirim data yang menunggu di laptop ini; tidak ada yang hilang.</translation>
+        </message>
+        <message>
+            <source>Server</source>
+            <translation>Server</translation>
+        </message>
+        <message>
+            <source>User</source>
+            <translation>Pengguna</translation>
+        </message>
+        <message>
+            <source>&amp;Password</source>
+            <translation>&amp;Kata sandi</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>Batal</translation>
+        </message>
+        <message>
+            <source>Sign in</source>
+            <translation>Masuk</translation>
+        </message>
+        <message>
+            <source>Type your password.</source>
+            <translation>Ketik kata sandi Anda.</translation>
+        </message>
+        <message>
+            <source>Signing in…</source>
+            <translation>Sedang masuk…</translation>
         </message>
     </context>
 </TS>

@@ -175,3 +175,109 @@ def test_after_an_up_to_date_round_old_records_from_other_areas_are_purged(qtbot
         controller.shutdown()
     with dev.db.read() as s:
         assert s.get(Worker, "pulled-away-1") is None
+
+
+def _window(qtbot, dev, controller):
+    from PySide6.QtWidgets import QApplication
+
+    from agent_app.ui.i18n import install_translator
+    from agent_app.ui.main_window import MainWindow
+    from agent_app.ui.tasks import TaskRunner
+
+    install_translator(QApplication.instance(), "id")
+    runner = TaskRunner()
+    window = MainWindow(dev.core, runner, controller.session)
+    qtbot.addWidget(window)
+    window.resize(1366, 700)
+    window.show()
+    window.attach_sync(controller)
+    return window, runner
+
+
+def _close(window, controller, runner):
+    from PySide6.QtWidgets import QApplication
+
+    from agent_app.ui.i18n import install_translator
+
+    controller.shutdown()
+    window.shutdown()
+    runner.shutdown()
+    install_translator(QApplication.instance(), "en")
+
+
+def test_an_ended_session_is_signed_in_again_from_the_status_bar(qtbot, central, device):
+    """After a restart on the same data (or a revoked token) the status bar said "masuk
+    lagi saat online" and nothing in the app could sign in: records piled up."""
+    from PySide6.QtCore import Qt
+
+    from sync.credentials import Tokens, TokenStore
+    from tests.e2e.conftest import PASSWORD
+
+    dev = device("gui-signin")
+    register(dev)
+    register(dev)
+    tokens = TokenStore(central.base_url)
+    old = tokens.get(dev.username)
+    tokens.set(dev.username, Tokens("stale-access-token-0000", "revoked-refresh-token-0000", old.server_user_id))
+    controller = _controller(dev, central.base_url)
+    window, runner = _window(qtbot, dev, controller)
+    try:
+        controller.start()
+        qtbot.waitUntil(lambda: controller.state == "signin_required", timeout=20000)
+        status = window.status
+        assert status.signin_button.isVisible()
+        qtbot.mouseClick(status.signin_button, Qt.MouseButton.LeftButton)
+        dialog = window._dialog
+        qtbot.waitUntil(dialog.isVisible)
+        assert dialog.server.text() == central.base_url  # where it signs in
+        assert dialog.focusWidget() is dialog.password
+        qtbot.keyClicks(dialog.password, "salah-sekali")
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: not dialog.busy, timeout=20000)
+        assert dialog.isVisible() and "salah" in dialog.message.plain_text().lower()
+        with dev.db.read() as s:  # nothing queued was touched
+            assert len(s.exec(select(OutboxOp).where(OutboxOp.state == "pending")).all()) == 2
+        qtbot.keyClicks(dialog.password, PASSWORD)
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: controller.state == "up_to_date", timeout=20000)
+        assert not dialog.isVisible() and not status.signin_button.isVisible()
+        assert status.pending == 0
+        sent = central.query("SELECT count(*) FROM applied_ops WHERE device_id = :d",
+                             d=dev.core.device_id)[0][0]
+        assert sent >= 2
+    finally:
+        _close(window, controller, runner)
+
+
+def test_a_frozen_server_can_be_cancelled_and_nothing_is_lost(qtbot, central, device):
+    """With the server frozen the bar said "Sedang sinkron…" for two minutes, no way out."""
+    from PySide6.QtCore import Qt
+
+    u = urlparse(central.base_url)
+    with FaultProxy(u.hostname, u.port, seed=5) as proxy:
+        dev = device("gui-frozen", base_url=proxy.url)
+        register(dev)
+        proxy.inject("black_hole", path="/v1/push", times=50)
+        from agent_app.ui.sync_controller import SyncController
+
+        controller = SyncController(dev.core, _session(dev), proxy.url)  # the GUI's deadlines
+        window, runner = _window(qtbot, dev, controller)
+        status = window.status
+        try:
+            controller.start()
+            qtbot.waitUntil(lambda: status.sync_state == "syncing" and status.cancel_button.isVisible(),
+                            timeout=10000)
+            qtbot.wait(1500)  # the push is under way, unanswered
+            assert status.sync_label.text().startswith("Sedang sinkron")
+            qtbot.mouseClick(status.cancel_button, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda: controller.state == "cancelled", timeout=3000)
+            assert status.sync_label.text() == "Sinkron dibatalkan"
+            assert not status.cancel_button.isVisible()
+            with dev.db.read() as s:
+                assert [o.state for o in s.exec(select(OutboxOp))] == ["pending"]
+            proxy.clear()
+            controller.sync_now()
+            qtbot.waitUntil(lambda: controller.state == "up_to_date", timeout=20000)
+            assert status.pending == 0
+        finally:
+            _close(window, controller, runner)

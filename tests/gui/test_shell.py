@@ -383,6 +383,7 @@ def test_sync_controller_drives_the_status_bar_and_attention_badge(qtbot, main_w
         def __init__(self):
             super().__init__()
             self.calls = []
+            self.state = "never"
 
         def sync_now(self):
             self.calls.append("now")
@@ -392,6 +393,9 @@ def test_sync_controller_drives_the_status_bar_and_attention_badge(qtbot, main_w
 
         def shutdown(self):
             self.calls.append("shutdown")
+
+        def cancel(self):
+            self.calls.append("cancel")
 
     stub = StubSync()
     main_window.attach_sync(stub)

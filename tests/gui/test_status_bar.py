@@ -52,3 +52,31 @@ def test_a_long_problem_never_widens_the_window_and_is_whole_in_the_tooltip(qtbo
     label = status.sync_label
     assert label.toolTip() == f"Masalah sinkron: {detail}"
     assert label.shown_text().endswith("…") and len(label.shown_text()) < len(label.toolTip())
+
+
+def test_never_up_to_date_while_something_waits_and_times_in_wita(qtbot, core, runner, session):
+    """"Sudah sinkron" showed beside "Menunggu dikirim: 2", and the last sync in UTC."""
+    status = bar(qtbot, core, runner, session)
+    status.set_sync_state("up_to_date", "Terkirim 3, diterima 0.")
+    status.set_pending(0)
+    assert status.sync_label.text() == "Sudah sinkron"
+    status.set_pending(2)  # a registration saved after the round
+    assert status.sync_label.text() == "Perubahan menunggu sinkron berikutnya"
+    status.set_last_sync("2026-11-24T02:05:00+00:00")
+    assert status.last_sync_label.text() == "Sinkron terakhir: 24/11 10:05 WITA"
+
+
+def test_a_long_round_counts_its_seconds_and_can_be_cancelled(qtbot, core, runner, session):
+    status = bar(qtbot, core, runner, session)
+    status.show()
+    status.set_sync_state("syncing", "Mengirim…")
+    assert status.cancel_button.isVisible() and status.sync_label.text() == "Sedang sinkron…"
+    status.syncing_since -= 42  # as if the server had not answered for 42 s
+    qtbot.waitUntil(lambda: status.sync_label.text() in (
+        "Sedang sinkron… (42 dtk)", "Sedang sinkron… (43 dtk)", "Sedang sinkron… (44 dtk)"),
+        timeout=3000)
+    with qtbot.waitSignal(status.cancel_requested):
+        status.cancel_button.click()
+    status.set_sync_state("cancelled", "")
+    assert not status.cancel_button.isVisible()
+    assert status.sync_label.text() == "Sinkron dibatalkan"

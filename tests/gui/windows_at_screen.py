@@ -72,7 +72,7 @@ def window(qtbot, core, sync_runner, session, data):
     window.resize(*window_area())
     window.show()
     qtbot.waitExposed(window)
-    window.status.set_sync_state("problem", LONG_PROBLEM)
+    window.status.set_sync_state("signin", LONG_PROBLEM)  # the longest status bar
     yield window
     window.shutdown()
 
@@ -101,7 +101,7 @@ def check(window, needed, shot, *, in_sight=()):
 
 
 PAGES = {
-    "workers": lambda w: [w.worker_list.search, w.worker_list.table],
+    "workers": lambda w: [w.worker_list.search, w.worker_list.table, w.status.signin_button],
     "register": lambda w: [w.registration.nik_edit, w.registration.consent_check,
                            w.registration.clear_button, w.registration.save_button],
     "followup": lambda w: [w.lazy["followup"].table, w.lazy["followup"].copy_button,
@@ -164,9 +164,13 @@ def dialogs(core, runner, session, supervisor_session, parent, data):
     from agent_app.ui.login import FirstUserDialog, SignInDialog
     from agent_app.ui.payment_dialog import PaymentDialog, ReprintDialog
     from agent_app.ui.privacy_dialogs import CorrectionDialog, DataCopyDialog, DeletionRequestDialog
+    from agent_app.ui.server_signin import ServerSignInDialog
     from agent_app.ui.settings_dialog import SettingsDialog
+    from agent_app.ui.sync_controller import SyncController
     from agent_app.ui.void_dialog import VoidDialog
 
+    controller = SyncController(core, session, "https://pusat-perisai.makassarkota.go.id/sinkron",
+                                parent=parent)
     worker, payment = data["worker"], data["payment"]
     return {
         "sign_in": (lambda: SignInDialog(core, runner, parent, lang="id"),
@@ -194,11 +198,13 @@ def dialogs(core, runner, session, supervisor_session, parent, data):
                       lambda d: [d.save_button, d.cancel_button]),
         "deletion": (lambda: DeletionRequestDialog(core, runner, session, worker, parent),
                      lambda d: [d.reason, d.confirm, d.cancel_button, d.send_button]),
+        "server_signin": (lambda: ServerSignInDialog(controller, session, parent),
+                          lambda d: [d.password, d.cancel_button, d.submit_button]),
     }
 
 
 DIALOGS = ("sign_in", "first_user", "settings", "payment", "reprint", "void", "import",
-           "correction", "resubmit", "data_copy", "deletion")
+           "correction", "resubmit", "data_copy", "deletion", "server_signin")
 
 
 @pytest.mark.parametrize("name", DIALOGS)

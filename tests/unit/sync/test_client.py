@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.utils
 import json
 import socket
+import threading
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -245,3 +246,21 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def test_cancel_cuts_a_request_the_server_never_answers(stub):
+    """A frozen server once kept "Sedang sinkron…" for two minutes with no way out."""
+    stub.reply(200, {}, hold=10)
+    c = client(stub.url, read_timeout=30, deadline=60)
+    threading.Timer(0.3, c.cancel).start()
+    start = time.monotonic()
+    with pytest.raises(Offline) as info:
+        c.health()
+    assert info.value.code == "cancelled"
+    assert time.monotonic() - start < 2
+    with pytest.raises(Offline):  # cancelled stays cancelled until resumed
+        c.health()
+    c.resume()
+    stub.reply(200, {"status": "ok", "service": "perisai-central", "protocol": 1,
+                     "min_app_version": "0.1.0"})
+    assert c.health().protocol == 1
