@@ -26,6 +26,7 @@ class Setting:
     minimum: int | None = None
     maximum: int | None = None
     clean: Callable[[str], str | None] | None = None  # text settings: normal form, None if invalid
+    choices: tuple[str, ...] | None = None
 
     def parse(self, raw: str | None) -> Any:
         if raw is None:
@@ -42,6 +43,8 @@ class Setting:
         if self.minimum is not None and value < self.minimum:
             return self.default
         if self.maximum is not None and value > self.maximum:
+            return self.default
+        if self.choices is not None and value not in self.choices:
             return self.default
         return value
 
@@ -91,8 +94,24 @@ SETTINGS: dict[str, Setting] = {
              "en": "Office proxy (empty: the system's settings)"},
             clean=clean_proxy_url,
         ),
+        # The counter's printer: chosen once in Settings, remembered from the receipt dialog.
+        Setting(
+            "receipt_layout", str, "a4",
+            {"id": "Kertas kuitansi", "en": "Receipt paper"},
+            choices=("a4", "80mm", "58mm"),
+        ),
+        Setting(
+            "receipt_printer", str, "",  # "": the system's default printer
+            {"id": "Printer kuitansi", "en": "Receipt printer"},
+        ),
     )
 }
+
+
+def get_settings(db: Database, *keys: str) -> dict[str, Any]:
+    """Several settings in one read (the GUI loads them on its database thread)."""
+    with db.read() as s:
+        return {key: SETTINGS[key].parse(get_meta(s, PREFIX + key)) for key in keys}
 
 
 def get_setting(db: Database, key: str) -> Any:

@@ -58,13 +58,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "The NIK serial (last 4 digits) cannot be 0000",
     },
     "nik.birth_date_mismatch": {
-        "id": "Tanggal lahir pada NIK ({nik_date}) berbeda dengan tanggal lahir yang diisi ({form_date})",
-        "en": "The birth date in the NIK ({nik_date}) differs from the birth date entered ({form_date})",
+        "id": ("Tanggal lahir pada NIK ({nik_date:date}) berbeda dengan tanggal lahir yang diisi "
+               "({form_date:date})"),
+        "en": ("The birth date in the NIK ({nik_date:date}) differs from the birth date entered "
+               "({form_date:date})"),
     },
     "nik.sex_mismatch": {
-        "id": ("Jenis kelamin pada NIK ({nik_sex}) berbeda dengan yang diisi ({form_sex}); "
+        "id": ("Jenis kelamin pada NIK ({nik_sex:sex}) berbeda dengan yang diisi ({form_sex:sex}); "
                "untuk perempuan tanggal lahir pada NIK ditambah 40"),
-        "en": ("The sex in the NIK ({nik_sex}) differs from the one entered ({form_sex}); "
+        "en": ("The sex in the NIK ({nik_sex:sex}) differs from the one entered ({form_sex:sex}); "
                "for women the NIK birth day is increased by 40"),
     },
     "nik.kecamatan_mismatch": {
@@ -310,7 +312,9 @@ def format_rupiah(amount: int, lang: str = DEFAULT_LANG) -> str:
 
 
 class _Formatter(string.Formatter):
-    """str.format plus ``:rp`` and ``:list`` specs; a missing field stays visible as {name}."""
+    """str.format plus ``:rp``, ``:list``, ``:date`` (ISO -> 14/03/1988, the way dates are
+    written and typed here) and ``:sex`` (M/F -> the word) specs; a missing field stays
+    visible as {name}."""
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
@@ -328,6 +332,14 @@ class _Formatter(string.Formatter):
                 return format_rupiah(int(value), self.lang)
             except (TypeError, ValueError):
                 return str(value)
+        if format_spec == "date":
+            text = str(value)
+            if len(text) >= 10 and text[4] == "-" and text[7] == "-":
+                return f"{text[8:10]}/{text[5:7]}/{text[:4]}"
+            return text
+        if format_spec == "sex":
+            entry = CATALOGUE.get(f"sex.{value}")
+            return (entry.get(self.lang) or entry[DEFAULT_LANG]) if entry else str(value)
         if format_spec == "list":
             if isinstance(value, (list, tuple, set, frozenset)):
                 return ", ".join(str(v) for v in value)

@@ -3,6 +3,10 @@
 A file appears complete or not at all: written to a temporary file in the same folder,
 flushed to disk, then renamed over the target. The GUI passes translated titles and
 headers; cells are plain values (int, str, None).
+
+A file says what it is: ``heading`` lines (the report's name, its period) come first, in
+the CSV once and on every XLSX sheet; the CSV holds every table, one after the other,
+each under its title, the XLSX one sheet per table.
 """
 
 from __future__ import annotations
@@ -27,25 +31,35 @@ class Table:
     money_columns: tuple[int, ...] = ()  # column indexes shown as rupiah in XLSX
 
 
-def write_csv(path: Path, table: Table, *, progress: ProgressFn | None = None,
-              cancel: CancelLike | None = None) -> int:
-    """One table as CSV (UTF-8 with BOM so Excel shows the names right). Returns rows."""
+def write_csv(path: Path, tables: Table | Sequence[Table], *, heading: Sequence[str] = (),
+              progress: ProgressFn | None = None, cancel: CancelLike | None = None) -> int:
+    """A table, or several one after the other, as one CSV (UTF-8 with BOM so Excel shows
+    the names right). Returns the rows written."""
+    tables = [tables] if isinstance(tables, Table) else list(tables)
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(table.headers)
-    total = len(table.rows)
-    for i, row in enumerate(table.rows):
-        if i % 5000 == 0:
-            checkpoint(cancel, progress, i, total)
-        writer.writerow(["" if v is None else safe_cell(v) for v in row])
+    for line in heading:
+        writer.writerow([safe_cell(line)])
+    total = sum(len(t.rows) for t in tables)
+    done = 0
+    for table in tables:
+        if heading or len(tables) > 1:
+            writer.writerow([])
+            writer.writerow([safe_cell(table.title)])
+        writer.writerow([safe_cell(h) for h in table.headers])
+        for row in table.rows:
+            if done % 5000 == 0:
+                checkpoint(cancel, progress, done, total)
+            writer.writerow(["" if v is None else safe_cell(v) for v in row])
+            done += 1
     checkpoint(cancel, progress, total, total)
     atomic_write_text(Path(path), buffer.getvalue())
     return total
 
 
-def write_xlsx(path: Path, tables: list[Table], *, progress: ProgressFn | None = None,
-               cancel: CancelLike | None = None) -> int:
+def write_xlsx(path: Path, tables: Sequence[Table], *, heading: Sequence[str] = (),
+               progress: ProgressFn | None = None, cancel: CancelLike | None = None) -> int:
     """Tables as sheets of one workbook (write-only mode: low memory for big tables)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -58,6 +72,10 @@ def write_xlsx(path: Path, tables: list[Table], *, progress: ProgressFn | None =
     wb = Workbook(write_only=True)
     for table in tables:
         ws = wb.create_sheet(_sheet_title(table.title))
+        for line in heading:
+            ws.append([safe_cell(line)])
+        if heading:
+            ws.append([])
         header = []
         for h in table.headers:
             cell = WriteOnlyCell(ws, value=h)

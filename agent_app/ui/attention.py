@@ -14,7 +14,6 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -29,6 +28,7 @@ from agent_app.services.attention import AttentionItem
 from agent_app.store.models import OutboxState
 from agent_app.ui.operations import ATTENTION, PAYMENTS, SYNCED, run, show_error
 from agent_app.ui.privacy_dialogs import CorrectionDialog
+from agent_app.ui.widgets import list_table
 
 
 class AttentionPage(QWidget):
@@ -49,13 +49,10 @@ class AttentionPage(QWidget):
         self.title.setObjectName("pageTitle")
         self.empty = QLabel()
         self.model = QStandardItemModel(0, self.COLUMNS, self)
-        self.table = QTableView()
+        self.table = list_table(QTableView())
+        self.table.setObjectName("attentionTable")
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().hide()
         self.table.setWordWrap(True)
         self.fix_button = QPushButton()
         self.void_button = QPushButton()

@@ -23,6 +23,16 @@ def _plain(value: float) -> str:
     return f"{int(value):,}".replace(",", ".")
 
 
+def labelled(count: int, every: int, highlight: int | None) -> list[int]:
+    """The bars that get a label: every ``every``-th, and the highlighted one (today), none
+    closer to another than ``every`` bars (today's label once overlapped its neighbour's)."""
+    chosen = [] if highlight is None else [highlight]
+    for i in range(0, count, every):
+        if all(abs(i - j) >= every for j in chosen):
+            chosen.append(i)
+    return sorted(chosen)
+
+
 class BarChart(QWidget):
     """Vertical bars, e.g. collections per day of the month."""
 
@@ -80,12 +90,11 @@ class BarChart(QWidget):
         peak_i = max(range(len(self.items)), key=lambda i: self.items[i][1])
         for i, rect in enumerate(rects):
             p.fillRect(rect, BAR_HI if i == self.highlight else BAR)
-            label = self.items[i][0]
-            if i % every == 0 or i == self.highlight:
-                p.setPen(AXIS)
-                p.drawText(QRectF(rect.center().x() - slot * every / 2, bottom + 2,
-                                  slot * every, fm.height()),
-                           Qt.AlignmentFlag.AlignHCenter, label)
+        p.setPen(AXIS)
+        for i in labelled(len(rects), every, self.highlight):
+            p.drawText(QRectF(rects[i].center().x() - slot * every / 2, bottom + 2,
+                              slot * every, fm.height()),
+                       Qt.AlignmentFlag.AlignHCenter, self.items[i][0])
         if self.items[peak_i][1] > 0:  # the peak carries its value: the scale's anchor
             r = rects[peak_i]
             p.setPen(AXIS)

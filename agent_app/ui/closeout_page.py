@@ -13,12 +13,10 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFormLayout,
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -35,7 +33,7 @@ from agent_app.ui.errors import error_text
 from agent_app.ui.operations import CLOSEOUT, run
 from agent_app.ui.receipt import format_money, format_stamp
 from agent_app.ui.reports_page import ask_save_path, write_pdf
-from agent_app.ui.widgets import Columns, IssueLabel, RupiahLineEdit, panel
+from agent_app.ui.widgets import Columns, IssueLabel, RupiahLineEdit, list_table, panel
 
 
 def _item(text: str, align_right: bool = False) -> QTableWidgetItem:
@@ -47,14 +45,7 @@ def _item(text: str, align_right: bool = False) -> QTableWidgetItem:
 
 
 def _table(columns: int) -> QTableWidget:
-    table = QTableWidget(0, columns)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
+    return list_table(QTableWidget(0, columns), fit_columns=True)
 
 
 class CloseoutPage(QWidget):
@@ -214,7 +205,7 @@ class CloseoutPage(QWidget):
             self.tr("Handed to")])
         self.received_label.setText(self.tr("&Received by"))
         self.received_by.setPlaceholderText(self.tr("Name of the treasurer"))
-        self.handover_button.setText(self.tr("Record &handover"))
+        self.handover_button.setText(self.tr("Record hando&ver"))
         self.pdf_button.setText(self.tr("Save &PDF…"))
         self._render()
 

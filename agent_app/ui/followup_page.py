@@ -9,13 +9,11 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QDate, QEvent, QModelIndex, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -26,12 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_app.domain.phone import format_phone_local
 from agent_app.services.followup import KINDS, FollowupQuery, FollowupRow, reminder_text
 from agent_app.ui.charts import bold
 from agent_app.ui.errors import error_text
 from agent_app.ui.operations import run
 from agent_app.ui.receipt import format_money, month_label
-from agent_app.ui.widgets import Columns, IssueLabel, panel
+from agent_app.ui.widgets import Columns, IssueLabel, list_table, panel
 
 PAGE = 100
 DEFAULT_PLACE = "agen Perisai Anda atau kantor BPJS Ketenagakerjaan terdekat"
@@ -91,7 +90,7 @@ class FollowupModel(QAbstractTableModel):
         lang = self.page.session.lang
         if role == Qt.ItemDataRole.DisplayRole:
             return [
-                self.kind_text(row), row.full_name, row.kelurahan_name, row.phone or "–",
+                self.kind_text(row), row.full_name, row.kelurahan_name, format_phone_local(row.phone) or "–",
                 month_label(row.paid_through, lang), str(len(row.months_due)),
                 format_money(row.amount_due, lang),
                 row.contacted_on and QDate.fromString(row.contacted_on, "yyyy-MM-dd")
@@ -182,14 +181,9 @@ class FollowupPage(QWidget):
         filters.add(self.uncontacted, 0)
 
         self.model = FollowupModel(self)
-        self.table = QTableView()
+        self.table = list_table(QTableView())
         self.table.setObjectName("followupTable")
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
         for col, width in enumerate((235, 190, 130, 130, 90, 120, 100)):
             self.table.setColumnWidth(col, width)
 
@@ -275,7 +269,7 @@ class FollowupPage(QWidget):
         self.kelurahan.setItemText(0, self.tr("All kelurahan of my area"))
         self.uncontacted.setText(self.tr("Only not contacted this month"))
         self.detail.setTitle(self.tr("Reminder (Bahasa Indonesia)"))
-        self.place_label.setText(self.tr("&Where to pay"))
+        self.place_label.setText(self.tr("Where to &pay"))
         self.copy_button.setText(self.tr("&Copy reminder"))
         self.contacted_label.setText(self.tr("Contacted on"))
         self.note.setPlaceholderText(self.tr("Note (optional)"))

@@ -26,7 +26,6 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -50,6 +49,7 @@ from agent_app.ui.widgets import (
     IssueLabel,
     TaskDialog,
     fit_to_screen,
+    list_table,
 )
 
 STATUS_COLORS = {"valid": OK_COLOR, "invalid": ERROR_COLOR,
@@ -165,18 +165,13 @@ class ImportDialog(TaskDialog):
         self.summary.setObjectName("importSummary")
         layout.addWidget(self.summary)
         self.model = ImportReportModel(session.lang, self)
-        self.table = QTableView()
+        # Fixed widths: ResizeToContents would measure every row of a 10,000-row list.
+        self.table = list_table(QTableView())
         self.table.setObjectName("importTable")
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        # Fixed widths: ResizeToContents would measure every row of a 10,000-row list.
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
         for column, width in enumerate((55, 180, 200, 190)):
             self.table.setColumnWidth(column, width)
-        self.table.verticalHeader().hide()
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         self.save_report_button = QPushButton()

@@ -24,20 +24,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agent_app.settings import get_setting
 from agent_app.ui.attention import AttentionPage
 from agent_app.ui.closeout_page import CloseoutPage
 from agent_app.ui.dashboard_page import DashboardPage
 from agent_app.ui.followup_page import FollowupPage
 from agent_app.ui.import_dialog import ImportDialog
 from agent_app.ui.lock import DEFAULT_MINUTES, LockController
-from agent_app.ui.operations import ATTENTION, SYNCED, run
+from agent_app.ui.operations import ATTENTION, SYNCED
 from agent_app.ui.registration import RegistrationPage
 from agent_app.ui.reports_page import ReportsPage
 from agent_app.ui.server_signin import ServerSignInDialog
 from agent_app.ui.settings_dialog import SettingsPage
 from agent_app.ui.status import StatusBar
 from agent_app.ui.sync_controller import SyncController
+from agent_app.ui.widgets import ask
 from agent_app.ui.worker_list import WorkerListPage
 from agent_app.ui.worker_page import WorkerPage
 
@@ -96,6 +96,8 @@ class MainWindow(QMainWindow):
         self.runner = runner
         self.session = session
         self._dialog = None
+        self._question = None
+        self._quitting = False
         self._after_load = None
         self.sync = None  # a SyncController once attach_sync() is called
         self.attention_count = 0
@@ -164,9 +166,7 @@ class MainWindow(QMainWindow):
 
         # Data arrives through the runner: the window is usable at once.
         self.worker_list.apply_query()
-        self.status.refresh_pending()
-        run(self, runner, get_setting, core.db, "lock_minutes", on_done=self.lock.set_minutes,
-            on_error=lambda exc: None)
+        self.status.refresh_pending()  # the settings page loads the stored settings
 
     # --- actions -------------------------------------------------------------------------
 
@@ -318,7 +318,10 @@ class MainWindow(QMainWindow):
         self.worker_list.focus_search()
 
     def new_registration(self) -> None:
+        """Ctrl+N: the registration, scrolled to the top, the NIK ready for typing."""
         self.go("register")
+        self.slots["register"].verticalScrollBar().setValue(0)
+        self.registration.begin()
 
     def open_worker(self, worker_id: str) -> None:
         self.nav.blockSignals(True)
@@ -425,6 +428,35 @@ class MainWindow(QMainWindow):
             self._update_refresh_shortcut()
 
     # --- life ----------------------------------------------------------------------------
+
+    def closeEvent(self, event) -> None:
+        """Ctrl+Q, the close button: a half-typed registration is kept as a draft (written
+        before the app exits) and the person is asked whether to keep it. A locked window
+        asks nobody: the draft is simply kept."""
+        page = self.registration
+        if page is None or page.is_blank() or self._quitting or self.lock.locked:
+            if page is not None and not page.is_blank():
+                page.save_draft()  # queued on the database thread, which finishes before exit
+            super().closeEvent(event)
+            return
+        event.ignore()  # the answer closes the window again
+        self._question = ask(
+            self, self.tr("Quit"), self.tr(
+                "The registration you have not finished is kept as a draft and comes back "
+                "when you open New registration again."),
+            [("keep", self.tr("&Quit, keep the draft")),
+             ("discard", self.tr("Quit and &throw it away")),
+             ("stay", self.tr("&Back to the form"))],
+            default="keep", escape="stay", answered=self._quit_answered)
+
+    def _quit_answered(self, answer: str) -> None:
+        if answer == "stay":
+            self.go("register")
+            return
+        if answer == "discard":
+            self.registration.throw_away()
+        self._quitting = True
+        self.close()
 
     def shutdown(self) -> None:
         """Stop timers, the app-wide event filter and sync (before the window goes away)."""

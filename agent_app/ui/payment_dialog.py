@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from agent_app.domain import coverage
 from agent_app.domain.messages import render
 from agent_app.services.base import ServiceError
+from agent_app.settings import set_setting
 from agent_app.ui import receipt as receipts
 from agent_app.ui.errors import error_text
 from agent_app.ui.operations import PAYMENTS, run
@@ -95,8 +96,9 @@ class _ReceiptOutput:
         self.layout_combo.setObjectName("receiptLayout")
         for key in receipts.LAYOUTS:
             self.layout_combo.addItem(key, key)
-        index = self.layout_combo.findData(getattr(self.session, "receipt_layout", "a4"))
+        index = self.layout_combo.findData(self.session.receipt_layout)
         self.layout_combo.setCurrentIndex(max(index, 0))
+        self.layout_combo.currentIndexChanged.connect(self._paper_chosen)
         self.layout_caption.setBuddy(self.layout_combo)
         paper.addWidget(self.layout_caption)
         paper.addWidget(self.layout_combo)
@@ -121,9 +123,7 @@ class _ReceiptOutput:
         # Literal strings in translate(): pyside6-lupdate cannot see through a helper.
         translate = QCoreApplication.translate
         self.layout_caption.setText(translate("ReceiptOutput", "&Paper:"))
-        names = {"a4": translate("ReceiptOutput", "A4"),
-                 "80mm": translate("ReceiptOutput", "Thermal 80 mm"),
-                 "58mm": translate("ReceiptOutput", "Thermal 58 mm")}
+        names = paper_names()
         for i, key in enumerate(receipts.LAYOUTS):
             self.layout_combo.setItemText(i, names[key])
         self.print_button.setText(translate("ReceiptOutput", "Print receipt"))
@@ -132,13 +132,16 @@ class _ReceiptOutput:
     def layout_key(self) -> str:
         return self.layout_combo.currentData()
 
+    def _paper_chosen(self) -> None:
+        """The counter's paper is the same for the next receipt: remember it."""
+        self.session.receipt_layout = self.layout_key()
+        run(self, self.runner, set_setting, self.core.db, "receipt_layout", self.layout_key())
+
     def print_receipt(self) -> None:
         if self.receipt is None:
             return
-        handler = self.print_handler or type(self).default_print_handler or (
-            lambda parent, data, layout, lang, copy: receipts.print_receipt(
-                parent, data, layout=layout, lang=lang, copy=copy)
-        )
+        handler = self.print_handler or type(self).default_print_handler or printer_handler(
+            self.session)
         try:
             printed = handler(self, self.receipt, self.layout_key(), self.session.lang,
                               self.receipt_copy)
@@ -530,6 +533,20 @@ class ReprintDialog(_ReceiptOutput, QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self.output_status.set_message(error_text(exc, self.session.lang))
+
+
+def paper_names() -> dict[str, str]:
+    """The receipt layouts as a person names the paper (receipts.LAYOUTS)."""
+    translate = QCoreApplication.translate
+    return {"a4": translate("ReceiptOutput", "A4"),
+            "80mm": translate("ReceiptOutput", "Thermal 80 mm"),
+            "58mm": translate("ReceiptOutput", "Thermal 58 mm")}
+
+
+def printer_handler(session) -> PrintHandler:
+    """Print on the counter's printer (Settings), the system's print dialog to confirm."""
+    return lambda parent, data, layout, lang, copy: receipts.print_receipt(
+        parent, data, layout=layout, lang=lang, copy=copy, printer_name=session.receipt_printer)
 
 
 def _ask_pdf_path(parent: QWidget, suggested: str) -> str | None:

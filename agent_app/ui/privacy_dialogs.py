@@ -653,7 +653,7 @@ class DeletionRequestDialog(_PrivacyDialog):
             "stays. Payments are financial records the law requires to be kept."))
         self.reason_caption.setText(self.tr("&Reason given by the participant"))
         self.confirm.setText(self.tr("The &participant asked for this in person"))
-        self.send_button.setText(self.tr("Record &request"))
+        self.send_button.setText(self.tr("Rec&ord request"))
         self.cancel_button.setText(self.tr("Cancel"))
         self._show_existing()
 

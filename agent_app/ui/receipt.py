@@ -455,12 +455,16 @@ def save_receipt_pdf(
 
 
 def print_receipt(
-    parent, data: ReceiptData, *, layout: str = "a4", lang: str = "id", copy: bool = False
+    parent, data: ReceiptData, *, layout: str = "a4", lang: str = "id", copy: bool = False,
+    printer_name: str = "",
 ) -> bool:
-    """Ask for a printer with QPrintDialog and print; False when the person cancels."""
+    """Print through QPrintDialog (``printer_name`` chosen in it: the counter's printer from
+    Settings, or the system's default); False when the person cancels."""
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    if printer_name:
+        printer.setPrinterName(printer_name)
     printer.setDocName(data.receipt_no)
     doc = _document(data, layout, lang, copy)
     modules = qr_modules(qr_payload(data))

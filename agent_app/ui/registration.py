@@ -35,11 +35,14 @@ from PySide6.QtWidgets import (
 )
 
 from agent_app.domain.messages import Issue
+from agent_app.domain.nik import parse_nik
 from agent_app.domain.text import search_key
 from agent_app.services.base import ServiceError
+from agent_app.services.drafts import clear_draft, load_draft, save_draft
 from agent_app.services.workers import EMPLOYER_OCCUPATION, RegistrationForm
 from agent_app.ui.errors import error_text
 from agent_app.ui.operations import WORKERS, run
+from agent_app.ui.receipt import format_stamp
 from agent_app.ui.widgets import (
     WARNING_COLOR,
     Columns,
@@ -48,10 +51,13 @@ from agent_app.ui.widgets import (
     IssueLabel,
     NikLineEdit,
     RupiahLineEdit,
+    ask,
     mask_nik,
 )
 
 VALIDATION_DELAY_MS = 200
+DRAFT_DELAY_MS = 800  # the draft is written this long after the last keystroke
+DRAFT_FORM = "registration"
 FUNDING_SOURCES = ("self", "apbd", "village", "csr")
 PROGRAMMES = ("jkk", "jkm", "jht")
 # Stored as typed (data, not UI text); the usual answers offered first.
@@ -252,10 +258,21 @@ class RegistrationPage(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(VALIDATION_DELAY_MS)
         self._timer.timeout.connect(self.validate)
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(DRAFT_DELAY_MS)
+        self._draft_timer.timeout.connect(self.save_draft)
+        self._draft_read = False
+        self._from_nik: dict = {}  # what was filled from the NIK (and may be refilled)
+        self._question = None  # the open "clear the form?" question
         self._build()
         self.retranslateUi()
         self.session.language_changed.connect(self._language_changed)
+        self.setFocusProxy(self.nik_edit)  # arriving on the page, typing goes into the NIK
         self.validate()
+        self._blank = self.values()  # what an empty form holds (no draft to keep)
+        run(self, self.runner, load_draft, self.core.db, self.session.user.id, DRAFT_FORM,
+            on_done=self._draft_loaded)
 
     # --- building ----------------------------------------------------------------------
     def _build(self) -> None:
@@ -457,7 +474,7 @@ class RegistrationPage(QWidget):
         bar.addWidget(self.hint, 1)
         self.clear_button = QPushButton()
         self.clear_button.setObjectName("clearButton")
-        self.clear_button.clicked.connect(self.clear_form)
+        self.clear_button.clicked.connect(self.discard)
         self.save_button = QPushButton()
         self.save_button.setObjectName("saveButton")
         self.save_button.setProperty("primary", True)
@@ -530,18 +547,18 @@ class RegistrationPage(QWidget):
         self.work_box.setTitle(self.tr("Work and programmes"))
         captions = {
             "nik": self.tr("&NIK"),
-            "full_name": self.tr("Full &name"),
+            "full_name": self.tr("Full na&me"),
             "birth_date": self.tr("&Birth date"),
             "sex": self.tr("Se&x"),
-            "phone": self.tr("&Mobile phone"),
+            "phone": self.tr("Mobile &phone"),
             "address": self.tr("A&ddress"),
             "kelurahan_code": self.tr("&Kelurahan"),
-            "heir_name": self.tr("&Heir's name"),
+            "heir_name": self.tr("H&eir's name"),
             "heir_relation": self.tr("Heir's re&lationship"),
             "occupations": self.tr("&Occupations (max. 2)"),
             "declared_income": self.tr("Monthly &income (Rp)"),
-            "programmes": self.tr("&Programmes and who pays"),
-            "desil": self.tr("DTSEN d&esil"),
+            "programmes": self.tr("Pro&grammes and who pays"),
+            "desil": self.tr("D&TSEN desil"),
             "desil_source": self.tr("Desil source"),
             "desil_date": self.tr("Desil date"),
             "disability_kind": self.tr("Disabilit&y"),
@@ -575,10 +592,122 @@ class RegistrationPage(QWidget):
         self.consent_check.setText(self.tr("The participant &agrees"))
         self.existing_button.setText(self.tr("Open this participant"))
         self.similar_button.setText(self.tr("Open"))
-        self.clear_button.setText(self.tr("C&lear form"))
+        self.clear_button.setText(self.tr("Clea&r form"))
         self.save_button.setText(self.tr("&Save (Ctrl+S)"))
         self._show_banners()
         self._update_nik_info()
+
+    # --- keyboard -------------------------------------------------------------------------
+    def begin(self) -> None:
+        """Ctrl+N: the top of the form, typing goes into the NIK."""
+        self.scroll.verticalScrollBar().setValue(0)
+        self.nik_edit.setFocus()
+
+    def keyPressEvent(self, event) -> None:
+        """Enter in a field saves (as Ctrl+S); a field that uses Enter itself (the list of
+        occupations, a suggestion list) keeps it and never passes it on."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers() & ~(
+                Qt.KeyboardModifier.KeypadModifier):
+            event.accept()
+            self.save()
+            return
+        super().keyPressEvent(event)
+
+    # --- the draft ------------------------------------------------------------------------
+    def values(self) -> dict:
+        """What is typed, as it stands (a draft: need not be valid)."""
+        digits = lambda edit: "".join(ch for ch in edit.text() if ch.isdigit())  # noqa: E731
+        return {
+            "nik": self.nik_edit.text(), "full_name": self.name_edit.text(),
+            "birth_date": digits(self.birth_edit.edit),
+            "sex": "M" if self.male.isChecked() else "F" if self.female.isChecked() else "",
+            "phone": self.phone_edit.text(), "address": self.address_edit.text(),
+            "kelurahan_code": self.kelurahan.code, "kelurahan_text": self.kelurahan.edit.text(),
+            "occupations": list(self.occupations.selected),
+            "declared_income": self.income_edit.text(),
+            "funding": {name: combo.currentData() for name, combo in self.funding_combos.items()},
+            "jht": self.programme_checks["jht"].isChecked(),
+            "desil": self.desil_combo.currentData(),
+            "desil_source": self.desil_source_edit.text(),
+            "desil_date": digits(self.desil_date_edit.edit),
+            "disability": self.disability_check.isChecked(),
+            "disability_kind": self.disability_kind_edit.text(),
+            "heir_name": self.heir_name_edit.text(),
+            "heir_relation": self.heir_relation_combo.currentText(),
+            "consent": self.consent_check.isChecked(),
+        }
+
+    def is_blank(self) -> bool:
+        return self.values() == self._blank
+
+    def restore(self, values: dict) -> None:
+        """Put a draft back into the fields (each one as if typed: checked again)."""
+        for edit, key in ((self.nik_edit, "nik"), (self.name_edit, "full_name"),
+                          (self.phone_edit, "phone"), (self.address_edit, "address"),
+                          (self.income_edit, "declared_income"),
+                          (self.desil_source_edit, "desil_source"),
+                          (self.disability_kind_edit, "disability_kind"),
+                          (self.heir_name_edit, "heir_name"),
+                          (self.birth_edit.edit, "birth_date"),
+                          (self.desil_date_edit.edit, "desil_date")):
+            edit.setText(str(values.get(key) or ""))
+        if values.get("sex") in ("M", "F"):
+            (self.male if values["sex"] == "M" else self.female).setChecked(True)
+        if values.get("kelurahan_code"):
+            self.kelurahan.set_code(values["kelurahan_code"])
+        else:
+            self.kelurahan.edit.setText(values.get("kelurahan_text") or "")
+        for name in values.get("occupations") or []:
+            if name in self.occupations.items:
+                self.occupations.set_checked(name)
+        self.programme_checks["jht"].setChecked(bool(values.get("jht")))
+        for name, source in (values.get("funding") or {}).items():
+            if name in self.funding_combos:
+                combo = self.funding_combos[name]
+                combo.setCurrentIndex(max(combo.findData(source), 0))
+        self.desil_combo.setCurrentIndex(max(self.desil_combo.findData(values.get("desil")), 0))
+        self.disability_check.setChecked(bool(values.get("disability")))
+        self.heir_relation_combo.setEditText(values.get("heir_relation") or "")
+        self.consent_check.setChecked(bool(values.get("consent")))
+        self.validate()
+
+    def _draft_loaded(self, draft: dict | None) -> None:
+        self._draft_read = True
+        if draft is None or not self.is_blank():
+            return  # nothing kept, or the person already typed on
+        self.restore(draft["values"])
+        self.status.set_message(self.tr("The registration you had not finished is back "
+                                        "(kept at %1).").replace("%1", format_stamp(draft["saved_at"])),
+                                "warning")
+
+    def save_draft(self) -> None:
+        """Keep what is typed in the encrypted store now (or forget the draft of an empty
+        form); the main window calls it before quitting."""
+        self._draft_timer.stop()
+        user_id = self.session.user.id
+        if self.is_blank():
+            if self._draft_read:  # an empty form never wipes a draft not yet read
+                run(self, self.runner, clear_draft, self.core.db, user_id, DRAFT_FORM)
+        else:
+            run(self, self.runner, save_draft, self.core.db, user_id, DRAFT_FORM, self.values(),
+                self.core.clock.stamp())
+
+    def discard(self) -> None:
+        """"Kosongkan formulir": only after the person says so."""
+        if self.is_blank():
+            self.throw_away()
+            return
+        self._question = ask(
+            self, self.tr("Clear the form"),
+            self.tr("Throw away everything typed in this registration?"),
+            [("clear", self.tr("&Clear the form")), ("keep", self.tr("&Keep it"))],
+            default="keep", escape="keep",
+            answered=lambda answer: answer == "clear" and self.throw_away())
+
+    def throw_away(self) -> None:
+        """Empty the form and forget its draft (the person said so)."""
+        self.clear_form()
+        self.save_draft()
 
     # --- reading the form -----------------------------------------------------------------
     def form(self) -> RegistrationForm:
@@ -613,6 +742,7 @@ class RegistrationPage(QWidget):
     # --- reacting to changes --------------------------------------------------------------
     def _changed(self, field: str) -> None:
         self.touched.add(field)
+        self._draft_timer.start()
         if field == "nik":
             self._update_nik_info()
         if self.status.severity == "ok" or self.status.text():
@@ -644,12 +774,11 @@ class RegistrationPage(QWidget):
             self._changed("disability_kind")
 
     def _update_nik_info(self) -> None:
-        from agent_app.domain.nik import parse_nik
-
         info = parse_nik(self.nik_edit.text(), self.ref, today=self.core.clock.today())
         if info is None:
             self.nik_info.setText(self.tr("%1 of 16 digits").replace("%1", str(len(self.nik_edit.text()))))
             return
+        self._fill_from_nik(info)
         sex = self.tr("female") if info.sex == "F" else self.tr("male")
         region = info.regency_name or info.regency
         self.nik_info.setText(
@@ -657,6 +786,19 @@ class RegistrationPage(QWidget):
             .replace("%1", info.birth_date.strftime("%d/%m/%Y")).replace("%2", sex)
             .replace("%3", region)
         )
+
+    def _fill_from_nik(self, info) -> None:
+        """The NIK holds the birth date and the sex: fill them as soon as it is whole, as
+        long as the person has not typed their own (they stay editable; check_nik still
+        compares them with the NIK)."""
+        sex = "M" if self.male.isChecked() else "F" if self.female.isChecked() else ""
+        if self.birth_edit.value() in (None, self._from_nik.get("birth_date")) \
+                and not self.birth_edit.is_partial():
+            self.birth_edit.set_value(info.birth_date)
+            self._from_nik["birth_date"] = info.birth_date
+        if sex in ("", self._from_nik.get("sex")):
+            (self.female if info.sex == "F" else self.male).setChecked(True)
+            self._from_nik["sex"] = info.sex
 
     # --- validation ---------------------------------------------------------------------
     def validate(self) -> list[Issue]:
@@ -853,6 +995,7 @@ class RegistrationPage(QWidget):
         self.heir_relation_combo.setEditText("")
         self.consent_check.setChecked(False)
         self.touched.clear()
+        self._from_nik = {}
         self.existing = None
         self.similar = []
         self._looked_up_nik = ""

@@ -15,11 +15,9 @@ from pathlib import Path
 from PySide6.QtCore import QDate, QEvent, QMarginsF, Qt, Signal
 from PySide6.QtGui import QKeySequence, QPageLayout, QPageSize, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QFileDialog,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -38,7 +36,7 @@ from agent_app.ui.charts import BarChart, bold
 from agent_app.ui.errors import error_text
 from agent_app.ui.progress import ProgressDialog
 from agent_app.ui.receipt import format_money, format_stamp
-from agent_app.ui.widgets import Columns, IssueLabel, panel
+from agent_app.ui.widgets import Columns, IssueLabel, list_table, panel
 
 KINDS = ("day", "month", "registrations", "flagged")
 
@@ -170,13 +168,8 @@ class ReportsPage(QWidget):
 
     @staticmethod
     def _table(name: str) -> QTableWidget:
-        t = QTableWidget(0, 0)
+        t = list_table(QTableWidget(0, 0), fit_columns=True)
         t.setObjectName(name)
-        t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        t.verticalHeader().hide()
-        t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        t.horizontalHeader().setStretchLastSection(True)
         return t
 
     def changeEvent(self, event: QEvent) -> None:
@@ -349,21 +342,32 @@ class ReportsPage(QWidget):
             return
         path = Path(path)
         rows = sum(len(t.rows) for t in self.tables)
+        heading = self.heading()
         if fmt == "pdf":
-            title = self.kind.currentText()
-            write_pdf(table_html(title, self.summary.text(), self.tables, self.session.lang),
-                      path, landscape=True)
+            write_pdf(table_html(heading[0], " · ".join(heading[1:]), self.tables,
+                                 self.session.lang), path, landscape=True)
             self._exported(path, rows)
             return
         self.dialog = self._new_dialog(lambda: self.tr("Exporting…"))
-        if fmt == "xlsx":
-            self.dialog.start(exports.write_xlsx, path, list(self.tables),
-                              on_done=lambda n: self._exported(path, rows),
-                              on_error=self._failed, on_cancel=self._cancelled)
+        writer = exports.write_xlsx if fmt == "xlsx" else exports.write_csv
+        self.dialog.start(writer, path, list(self.tables), heading=heading,
+                          on_done=lambda n: self._exported(path, n),
+                          on_error=self._failed, on_cancel=self._cancelled)
+
+    def heading(self) -> list[str]:
+        """What an exported file is: the report, its period, who made it and when."""
+        report = self.report
+        if self.report_kind in ("day", "month"):
+            period = self.tr("Period: %1 – %2").replace(
+                "%1", report.first.strftime("%d/%m/%Y")).replace("%2", report.last.strftime("%d/%m/%Y"))
+        elif self.report_kind == "registrations":
+            period = self.tr("Month: %1").replace("%1", f"{report.month[5:]}/{report.month[:4]}")
         else:
-            self.dialog.start(exports.write_csv, path, self.tables[0],
-                              on_done=lambda n: self._exported(path, n),
-                              on_error=self._failed, on_cancel=self._cancelled)
+            period = self.tr("All payments flagged so far")
+        made = self.tr("Made %1 by %2").replace(
+            "%1", format_stamp(self.core.clock.stamp())).replace("%2", self.session.user.full_name)
+        name = self.kind.itemText(self.kind.findData(self.report_kind))
+        return [name, period, self.summary.text(), made]
 
     def _exported(self, path: Path, rows: int) -> None:
         self.last_path = path

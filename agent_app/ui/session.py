@@ -9,6 +9,8 @@ Contract (pages and dialogs code against this, keep it tiny)::
         def touch(self) -> None         # "the person is active" (resets auto-lock)
         def set_language(self, lang)    # swap translator + emit (the shell calls this)
         def can(self, permission) -> bool   # agent_app.services.access.can(user, ...)
+        receipt_layout: str             # "a4" | "80mm" | "58mm": the paper last used
+        receipt_printer: str            # "" = the system's default printer
 
 Widgets translate their own labels in ``changeEvent(QEvent.LanguageChange)`` (Qt sends it
 to every widget when the translator changes); ``language_changed`` is for text rendered
@@ -36,6 +38,9 @@ class UiSession(QObject):
         self.user = user
         self.lang = lang if lang in LANGUAGES else "id"
         self.last_activity = time.monotonic()
+        # The counter's receipt printer (agent_app.settings, loaded by the main window).
+        self.receipt_layout = "a4"
+        self.receipt_printer = ""
 
     def touch(self) -> None:
         self.last_activity = time.monotonic()

@@ -1,5 +1,5 @@
-"""Settings: UI language (per user, applied live), auto-lock minutes and the office proxy
-(app-wide).
+"""Settings: UI language (per user, applied live), auto-lock minutes, the office proxy and
+the counter's receipt printer and paper (app-wide).
 
 ``SettingsPage`` is the "Pengaturan" page of the main window; ``SettingsDialog`` wraps the
 same widget for use outside the window.
@@ -8,6 +8,7 @@ same widget for use outside the window.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Signal
+from PySide6.QtPrintSupport import QPrinterInfo
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -20,10 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agent_app.settings import SETTINGS, get_setting, set_setting
+from agent_app.settings import SETTINGS, get_settings, set_setting
 from agent_app.ui.operations import run, show_error
+from agent_app.ui.payment_dialog import paper_names
+from agent_app.ui.receipt import LAYOUTS
 
 LANGUAGE_NAMES = (("id", "Bahasa Indonesia"), ("en", "English"))  # endonyms: never translated
+STORED = ("lock_minutes", "proxy_url", "receipt_layout", "receipt_printer")
 
 
 class SettingsPage(QWidget):
@@ -62,10 +66,29 @@ class SettingsPage(QWidget):
         self.proxy_problem.setProperty("role", "error")
         self.proxy_problem.setWordWrap(True)
         self.proxy_problem.hide()
+        self.paper = QComboBox()
+        self.paper.setObjectName("receiptPaper")
+        for key in LAYOUTS:
+            self.paper.addItem("", key)
+        self.printer = QComboBox()
+        self.printer.setObjectName("receiptPrinter")
+        self.printer.addItem("", "")  # the system's default printer
+        for name in QPrinterInfo.availablePrinterNames():
+            self.printer.addItem(name, name)
+        for combo in (self.paper, self.printer):
+            combo.setEnabled(False)  # until the stored value arrives
+        self.paper.currentIndexChanged.connect(lambda _i: self._receipt_chosen(
+            "receipt_layout", self.paper.currentData()))
+        self.printer.currentIndexChanged.connect(lambda _i: self._receipt_chosen(
+            "receipt_printer", self.printer.currentData()))
         self.language_label = QLabel()
         self.language_label.setBuddy(self.language)
         self.lock_label = QLabel()
         self.lock_label.setBuddy(self.lock_minutes)
+        self.paper_label = QLabel()
+        self.paper_label.setBuddy(self.paper)
+        self.printer_label = QLabel()
+        self.printer_label.setBuddy(self.printer)
         self.note = QLabel()
         self.note.setProperty("role", "muted")
         self.note.setWordWrap(True)
@@ -79,16 +102,16 @@ class SettingsPage(QWidget):
         form.addRow(self.lock_label, self.lock_minutes)
         form.addRow(self.proxy_label, self.proxy)
         form.addRow("", self.proxy_problem)
+        form.addRow(self.printer_label, self.printer)
+        form.addRow(self.paper_label, self.paper)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(form)
         layout.addWidget(self.note)
         layout.addStretch(1)
         self.retranslateUi()
-        run(self, runner, get_setting, core.db, "lock_minutes", on_done=self._lock_loaded,
-            on_error=lambda exc: self.lock_minutes.setEnabled(True))
-        run(self, runner, get_setting, core.db, "proxy_url", on_done=self._proxy_loaded,
-            on_error=lambda exc: self.proxy.setEnabled(True))
+        run(self, runner, get_settings, core.db, *STORED, on_done=self._loaded,
+            on_error=lambda exc: self._loaded({key: SETTINGS[key].default for key in STORED}))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -106,6 +129,12 @@ class SettingsPage(QWidget):
                                       "port, e.g. proxy.kantor:8080 (ask IT support)."))
         self.proxy_problem.setText(self.tr("Not a proxy address: write its name or IP address and "
                                            "port, e.g. proxy.kantor:8080."))
+        self.printer_label.setText(self.tr("Receipt pri&nter"))
+        self.paper_label.setText(self.tr("Receipt pape&r"))
+        self.printer.setItemText(0, self.tr("System default printer"))
+        papers = paper_names()
+        for i, key in enumerate(LAYOUTS):
+            self.paper.setItemText(i, papers[key])
         self.note.setText(self.tr(
             "The language is remembered for the signed-in user; the auto-lock time is the "
             "same for everyone on this laptop. Lock now with Ctrl+L."))
@@ -115,15 +144,25 @@ class SettingsPage(QWidget):
         self.language.setCurrentIndex(self.language.findData(lang))
         self.language.blockSignals(False)
 
-    def _lock_loaded(self, minutes: int) -> None:
-        self.lock_minutes.blockSignals(True)
-        self.lock_minutes.setValue(minutes)
-        self.lock_minutes.blockSignals(False)
-        self.lock_minutes.setEnabled(True)
-
-    def _proxy_loaded(self, url: str) -> None:
-        self.proxy.setText(url)
+    def _loaded(self, values: dict) -> None:
+        """The stored settings: shown here, and in force (lock timer, receipts) at once."""
+        self.session.receipt_layout = values["receipt_layout"]
+        self.session.receipt_printer = values["receipt_printer"]
+        if self.printer.findData(values["receipt_printer"]) < 0:  # not connected now
+            self.printer.addItem(values["receipt_printer"], values["receipt_printer"])
+        for widget, value in ((self.lock_minutes, values["lock_minutes"]),
+                              (self.paper, values["receipt_layout"]),
+                              (self.printer, values["receipt_printer"])):
+            widget.blockSignals(True)
+            if widget is self.lock_minutes:
+                widget.setValue(value)
+            else:
+                widget.setCurrentIndex(max(widget.findData(value), 0))
+            widget.blockSignals(False)
+            widget.setEnabled(True)
+        self.proxy.setText(values["proxy_url"])
         self.proxy.setEnabled(True)
+        self.lock_minutes_changed.emit(values["lock_minutes"])
 
     def _proxy_chosen(self) -> None:
         text = self.proxy.text()
@@ -149,6 +188,11 @@ class SettingsPage(QWidget):
         run(self, self.runner, self.core.users.set_language, self.session.user, lang,
             on_done=lambda _r: self.saved.emit("language"),
             on_error=lambda exc: None)
+
+    def _receipt_chosen(self, key: str, value: str) -> None:
+        setattr(self.session, key, value)
+        run(self, self.runner, set_setting, self.core.db, key, value,
+            on_done=lambda _r: self.saved.emit(key), on_error=lambda exc: None)
 
     def _lock_minutes_chosen(self, minutes: int) -> None:
         self.lock_minutes_changed.emit(minutes)

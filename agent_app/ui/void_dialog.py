@@ -23,6 +23,7 @@ from agent_app.services.base import ServiceError
 from agent_app.ui import receipt as receipts
 from agent_app.ui.errors import error_text
 from agent_app.ui.operations import PAYMENTS, run
+from agent_app.ui.payment_dialog import printer_handler
 from agent_app.ui.receipt import ReceiptData, load_receipt, months_label
 from agent_app.ui.widgets import IssueLabel, TaskDialog, mask_nik
 
@@ -204,12 +205,9 @@ class VoidDialog(TaskDialog):
     def print_slip(self) -> None:
         if self.void_receipt is None:
             return
-        handler = self.print_handler or type(self).default_print_handler or (
-            lambda parent, data, layout, lang, copy: receipts.print_receipt(
-                parent, data, layout=layout, lang=lang, copy=copy)
-        )
-        layout = getattr(self.session, "receipt_layout", "a4")
-        if handler(self, self.void_receipt, layout, self.session.lang, False):
+        handler = self.print_handler or type(self).default_print_handler or printer_handler(
+            self.session)
+        if handler(self, self.void_receipt, self.session.receipt_layout, self.session.lang, False):
             self.close_button.setDefault(True)
             self.close_button.setFocus()
 

@@ -7,19 +7,23 @@ Formatting helpers that need no Qt live in ``agent_app.ui.receipt`` (``format_mo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from PySide6.QtCore import QDate, QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QPainter, QValidator
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCalendarWidget,
     QDialog,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QSizePolicy,
+    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -32,7 +36,7 @@ __all__ = [
     "ERROR_COLOR", "WARNING_COLOR", "OK_COLOR", "format_money", "mask_nik", "MoneyLabel",
     "DigitsValidator", "NikLineEdit", "RupiahValidator", "RupiahLineEdit", "IssueLabel",
     "group_thousands", "DateEdit", "ElidedLabel", "Columns", "fit_to_screen", "breakable",
-    "panel",
+    "panel", "list_table", "ask",
 ]
 
 # Colours with at least AA contrast on white (outdoor screens).
@@ -96,6 +100,23 @@ class ElidedLabel(QLabel):
         self.style().drawItemText(painter, self.contentsRect(), int(self.alignment()),
                                   self.palette(), self.isEnabled(), self.shown_text(),
                                   self.foregroundRole())
+
+
+def list_table(table: QTableView, *, fit_columns: bool = False) -> QTableView:
+    """A table of records to read and pick from: rows selected one at a time, nothing
+    edited in place, and Tab leaves it for the next control (Qt's tables keep Tab to move
+    between cells, which traps a keyboard user: the void button was out of reach).
+    ``fit_columns`` sizes the columns to their contents (small tables only)."""
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setTabKeyNavigation(False)
+    table.verticalHeader().hide()
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents if fit_columns
+                                else QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    return table
 
 
 def panel(*items, vertical: bool = True, stretch: bool = False) -> QWidget:
@@ -166,6 +187,34 @@ class Columns(QWidget):
     @property
     def stacked(self) -> bool:
         return self.per_row == 1 and len(self._parts) > 1
+
+
+def ask(parent: QWidget, title: str, text: str, choices: list[tuple[str, str]], *,
+        default: str, escape: str, answered: Callable[[str], None]) -> QMessageBox:
+    """A question with its answers as buttons (``(key, label)``, left to right), modal to
+    its window but not blocking: ``answered(key)`` is called with the key chosen (``escape``
+    for Esc or the box's close button). Returns the box (shown)."""
+    box = QMessageBox(parent)
+    box.setObjectName("question")
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(title)
+    box.setText(text)
+    buttons = {}
+    for key, label in choices:
+        button = box.addButton(label, QMessageBox.ButtonRole.ActionRole)
+        button.setObjectName(f"answer_{key}")
+        buttons[key] = button
+    box.setDefaultButton(buttons[default])
+    box.setEscapeButton(buttons[escape])
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def finish() -> None:
+        clicked = box.clickedButton()
+        answered(next((key for key, button in buttons.items() if button is clicked), escape))
+
+    box.finished.connect(lambda _result: finish())
+    box.open()
+    return box
 
 
 class TaskDialog(QDialog):

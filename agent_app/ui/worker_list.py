@@ -23,10 +23,8 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QTableView,
@@ -36,8 +34,10 @@ from PySide6.QtWidgets import (
 
 from agent_app.domain.coverage import coverage_status, unpaid_months
 from agent_app.domain.messages import render
+from agent_app.domain.phone import format_phone_local
 from agent_app.services.workers import FirstPage, WorkerQuery, WorkerRow
 from agent_app.ui.operations import run
+from agent_app.ui.widgets import list_table
 
 BLOCK = 200
 MAX_CACHED_BLOCKS = 30  # ~6,000 rows kept; older blocks are dropped (LRU)
@@ -55,13 +55,6 @@ def mask_nik(nik: str) -> str:
     if len(nik) < 8:
         return nik
     return nik[:4] + "*" * (len(nik) - 8) + nik[-4:]
-
-
-def local_phone(phone: str | None) -> str:
-    """+6281234567890 -> 081234567890 (how people read and type it)."""
-    if not phone:
-        return ""
-    return "0" + phone[3:] if phone.startswith("+62") else phone
 
 
 def group_number(n: int, lang: str) -> str:
@@ -229,7 +222,7 @@ class WorkerListModel(QAbstractTableModel):
             kel = self.core.ref.kelurahan_for(item.kelurahan_code)
             return kel.name if kel else item.kelurahan_code
         if column == "phone":
-            return local_phone(item.phone)
+            return format_phone_local(item.phone)
         if column == "coverage":
             today = self.query.today or self.core.clock.today()
             return render(f"coverage.{coverage_status(item.paid_through, today)}",
@@ -329,18 +322,12 @@ class WorkerListPage(QWidget):
         self.count_label.setObjectName("count")
         self.count_label.setProperty("role", "muted")
 
-        self.table = WorkerTable()
+        self.table = list_table(WorkerTable())
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(28)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
         for column, width in enumerate((230, 160, 150, 130, 150, 120)):
             header.resizeSection(column, width)
         self.table.open_requested.connect(self._open_index)

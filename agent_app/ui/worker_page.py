@@ -13,7 +13,6 @@ from datetime import datetime
 from PySide6.QtCore import QCoreApplication, QEvent, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from agent_app.domain.coverage import add_months, coverage_status, month_of, unpaid_months
 from agent_app.domain.messages import format_rupiah, render
+from agent_app.domain.phone import format_phone_local
 from agent_app.services.access import may_void
 from agent_app.services.base import WITA
 from agent_app.ui.errors import error_text
@@ -36,6 +36,7 @@ from agent_app.ui.operations import CLOSEOUT, run
 from agent_app.ui.payment_dialog import PaymentDialog, reprint
 from agent_app.ui.privacy_dialogs import CorrectionDialog, DataCopyDialog, DeletionRequestDialog
 from agent_app.ui.void_dialog import VoidDialog
+from agent_app.ui.widgets import list_table
 
 MONTHS_BACK = 11  # the strip shows the last 12 months (current included) ...
 MONTHS_AHEAD = 6  # ... and the next 6
@@ -46,7 +47,6 @@ SHORT_MONTHS = {
 STRIP_COLORS = {
     "paid": QColor("#1e8e3e"),
     "unpaid": QColor("#d93025"),
-    "voided": QColor("#f29900"),
     "future": QColor("#e8eaed"),
     "before": QColor("#ffffff"),
 }
@@ -82,12 +82,14 @@ def load_worker(core, worker_id: str):
 
 
 class PaidMonthsStrip(QWidget):
-    """A painted row of months: paid / not paid / voided / not due yet."""
+    """A painted row of months: paid / not paid / not due yet. A month whose payment was
+    voided is what it is without it (owed, or not due yet), hatched so the void shows."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.current = "2000-01"
         self.states: list[tuple[str, str]] = []  # (month, state)
+        self.voided: set[str] = set()
         self.lang = "id"
         self.setMinimumHeight(66)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -97,12 +99,11 @@ class PaidMonthsStrip(QWidget):
         self.current = current
         self.lang = lang
         states = []
+        self.voided = set(voided) - set(paid)
         for i in range(-MONTHS_BACK, MONTHS_AHEAD + 1):
             month = add_months(current, i)
             if month in paid:
                 state = "paid"
-            elif month in voided:
-                state = "voided"
             elif month < registration:
                 state = "before"
             elif month > current:
@@ -111,7 +112,10 @@ class PaidMonthsStrip(QWidget):
                 state = "unpaid"
             states.append((month, state))
         self.states = states
-        self.setToolTip("\n".join(f"{month_label(m, lang)}: {state_text(s)}" for m, s in states))
+        voided_note = QCoreApplication.translate("WorkerPage", " (payment voided)")
+        self.setToolTip("\n".join(
+            f"{month_label(m, lang)}: {state_text(s)}{voided_note if m in self.voided else ''}"
+            for m, s in states))
         self.update()
 
     def state_of(self, month: str) -> str | None:
@@ -134,9 +138,10 @@ class PaidMonthsStrip(QWidget):
             rect = QRect(int(i * width) + 1, 2, int(width) - 2, box_h)
             painter.setPen(QPen(QColor("#5f6368"), 1))
             painter.setBrush(QBrush(STRIP_COLORS[state]))
-            if state == "voided":
-                painter.setBrush(QBrush(STRIP_COLORS[state], Qt.BrushStyle.BDiagPattern))
             painter.drawRect(rect)
+            if month in self.voided:  # hatched: the payment of this month was voided
+                painter.setBrush(QBrush(QColor("#202124"), Qt.BrushStyle.BDiagPattern))
+                painter.drawRect(rect)
             if month == self.current:
                 painter.setPen(QPen(QColor("#202124"), 3))
                 painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -156,7 +161,6 @@ def state_text(state: str) -> str:
     return {
         "paid": QCoreApplication.translate("WorkerPage", "Paid"),
         "unpaid": QCoreApplication.translate("WorkerPage", "Not paid"),
-        "voided": QCoreApplication.translate("WorkerPage", "Voided"),
         "future": QCoreApplication.translate("WorkerPage", "Not due yet"),
         "before": QCoreApplication.translate("WorkerPage", "Before registration"),
     }[state]
@@ -240,7 +244,7 @@ class WorkerPage(QWidget):
         self.strip = PaidMonthsStrip()
         self.legend: dict[str, QLabel] = {}
         legend_row = QHBoxLayout()
-        for state in ("paid", "unpaid", "voided", "future", "before"):
+        for state in ("paid", "unpaid", "future", "before"):
             swatch = QLabel()
             swatch.setFixedSize(14, 14)
             swatch.setStyleSheet(
@@ -257,13 +261,8 @@ class WorkerPage(QWidget):
 
         # payments
         self.payments_box = QGroupBox()
-        self.payments = QTableWidget(0, 6)
+        self.payments = list_table(QTableWidget(0, 6))
         self.payments.setObjectName("payments")
-        self.payments.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.payments.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.payments.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.payments.verticalHeader().setVisible(False)
-        self.payments.horizontalHeader().setStretchLastSection(True)
         self.payments.itemSelectionChanged.connect(self._update_buttons)
         payments_layout = QVBoxLayout(self.payments_box)
         payments_layout.addWidget(self.payments)
@@ -275,11 +274,8 @@ class WorkerPage(QWidget):
 
         # history
         self.history_box = QGroupBox()
-        self.history = QTableWidget(0, 3)
+        self.history = list_table(QTableWidget(0, 3))
         self.history.setObjectName("history")
-        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.history.verticalHeader().setVisible(False)
-        self.history.horizontalHeader().setStretchLastSection(True)
         QVBoxLayout(self.history_box).addWidget(self.history)
 
         top = QHBoxLayout()
@@ -422,7 +418,7 @@ class WorkerPage(QWidget):
             "kpj": worker.kpj or self.tr("not assigned yet (after sync)"),
             "birth": worker.birth_date[8:10] + "-" + worker.birth_date[5:7] + "-" + worker.birth_date[:4],
             "sex": self.tr("Female") if worker.sex == "F" else self.tr("Male"),
-            "phone": ("0" + worker.phone[3:]) if (worker.phone or "").startswith("+62") else (worker.phone or "—"),
+            "phone": format_phone_local(worker.phone) or "—",
             "address": worker.address or "—",
             "region": f"{kel.name}, {kel.kecamatan_name}" if kel else worker.kelurahan_code,
             "occupations": ", ".join(occupations),

@@ -25,7 +25,7 @@
         </message>
         <message>
             <source>&amp;Role</source>
-            <translation>&amp;Peran</translation>
+            <translation>Pe&amp;ran</translation>
         </message>
         <message>
             <source>&amp;Password</source>
@@ -37,7 +37,7 @@
         </message>
         <message>
             <source>&amp;Kecamatan</source>
-            <translation>&amp;Kecamatan</translation>
+            <translation>Keca&amp;matan</translation>
         </message>
         <message>
             <source>K&amp;elurahan</source>
@@ -194,7 +194,7 @@
         </message>
         <message>
             <source>&amp;Help</source>
-            <translation>&amp;Bantuan</translation>
+            <translation>Ban&amp;tuan</translation>
         </message>
         <message>
             <source>&amp;About Perisai Agent</source>
@@ -203,6 +203,26 @@
         <message>
             <source>Sign in to the se&amp;rver…</source>
             <translation>Masuk ke se&amp;rver…</translation>
+        </message>
+        <message>
+            <source>Quit</source>
+            <translation>Keluar</translation>
+        </message>
+        <message>
+            <source>The registration you have not finished is kept as a draft and comes back when you open New registration again.</source>
+            <translation>Pendaftaran yang belum selesai disimpan sebagai draf dan muncul lagi saat Anda membuka Daftar Baru.</translation>
+        </message>
+        <message>
+            <source>&amp;Quit, keep the draft</source>
+            <translation>&amp;Keluar, simpan draf</translation>
+        </message>
+        <message>
+            <source>Quit and &amp;throw it away</source>
+            <translation>Keluar dan &amp;buang draf</translation>
+        </message>
+        <message>
+            <source>&amp;Back to the form</source>
+            <translation>Kembali ke &amp;formulir</translation>
         </message>
     </context>
     <context>
@@ -220,7 +240,7 @@
         </message>
         <message>
             <source>&amp;Language</source>
-            <translation>&amp;Bahasa</translation>
+            <translation>Ba&amp;hasa</translation>
         </message>
         <message>
             <source>&amp;Auto-lock after (minutes idle)</source>
@@ -249,6 +269,18 @@
         <message>
             <source>Not a proxy address: write its name or IP address and port, e.g. proxy.kantor:8080.</source>
             <translation>Bukan alamat proxy: tulis nama atau alamat IP dan port-nya, mis. proxy.kantor:8080.</translation>
+        </message>
+        <message>
+            <source>Receipt pri&amp;nter</source>
+            <translation>Printer k&amp;uitansi</translation>
+        </message>
+        <message>
+            <source>Receipt pape&amp;r</source>
+            <translation>K&amp;ertas kuitansi</translation>
+        </message>
+        <message>
+            <source>System default printer</source>
+            <translation>Printer bawaan sistem</translation>
         </message>
     </context>
     <context>
@@ -701,6 +733,10 @@
             <source>Recorded on another device: here it can only be viewed.</source>
             <translation>Dicatat di perangkat lain: di sini hanya bisa dilihat.</translation>
         </message>
+        <message>
+            <source> (payment voided)</source>
+            <translation> (pembayaran dibatalkan)</translation>
+        </message>
     </context>
     <context>
         <name>QPlatformTheme</name>
@@ -918,7 +954,7 @@
         </message>
         <message>
             <source>&amp;Address</source>
-            <translation>&amp;Alamat</translation>
+            <translation>Ala&amp;mat</translation>
         </message>
         <message>
             <source>&amp;Kelurahan</source>
@@ -934,7 +970,7 @@
         </message>
         <message>
             <source>Heir's &amp;relation</source>
-            <translation>&amp;Hubungan ahli waris</translation>
+            <translation>Hubungan ahli wa&amp;ris</translation>
         </message>
         <message>
             <source>Male</source>
@@ -946,7 +982,7 @@
         </message>
         <message>
             <source>R&amp;eason for the correction</source>
-            <translation>Al&amp;asan koreksi</translation>
+            <translation>&amp;Alasan koreksi</translation>
         </message>
         <message>
             <source>e.g. the participant showed their KTP</source>
@@ -992,16 +1028,16 @@
             <translation>&amp;Peserta sendiri yang meminta secara langsung</translation>
         </message>
         <message>
-            <source>Record &amp;request</source>
-            <translation>Catat &amp;permintaan</translation>
-        </message>
-        <message>
             <source>Cancel</source>
             <translation>Batal</translation>
         </message>
         <message>
             <source>Tick the box: only the participant may ask.</source>
             <translation>Centang kotaknya: hanya peserta sendiri yang boleh meminta.</translation>
+        </message>
+        <message>
+            <source>Rec&amp;ord request</source>
+            <translation>&amp;Catat permintaan</translation>
         </message>
     </context>
     <context>
@@ -1602,20 +1638,12 @@
             <translation>&amp;NIK</translation>
         </message>
         <message>
-            <source>Full &amp;name</source>
-            <translation>&amp;Nama lengkap</translation>
-        </message>
-        <message>
             <source>&amp;Birth date</source>
             <translation>Tanggal &amp;lahir</translation>
         </message>
         <message>
             <source>Se&amp;x</source>
             <translation>Jenis &amp;kelamin</translation>
-        </message>
-        <message>
-            <source>&amp;Mobile phone</source>
-            <translation>Nomor &amp;HP</translation>
         </message>
         <message>
             <source>A&amp;ddress</source>
@@ -1626,28 +1654,16 @@
             <translation>Kel&amp;urahan</translation>
         </message>
         <message>
-            <source>&amp;Heir's name</source>
-            <translation>Nama ahli &amp;waris</translation>
-        </message>
-        <message>
             <source>Heir's re&amp;lationship</source>
-            <translation>Hu&amp;bungan ahli waris</translation>
+            <translation>Hubungan ahli wa&amp;ris</translation>
         </message>
         <message>
             <source>&amp;Occupations (max. 2)</source>
-            <translation>&amp;Pekerjaan (maks. 2)</translation>
+            <translation>Peker&amp;jaan (maks. 2)</translation>
         </message>
         <message>
             <source>Monthly &amp;income (Rp)</source>
-            <translation>Penghasilan per &amp;bulan (Rp)</translation>
-        </message>
-        <message>
-            <source>&amp;Programmes and who pays</source>
-            <translation>Pro&amp;gram dan sumber dana</translation>
-        </message>
-        <message>
-            <source>DTSEN d&amp;esil</source>
-            <translation>&amp;Desil DTSEN</translation>
+            <translation>Pen&amp;ghasilan per bulan (Rp)</translation>
         </message>
         <message>
             <source>Desil source</source>
@@ -1659,7 +1675,7 @@
         </message>
         <message>
             <source>Disabilit&amp;y</source>
-            <translation>Disabilita&amp;s</translation>
+            <translation>Disab&amp;ilitas</translation>
         </message>
         <message>
             <source>Male</source>
@@ -1711,7 +1727,7 @@
         </message>
         <message>
             <source>The participant &amp;agrees</source>
-            <translation>Peserta me&amp;nyetujui</translation>
+            <translation>Peserta men&amp;yetujui</translation>
         </message>
         <message>
             <source>Open this participant</source>
@@ -1720,10 +1736,6 @@
         <message>
             <source>Open</source>
             <translation>Buka</translation>
-        </message>
-        <message>
-            <source>C&amp;lear form</source>
-            <translation>Kosongkan &amp;formulir</translation>
         </message>
         <message>
             <source>&amp;Save (Ctrl+S)</source>
@@ -1764,6 +1776,50 @@
         <message>
             <source>Saved: %1</source>
             <translation>Tersimpan: %1</translation>
+        </message>
+        <message>
+            <source>Full na&amp;me</source>
+            <translation>Na&amp;ma lengkap</translation>
+        </message>
+        <message>
+            <source>Mobile &amp;phone</source>
+            <translation>Nomor &amp;HP</translation>
+        </message>
+        <message>
+            <source>Pro&amp;grammes and who pays</source>
+            <translation>Pr&amp;ogram dan sumber dana</translation>
+        </message>
+        <message>
+            <source>Clea&amp;r form</source>
+            <translation>Kosongkan &amp;formulir</translation>
+        </message>
+        <message>
+            <source>The registration you had not finished is back (kept at %1).</source>
+            <translation>Pendaftaran yang belum selesai dipulihkan (disimpan %1).</translation>
+        </message>
+        <message>
+            <source>Clear the form</source>
+            <translation>Kosongkan formulir</translation>
+        </message>
+        <message>
+            <source>Throw away everything typed in this registration?</source>
+            <translation>Buang semua isian pendaftaran ini?</translation>
+        </message>
+        <message>
+            <source>&amp;Clear the form</source>
+            <translation>&amp;Kosongkan</translation>
+        </message>
+        <message>
+            <source>&amp;Keep it</source>
+            <translation>&amp;Biarkan</translation>
+        </message>
+        <message>
+            <source>H&amp;eir's name</source>
+            <translation>Nama ahli &amp;waris</translation>
+        </message>
+        <message>
+            <source>D&amp;TSEN desil</source>
+            <translation>&amp;Desil DTSEN</translation>
         </message>
     </context>
     <context>
@@ -1880,7 +1936,7 @@
         </message>
         <message>
             <source>&amp;Explanation</source>
-            <translation>&amp;Penjelasan</translation>
+            <translation>Pen&amp;jelasan</translation>
         </message>
         <message>
             <source>Required when the variance is not zero</source>
@@ -1900,7 +1956,7 @@
         </message>
         <message>
             <source>&amp;Back</source>
-            <translation>&amp;Kembali</translation>
+            <translation>Kemba&amp;li</translation>
         </message>
         <message>
             <source>Entries of this period</source>
@@ -1948,19 +2004,15 @@
         </message>
         <message>
             <source>&amp;Received by</source>
-            <translation>&amp;Diterima oleh</translation>
+            <translation>Diterima &amp;oleh</translation>
         </message>
         <message>
             <source>Name of the treasurer</source>
             <translation>Nama bendahara</translation>
         </message>
         <message>
-            <source>Record &amp;handover</source>
-            <translation>Catat &amp;serah terima</translation>
-        </message>
-        <message>
             <source>Save &amp;PDF…</source>
-            <translation>Simpan &amp;PDF…</translation>
+            <translation>Si&amp;mpan PDF…</translation>
         </message>
         <message>
             <source>Cash</source>
@@ -2049,6 +2101,10 @@
         <message>
             <source>Signature of the treasurer</source>
             <translation>Tanda tangan bendahara</translation>
+        </message>
+        <message>
+            <source>Record hando&amp;ver</source>
+            <translation>Catat &amp;serah terima</translation>
         </message>
     </context>
     <context>
@@ -2186,7 +2242,7 @@
         </message>
         <message>
             <source>&amp;Show</source>
-            <translation>&amp;Tampilkan</translation>
+            <translation>Tampi&amp;lkan</translation>
         </message>
         <message>
             <source>Everyone to follow up</source>
@@ -2217,10 +2273,6 @@
             <translation>Pesan pengingat</translation>
         </message>
         <message>
-            <source>&amp;Where to pay</source>
-            <translation>&amp;Tempat bayar</translation>
-        </message>
-        <message>
             <source>&amp;Copy reminder</source>
             <translation>&amp;Salin pengingat</translation>
         </message>
@@ -2247,6 +2299,10 @@
         <message>
             <source>Marked as contacted.</source>
             <translation>Ditandai sudah dihubungi.</translation>
+        </message>
+        <message>
+            <source>Where to &amp;pay</source>
+            <translation>Te&amp;mpat bayar</translation>
         </message>
     </context>
     <context>
@@ -2292,7 +2348,7 @@
         </message>
         <message>
             <source>&amp;Date</source>
-            <translation>&amp;Tanggal</translation>
+            <translation>Tan&amp;ggal</translation>
         </message>
         <message>
             <source>Show (F5)</source>
@@ -2308,7 +2364,7 @@
         </message>
         <message>
             <source>&amp;Print to PDF…</source>
-            <translation>&amp;Cetak ke PDF…</translation>
+            <translation>C&amp;etak ke PDF…</translation>
         </message>
         <message>
             <source>Preparing the report…</source>
@@ -2441,6 +2497,22 @@
         <message>
             <source>Saved: %1</source>
             <translation>Tersimpan: %1</translation>
+        </message>
+        <message>
+            <source>Period: %1 – %2</source>
+            <translation>Periode: %1 – %2</translation>
+        </message>
+        <message>
+            <source>Month: %1</source>
+            <translation>Bulan: %1</translation>
+        </message>
+        <message>
+            <source>All payments flagged so far</source>
+            <translation>Semua pembayaran yang ditandai sampai sekarang</translation>
+        </message>
+        <message>
+            <source>Made %1 by %2</source>
+            <translation>Dibuat %1 oleh %2</translation>
         </message>
     </context>
     <context>

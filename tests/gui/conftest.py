@@ -104,14 +104,20 @@ def supervisor_session(qapp, supervisor_user, session):
     return UiSession(supervisor_user, "id")
 
 
-@pytest.fixture
-def main_window(qtbot, core, runner, session):
+def open_main_window(qtbot, core, runner, session, size=(1366, 768)):
+    """A signed-in main window, shown and active (call ``shutdown()`` when done)."""
     from agent_app.app import build_main_window
 
     window = build_main_window(core, runner, session)
     qtbot.addWidget(window)
-    window.resize(1366, 768)
+    window.resize(*size)
     show_active(qtbot, window)
+    return window
+
+
+@pytest.fixture
+def main_window(qtbot, core, runner, session):
+    window = open_main_window(qtbot, core, runner, session)
     yield window
     window.shutdown()
 
@@ -138,6 +144,25 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/gui/" in str(item.fspath).replace("\\", "/"):
             item.add_marker(pytest.mark.qt_log_ignore(*OFFSCREEN_NOISE))
+
+
+def question(qtbot):
+    """The question box the app shows (``agent_app.ui.widgets.ask``), once it is up."""
+    from PySide6.QtWidgets import QMessageBox
+
+    def shown():
+        return [w for w in QApplication.topLevelWidgets()
+                if isinstance(w, QMessageBox) and w.objectName() == "question" and w.isVisible()]
+    qtbot.waitUntil(lambda: bool(shown()), timeout=3000)
+    return shown()[0]
+
+
+def answer(qtbot, box, key: str) -> None:
+    """Click the answer ``key`` of a question box."""
+    from PySide6.QtCore import Qt
+
+    button = next(b for b in box.buttons() if b.objectName() == f"answer_{key}")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 @pytest.fixture(autouse=True)

@@ -92,3 +92,19 @@ def test_my_pages_switch_language_live(qtbot, core, runner, session, agent_user,
     assert pages[1].model.index(0, 0).data() == "Grace: 1 month(s) unpaid"
     session.set_language("id")
     qtbot.waitUntil(lambda: pages[2].title.text() == "Hari saya")
+
+
+def test_day_labels_never_overlap_today_s(qtbot):
+    """Today's label was drawn beside its neighbour's on a narrow chart: "2324"."""
+    from agent_app.ui.charts import BarChart, labelled
+
+    for count, every, today in [(30, 3, 23), (31, 2, 0), (30, 4, 29), (28, 1, 5), (30, 5, None)]:
+        shown = labelled(count, every, today)
+        assert today is None or today in shown
+        assert all(b - a >= every for a, b in zip(shown, shown[1:], strict=False)), (count, every, shown)
+    chart = BarChart()
+    qtbot.addWidget(chart)
+    chart.resize(240, 160)
+    chart.set_data([(f"{d:02d}", d * 1000) for d in range(1, 31)], highlight=23)
+    chart.show()
+    assert not chart.grab().isNull()

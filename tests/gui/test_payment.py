@@ -81,6 +81,10 @@ def test_save_with_keys_then_pdf_receipt(qtbot, core, runner, session, agent_use
     receipt_no = dialog.receipt_label.text()
     assert receipt_no.startswith("PA-") and receipt_no == payments[0].receipt_no
     assert dialog.print_button.hasFocus() and dialog.print_button.isDefault()
+    # All in Bahasa Indonesia (these four stayed English: lupdate could not see them).
+    assert [dialog.layout_caption.text(), dialog.print_button.text(), dialog.pdf_button.text(),
+            dialog.layout_combo.itemText(1)] == ["&Kertas:", "Cetak kuitansi", "Simpan PDF",
+                                                 "Termal 80 mm"]
 
     target = tmp_path / "out" / "kuitansi.pdf"
     dialog.pdf_path_chooser = lambda parent, suggested: str(target)
@@ -89,7 +93,7 @@ def test_save_with_keys_then_pdf_receipt(qtbot, core, runner, session, agent_use
     text = pdf_text(target)
     assert receipt_no in text and "Rp 25.200" in text and "7371********0001" in text
     assert "7371010101900001" not in text
-    assert str(target) in dialog.output_status.plain_text()
+    assert dialog.output_status.plain_text() == f"Tersimpan: {target}"
 
     printed = []
     dialog.print_handler = lambda parent, data, layout, lang, copy: printed.append(

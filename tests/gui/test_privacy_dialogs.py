@@ -200,7 +200,7 @@ def test_dialogs_follow_the_language(qtbot, core, runner, session, worker_id):
     assert dialog.windowTitle() == "Deletion request"
     session.set_language("id")
     qtbot.waitUntil(lambda: dialog.windowTitle() == "Permintaan penghapusan", timeout=2_000)
-    assert dialog.send_button.text() == "Catat &permintaan"
+    assert dialog.send_button.text() == "&Catat permintaan"
 
 
 def test_worker_page_opens_the_correction_and_reloads_after_it(qtbot, core, runner, session, worker_id):

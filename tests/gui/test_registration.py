@@ -14,6 +14,7 @@ from sqlmodel import select
 from agent_app.services.workers import RegistrationForm
 from agent_app.store.models import AuditEntry, OutboxOp, Worker
 from agent_app.ui.registration import RegistrationPage
+from tests.gui.conftest import answer, question
 
 # The offscreen platform warns about what it lacks (raise, keyboard grab) when the
 # kelurahan suggestions pop up. A function-level mark: conftest adds its own per item.
@@ -123,8 +124,8 @@ INVALID_CASES = [
     ("bad_nik", "nik", "Nomor urut NIK (4 digit terakhir) tidak boleh 0000"),
     ("short_nik", "nik", "NIK harus 16 digit angka"),
     ("female_nik_male_sex", "nik",
-     "Jenis kelamin pada NIK (F) berbeda dengan yang diisi (M); untuk perempuan tanggal "
-     "lahir pada NIK ditambah 40"),
+     "Jenis kelamin pada NIK (Perempuan) berbeda dengan yang diisi (Laki-laki); untuk "
+     "perempuan tanggal lahir pada NIK ditambah 40"),
     ("age_65", "birth_date", "Usia 65 tahun: pendaftaran hanya untuk usia di bawah 65 tahun"),
     ("income_999999", "declared_income", "Penghasilan minimal Rp 1.000.000 per bulan"),
     ("three_occupations", "occupations", "Paling banyak 2 pekerjaan"),
@@ -168,8 +169,10 @@ def enter_invalid_case(qtbot, page: RegistrationPage, case: str) -> None:
 def test_invalid_input_shows_the_message_beside_the_field(qtbot, page, core):
     # One page for all cases (each fixture set-up costs seconds of password hashing);
     # "Clear form" between cases is part of what is tested.
-    for case, field, expected in INVALID_CASES:
+    for n, (case, field, expected) in enumerate(INVALID_CASES):
         qtbot.mouseClick(page.clear_button, Qt.MouseButton.LeftButton)
+        if n:  # typed input is only thrown away when the person confirms
+            answer(qtbot, question(qtbot), "clear")
         assert page.nik_edit.text() == "" and not any(
             label.isVisible() for label in page.issue_labels.values()), case
         enter_invalid_case(qtbot, page, case)
@@ -355,3 +358,18 @@ def test_tab_walks_the_form_in_order(qtbot, page):
                 "funding_jkm", "programme_jht", "desil", "disability", "consentText",
                 "consent_given"]
     assert order == expected
+
+
+def test_the_nik_fills_birth_date_and_sex_which_stay_editable_and_checked(qtbot, page):
+    """The app decodes the NIK: once 16 valid digits are typed, the birth date and the sex
+    are there (as with ODK's and CommCare's calculated fields)."""
+    type_into(qtbot, page.nik_edit, NIK_FEMALE)
+    assert page.birth_edit.value() == date(1990, 1, 1)
+    assert page.female.isChecked()
+    page.birth_edit.set_value(date(1990, 1, 2))  # the person's own, different from the NIK
+    page.male.setChecked(True)
+    wait_issue(qtbot, page, "nik", "(01/01/1990) berbeda dengan tanggal lahir yang diisi "
+                                   "(02/01/1990)")
+    assert "(Perempuan) berbeda dengan yang diisi (Laki-laki)" in issue_text(page, "nik")
+    page.nik_edit.setText(NIK_FEMALE[:-1] + "3")  # another serial: what was typed stays
+    assert page.birth_edit.value() == date(1990, 1, 2) and page.male.isChecked()

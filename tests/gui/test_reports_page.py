@@ -55,25 +55,32 @@ def test_monthly_collections_and_exports(qtbot, core, runner, session, agent_use
     assert page.second_table.item(0, 0).text() == "Besse Agen"
     assert page.chart.isVisible() and ("21", 0) in page.chart.items
 
-    # XLSX: one sheet per table, the same figures, money as numbers.
+    # XLSX: one sheet per table under the report's name and period, money as numbers.
     qtbot.mouseClick(page.xlsx_button, Qt.MouseButton.LeftButton)
     xlsx = tmp_path / "setoran-2026-11.xlsx"
     qtbot.waitUntil(lambda: page.last_path == xlsx, timeout=10000)
     wb = load_workbook(xlsx)
     assert wb.sheetnames == ["Per kelurahan", "Per petugas", "Per hari"]
     sheet = wb["Per kelurahan"]
-    assert [c.value for c in sheet[1]][:2] == ["Kecamatan", "Kelurahan"]
-    assert [c.value for c in sheet[2]] == ["Mariso", "Bontorannu", 3, 1, p1.amount, p2.amount, net]
-    days = {r[0].value: r[2].value for r in wb["Per hari"].iter_rows(min_row=2)}
+    assert [sheet.cell(r, 1).value for r in (1, 2)] == [
+        "Iuran bulanan", "Periode: 01/11/2026 – 30/11/2026"]  # a file says what it holds
+    assert sheet.cell(4, 1).value == "Dibuat 21/11/2026 10:00 WITA oleh Besse Agen"
+    assert [c.value for c in sheet[6]][:2] == ["Kecamatan", "Kelurahan"]
+    assert [c.value for c in sheet[7]] == ["Mariso", "Bontorannu", 3, 1, p1.amount, p2.amount, net]
+    days = {r[0].value: r[2].value for r in wb["Per hari"].iter_rows(min_row=7)}
     assert days == {"2026-11-21": 0, "2026-11-24": net}
 
-    # CSV: the main table.
+    # CSV: every table (it held only the first), under the report's name and period.
     qtbot.mouseClick(page.csv_button, Qt.MouseButton.LeftButton)
     csv_path = tmp_path / "setoran-2026-11.csv"
     qtbot.waitUntil(lambda: page.last_path == csv_path, timeout=10000)
     with open(csv_path, encoding="utf-8-sig") as f:
         rows = list(csv.reader(f))
-    assert rows[1] == ["Mariso", "Bontorannu", "3", "1", str(p1.amount), str(p2.amount), str(net)]
+    assert rows[:2] == [["Iuran bulanan"], ["Periode: 01/11/2026 – 30/11/2026"]]
+    assert ["Mariso", "Bontorannu", "3", "1", str(p1.amount), str(p2.amount), str(net)] in rows
+    assert [["Per kelurahan"], ["Per petugas"], ["Per hari"]] == [r for r in rows if r in (
+        ["Per kelurahan"], ["Per petugas"], ["Per hari"])]
+    assert ["Besse Agen", "3", "1", str(net)] in rows and ["2026-11-24", "2", str(net)] in rows
 
     # PDF: printable, readable.
     qtbot.mouseClick(page.pdf_button, Qt.MouseButton.LeftButton)

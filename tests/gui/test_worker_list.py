@@ -66,7 +66,7 @@ def test_row_shows_masked_nik_kelurahan_phone_status_sync(qtbot, page, people):
     search(qtbot, page, "ridwan", "1 pekerja")
     model = page.model
     row = [model.data(model.index(0, c)) for c in range(model.columnCount())]
-    assert row == ["Muhammad Ridwan", "7371********0003", "Parang", "085298700002",
+    assert row == ["Muhammad Ridwan", "7371********0003", "Parang", "0852-9870-0002",
                    "Belum pernah bayar", "Terkirim", "00012345678"]
     assert model.headerData(1, Qt.Orientation.Horizontal) == "NIK"
     assert model.headerData(4, Qt.Orientation.Horizontal) == "Status cakupan"

@@ -57,7 +57,7 @@ def test_profile_shows_the_full_nik_and_coverage(page, core, siti):
     assert page.fields["nik"].text() == SITI_NIK  # the agent needs the whole NIK here
     assert page.fields["kpj"].text() == "belum ada (setelah sinkron)"
     assert page.fields["sex"].text() == "Perempuan"
-    assert page.fields["phone"].text() == "081355500001"
+    assert page.fields["phone"].text() == "0813-5550-0001"
     assert page.fields["region"].text() == "Bontorannu, Mariso"
     assert page.fields["income"].text() == "Rp 1.000.000"
     assert page.fields["coverage"].text() == "Aktif · lunas s.d. Jan 2027"
@@ -80,10 +80,25 @@ def test_paid_months_strip(page):
     strip = page.strip
     assert strip.state_of("2026-11") == "paid"
     assert strip.state_of("2027-01") == "paid"
-    assert strip.state_of("2027-02") == "voided"
+    assert strip.state_of("2027-02") == "future"  # its payment voided: not due yet, hatched
+    assert "2027-02" in strip.voided
     assert strip.state_of("2027-03") == "future"
     assert strip.state_of("2026-10") == "before"  # registered in Nov 2026
     assert page.legend["paid"].text() == "Lunas"
+
+
+def test_a_voided_month_is_owed_again(qtbot, core, runner, session, agent_user, workers_factory):
+    """The strip once showed a voided month as "Dibatalkan", as if nothing were owed."""
+    worker = workers_factory(1, registration_month="2026-11")[0]
+    payment = core.payments.collect(agent_user, worker, 1, "cash")  # Nov 2026, this month
+    core.payments.void(agent_user, payment.id, "salah orang")
+    page = WorkerPage(core, runner, session)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.loaded, timeout=5000):
+        page.load(worker)
+    assert page.strip.state_of("2026-11") == "unpaid"
+    assert "Nov 2026: Belum bayar (pembayaran dibatalkan)" in page.strip.toolTip()
+    assert "Dibatalkan" not in [label.text() for label in page.legend.values()]
 
 
 def test_history_says_who_did_what(page):
@@ -183,7 +198,7 @@ def test_voiding_through_the_dialog_updates_the_page_and_the_status_bar(qtbot, m
     assert len(rows) == 4  # the new reversal row on top
     assert rows[0][3] == "-" + rows[3][3]
     assert rows[3][5] == "Dibatalkan"
-    assert page.strip.state_of("2026-11") == "voided"
+    assert page.strip.state_of("2026-11") == "unpaid"  # owed again
     qtbot.waitUntil(lambda: window.status.pending_label.text() == "Menunggu dikirim: 5")
     dialog.reject()
 
@@ -237,3 +252,25 @@ def test_a_payment_made_at_the_counter_shows_paid_but_is_read_only_here(
     assert page.void_button.toolTip() == "Dicatat di perangkat lain: di sini hanya bisa dilihat."
     page.payments.selectRow(3)  # the supervisor may void the agent's own payment
     assert page.void_button.isEnabled() and page.reprint_button.isEnabled()
+
+
+def test_a_phone_is_written_one_way_on_every_page(qtbot, main_window, core, workers_factory):
+    """The follow-up list showed +6281…, the worker page 0812…: one person, two numbers."""
+    worker = workers_factory(1, phone="+6281355500001", paid_through="2026-11")[0]
+    window = main_window
+    window.refresh()
+    model = window.worker_list.model
+    qtbot.waitUntil(lambda: model.total == 1 and model.row_at(0) is not None)
+    column = next(c for c in range(model.columnCount()) if model.headerData(
+        c, Qt.Orientation.Horizontal) == "Telepon")
+    shown = {"list": model.data(model.index(0, column))}
+    window.go("followup")
+    followup = window.lazy["followup"]
+    qtbot.waitUntil(lambda: followup.model.rowCount() == 1, timeout=5000)
+    f_column = next(c for c in range(followup.model.columnCount()) if followup.model.headerData(
+        c, Qt.Orientation.Horizontal) == "Telepon")
+    shown["followup"] = followup.model.data(followup.model.index(0, f_column))
+    with qtbot.waitSignal(window.worker_page.loaded, timeout=5000):
+        window.open_worker(worker)
+    shown["worker page"] = window.worker_page.fields["phone"].text()
+    assert set(shown.values()) == {"0813-5550-0001"}, shown

@@ -116,7 +116,8 @@ PAGES = {
     "attention": lambda w: [w.lazy["attention"].table, w.lazy["attention"].fix_button,
                             w.lazy["attention"].void_button, w.lazy["attention"].dismiss_button],
     "import": lambda w: [w.import_page.button],
-    "settings": lambda w: [w.settings_page.language, w.settings_page.lock_minutes],
+    "settings": lambda w: [w.settings_page.language, w.settings_page.lock_minutes,
+                           w.settings_page.printer, w.settings_page.paper],
 }
 
 
