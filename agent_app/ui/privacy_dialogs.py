@@ -412,7 +412,7 @@ class CorrectionDialog(_PrivacyDialog):
             widget.setObjectName(f"fix_{name}")
             self.inputs[name] = widget
             caption = QLabel()
-            caption.setBuddy(widget)
+            caption.setBuddy(widget.focusProxy() or widget)
             self.captions[name] = caption
             issue = IssueLabel()
             issue.setObjectName(f"issue_{name}")

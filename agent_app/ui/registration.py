@@ -516,7 +516,9 @@ class RegistrationPage(QWidget):
     def _add_row(self, layout: QFormLayout, field: str, widget: QWidget, *,
                  focus: QWidget | None = None, extra: QWidget | None = None) -> None:
         caption = QLabel()
-        caption.setBuddy(focus or widget)
+        # A composite field's focus proxy: a label's Alt+letter only goes to a widget that
+        # takes the focus itself (Alt+U, Alt+L, Alt+J did nothing).
+        caption.setBuddy(focus or widget.focusProxy() or widget)
         issue = IssueLabel()
         issue.setObjectName(f"issue_{field}")
         cell = QWidget()

@@ -43,7 +43,14 @@ def mnemonics(window: QWidget) -> dict[str, list[str]]:
 
 
 def clashes(window: QWidget) -> dict[str, list[str]]:
-    return {k: v for k, v in mnemonics(window).items() if len(v) > 1}
+    """Alt+letters that mean two things, or that lead to a field that takes no focus."""
+    found = {k: v for k, v in mnemonics(window).items() if len(v) > 1}
+    for label in window.findChildren(QLabel):
+        buddy = label.buddy()
+        if (label.isVisible() and buddy is not None and MNEMONIC.search(label.text())
+                and buddy.focusPolicy() == Qt.FocusPolicy.NoFocus):
+            found[f"{label.text()!r} (to a field that takes no focus)"] = [buddy.objectName()]
+    return found
 
 
 @pytest.fixture
