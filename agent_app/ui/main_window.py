@@ -205,8 +205,15 @@ class MainWindow(QMainWindow):
         self.act_about = action(None, self.show_about, "actAbout")
         self.help_menu = menubar.addMenu("")
         self.help_menu.addAction(self.act_about)
+        # Ctrl+1 ... Ctrl+9: every page from the keyboard (the list on the left takes no focus).
+        self.page_actions = []
+        for number, key in enumerate(NAV, start=1):
+            act = action(f"Ctrl+{number}", lambda _checked=False, key=key: self._go_by_key(key),
+                         f"actPage_{key}")
+            self.addAction(act)
+            self.page_actions.append(act)
         self.actions_ = [self.act_find, self.act_new, self.act_refresh, self.act_pay,
-                         self.act_lock, self.act_settings, self.act_quit]
+                         self.act_lock, self.act_settings, self.act_quit, *self.page_actions]
 
     # --- language ------------------------------------------------------------------------
 
@@ -226,6 +233,7 @@ class MainWindow(QMainWindow):
             texts["attention"] += f" ({self.attention_count})"
         for row, key in enumerate(NAV):
             self.nav.item(row).setText(texts[key])
+            self.nav.item(row).setToolTip(f"Ctrl+{row + 1}")
         self.file_menu.setTitle(self.tr("&File"))
         self.worker_menu.setTitle(self.tr("&Workers"))
         self.act_find.setText(self.tr("&Find worker"))
@@ -251,6 +259,14 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(NAV.index(key))
         self._nav_changed(NAV.index(key))
 
+    def _go_by_key(self, key: str) -> None:
+        if self.nav.item(NAV.index(key)).isHidden():
+            return  # not for this role
+        if key == "workers":
+            self.focus_search()
+        else:
+            self.go(key)
+
     def _nav_changed(self, row: int) -> None:
         if row < 0:
             return
@@ -258,14 +274,17 @@ class MainWindow(QMainWindow):
         if key == "workers":
             if self.pages.currentWidget() not in (self.worker_list, self.worker_page):
                 self.pages.setCurrentWidget(self.worker_list)
+                self.worker_list.focus_search()
         elif key in LAZY_PAGES:
             page = self.ensure_page(key)
             self.pages.setCurrentWidget(self.slots[key])
             page.setFocus()
         elif key == "import":
             self.pages.setCurrentWidget(self.import_page)
+            self.import_page.button.setFocus()
         elif key == "settings":
             self.pages.setCurrentWidget(self.settings_page)
+            self.settings_page.language.setFocus()
         self._update_refresh_shortcut()
 
     def ensure_page(self, key: str) -> QWidget:

@@ -202,3 +202,21 @@ def test_every_alt_letter_in_a_dialog_means_one_thing(qtbot, core, runner, sessi
         problems.update({f"{dialog.objectName()}: Alt+{k}": v for k, v in clashes(dialog).items()})
     assert not problems, "\n".join(f"{k}: {v}" for k, v in problems.items())
     session.set_language("id")
+
+
+def test_ctrl_and_a_number_opens_every_page(qtbot, window):
+    """The page list on the left takes no focus: without these, a keyboard could not reach
+    Tutup Kas or Laporan."""
+    from agent_app.ui.main_window import NAV
+
+    hidden = 0
+    for number, key in enumerate(NAV, start=1):
+        before = window.nav.currentRow()
+        qtbot.keyClick(window, getattr(Qt.Key, f"Key_{number}"), Qt.KeyboardModifier.ControlModifier)
+        if window.nav.item(number - 1).isHidden():  # not for this role: nothing opens
+            hidden += 1
+            assert window.nav.currentRow() == before, key
+            continue
+        assert window.nav.currentRow() == number - 1, key
+        assert window.isAncestorOf(QApplication.focusWidget()), key
+    assert hidden  # the agent's window has a page it may not open
