@@ -57,7 +57,7 @@ class StatusBar(QStatusBar):
         self.signin_button.setObjectName("serverSignInButton")
         self.signin_button.setProperty("primary", True)
         self.signin_button.clicked.connect(self.signin_requested)
-        self.last_sync_label = QLabel()
+        self.last_sync_label = ElidedLabel()
         self.last_sync_label.setObjectName("lastSync")
         self.update_label = QLabel()
         self.update_label.setObjectName("updateLink")
@@ -69,7 +69,11 @@ class StatusBar(QStatusBar):
                        self.version_label):
             if isinstance(widget, QLabel):
                 widget.setContentsMargins(8, 0, 8, 0)
-            self.addPermanentWidget(widget, 1 if widget is self.sync_label else 0)
+            self.addPermanentWidget(widget)
+        # On a narrow screen the sync state keeps room for its words; who is signed in and
+        # the last sync give way first (their whole text stays in the tooltip).
+        self.sync_label.setMinimumWidth(
+            self.sync_label.fontMetrics().horizontalAdvance("Sedang sinkron… 88/88 (888 dtk)"))
         self._clock = QTimer(self)  # the seconds of a long round
         self._clock.setInterval(1000)
         self._clock.timeout.connect(self._show_sync)
