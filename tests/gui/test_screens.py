@@ -4,24 +4,15 @@ own (Qt fixes the scale when the application starts)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.helpers.screen import SCREENS, child_env
+from tests.helpers.screen import SCREENS, run_at_screen
 
 HERE = Path(__file__).resolve().parent
 
 
 @pytest.mark.parametrize("screen", SCREENS, ids=[s.name for s in SCREENS])
 def test_every_page_and_dialog_fits_the_screen(tmp_path, screen):
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", str(HERE / "windows_at_screen.py"), "-q",
-         "-p", "no:cacheprovider", f"--basetemp={tmp_path / 'run'}"],
-        env=child_env(screen, tmp_path), cwd=HERE.parents[1], capture_output=True, text=True,
-        timeout=600)
-    failures = [line for line in result.stdout.splitlines() if "AssertionError" in line]
-    assert result.returncode == 0, "\n".join(failures or [result.stdout[-3000:], result.stderr[-3000:]])
-    assert " passed" in result.stdout and " skipped" not in result.stdout  # really ran
+    run_at_screen(HERE / "windows_at_screen.py", screen, tmp_path)

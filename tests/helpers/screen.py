@@ -50,6 +50,23 @@ def child_env(screen: Screen, tmp: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+def run_at_screen(script: Path, screen: Screen, tmp: Path) -> None:
+    """Runs the tests of ``script`` in a process that sees ``screen``; fails with theirs."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", str(script), "-q", "-p", "no:cacheprovider",
+         f"--basetemp={tmp / 'run'}"],
+        env=child_env(screen, tmp), cwd=Path(__file__).resolve().parents[2],
+        capture_output=True, text=True, timeout=600)
+    failures = [line for line in result.stdout.splitlines()
+                if line.startswith("E ") or f"{script.name}:" in line]
+    assert result.returncode == 0, "\n".join(
+        failures[:40] or [result.stdout[-4000:], result.stderr[-3000:]])
+    assert " passed" in result.stdout and " skipped" not in result.stdout  # really ran
+
+
 def window_area():
     """(width, height) a window's contents may take: the screen minus taskbar and title bar."""
     from PySide6.QtWidgets import QApplication
@@ -82,6 +99,7 @@ def unreachable(window, widgets) -> list[str]:
         chain.add(widget)
         widget = widget.nextInFocusChain()
     problems = []
+    had_focus = QApplication.focusWidget()
     for w in widgets:
         name = w.objectName() or type(w).__name__
         if not w.isVisibleTo(window):
@@ -110,6 +128,8 @@ def unreachable(window, widgets) -> list[str]:
         if not inside or seen.width() < enough.width() or seen.height() < enough.height():
             problems.append(f"{name}: cut off (shows {seen.width()}x{seen.height()} of "
                             f"{w.width()}x{w.height()} at {top_left.x()},{top_left.y()})")
+    if had_focus is not None:
+        had_focus.setFocus()  # looking never moves the person's place
     return problems
 
 
