@@ -256,7 +256,7 @@
         </message>
         <message>
             <source>Office &amp;proxy</source>
-            <translation>&amp;Proxy kantor</translation>
+            <translation>Pro&amp;xy kantor</translation>
         </message>
         <message>
             <source>empty: the system's proxy settings</source>

@@ -474,7 +474,7 @@ def test_settings_office_proxy_is_kept_and_a_wrong_one_is_explained(qtbot, main_
     main_window.go("settings")
     page = main_window.settings_page
     qtbot.waitUntil(page.proxy.isEnabled)
-    assert page.proxy.text() == "" and page.proxy_label.text() == "&Proxy kantor"
+    assert page.proxy.text() == "" and page.proxy_label.text() == "Pro&xy kantor"
     page.proxy.setText("proxy kantor")
     page.proxy.editingFinished.emit()
     qtbot.waitUntil(page.proxy_problem.isVisible)
