@@ -12,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -161,12 +162,23 @@ class MainWindow(QMainWindow):
         self.worker_page.loaded.connect(self._worker_loaded)
         runner.changed.connect(self._data_changed)
         self.settings_page.lock_minutes_changed.connect(self.lock.set_minutes)
+        QApplication.instance().focusChanged.connect(self._focus_into_sight)
         self.nav.setCurrentRow(0)
         self.retranslateUi()
 
         # Data arrives through the runner: the window is usable at once.
         self.worker_list.apply_query()
         self.status.refresh_pending()  # the settings page loads the stored settings
+
+    def _focus_into_sight(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """Scroll every scroll area around the focused field to it. Qt does it only when Tab
+        brings the focus in: at 150 % an Alt+letter (Kelurahan) or a page that puts the
+        typing in its next field (the hand-over's "Diterima oleh") left it out of sight."""
+        parent = new.parentWidget() if new is not None else None
+        while parent is not None:
+            if isinstance(parent, QScrollArea):
+                parent.ensureWidgetVisible(new)
+            parent = parent.parentWidget()
 
     # --- actions -------------------------------------------------------------------------
 

@@ -37,7 +37,7 @@ from agent_app.ui.session import UiSession
 from agent_app.ui.style import apply_style
 from agent_app.ui.tasks import TaskRunner
 from sync import headless
-from tests.helpers.screen import misfits, save_shot, unreachable, window_area
+from tests.helpers.screen import cut_off, misfits, save_shot, unreachable, window_area
 
 from .conftest import NOW, PASSWORD
 
@@ -85,7 +85,11 @@ def open_page(qtbot, window, key_name: str):
 
 
 def typed(qtbot, text: str) -> None:
-    qtbot.keyClicks(QApplication.focusWidget(), text)
+    """Typing where the focus is, which the person must be able to see."""
+    target = QApplication.focusWidget()
+    problem = cut_off(target)
+    assert problem is None, f"{target.objectName() or type(target).__name__} has the typing: {problem}"
+    qtbot.keyClicks(target, text)
 
 
 def looked_at(window, needed, name: str) -> None:

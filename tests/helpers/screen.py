@@ -87,11 +87,30 @@ def misfits(window) -> list[str]:
     return problems
 
 
+def cut_off(w) -> str | None:
+    """How ``w`` is cut off by its window's edge or a scroll area's, if it is."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtWidgets import QAbstractScrollArea
+
+    window = w.window()
+    seen = w.visibleRegion().boundingRect()
+    top_left = w.mapTo(window, seen.topLeft())
+    inside = window.rect().contains(top_left) and window.rect().contains(
+        w.mapTo(window, seen.bottomRight()))
+    # A table or text box scrolls inside itself: enough of it in sight is enough.
+    enough = (w.size() if not isinstance(w, QAbstractScrollArea)
+              else QSize(w.width(), min(w.height(), 60)))
+    if not inside or seen.width() < enough.width() or seen.height() < enough.height():
+        return (f"cut off (shows {seen.width()}x{seen.height()} of {w.width()}x{w.height()} "
+                f"at {top_left.x()},{top_left.y()})")
+    return None
+
+
 def unreachable(window, widgets) -> list[str]:
     """The widgets a person could not get to: hidden, clipped (off the window or under a
     scroll area's edge even after getting the focus) or out of the Tab chain."""
-    from PySide6.QtCore import QSize, Qt
-    from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QScrollArea
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QScrollArea
 
     chain = {window}  # a dialog's ring runs through its parent window's widgets too
     widget = window.nextInFocusChain()
@@ -118,16 +137,8 @@ def unreachable(window, widgets) -> list[str]:
                 parent.ensureWidgetVisible(w)
             parent = parent.parentWidget()
         QApplication.processEvents()
-        seen = w.visibleRegion().boundingRect()
-        top_left = w.mapTo(window, seen.topLeft())
-        inside = window.rect().contains(top_left) and window.rect().contains(
-            w.mapTo(window, seen.bottomRight()))
-        # A table or text box scrolls inside itself: enough of it in sight is enough.
-        enough = (w.size() if not isinstance(w, QAbstractScrollArea)
-                  else QSize(w.width(), min(w.height(), 60)))
-        if not inside or seen.width() < enough.width() or seen.height() < enough.height():
-            problems.append(f"{name}: cut off (shows {seen.width()}x{seen.height()} of "
-                            f"{w.width()}x{w.height()} at {top_left.x()},{top_left.y()})")
+        if problem := cut_off(w):
+            problems.append(f"{name}: {problem}")
     if had_focus is not None:
         had_focus.setFocus()  # looking never moves the person's place
     return problems
