@@ -70,10 +70,11 @@ class StatusBar(QStatusBar):
             if isinstance(widget, QLabel):
                 widget.setContentsMargins(8, 0, 8, 0)
             self.addPermanentWidget(widget)
-        # On a narrow screen the sync state keeps room for its words; who is signed in and
-        # the last sync give way first (their whole text stays in the tooltip).
-        self.sync_label.setMinimumWidth(
-            self.sync_label.fontMetrics().horizontalAdvance("Sedang sinkron… 88/88 (888 dtk)"))
+        # On a narrow screen the sync state keeps room for its words (up to a running
+        # round's); who is signed in and the last sync give way first (their whole text
+        # stays in the tooltip).
+        self._sync_room = self.sync_label.fontMetrics().horizontalAdvance(
+            "Sedang sinkron… 88/88 (888 dtk)")
         self._clock = QTimer(self)  # the seconds of a long round
         self._clock.setInterval(1000)
         self._clock.timeout.connect(self._show_sync)
@@ -142,7 +143,11 @@ class StatusBar(QStatusBar):
         return int(time.monotonic() - self.syncing_since) if self.syncing_since else 0
 
     def _show_sync(self) -> None:
-        self.sync_label.setText(self._sync_text())
+        text = self._sync_text()
+        self.sync_label.setText(text)
+        margins = self.sync_label.contentsMargins()
+        self.sync_label.setMinimumWidth(margins.left() + margins.right() + min(
+            self.sync_label.fontMetrics().horizontalAdvance(text), self._sync_room))
 
     def _show_actions(self) -> None:
         self.cancel_button.setVisible(self.sync_state == "syncing")

@@ -321,6 +321,9 @@ def test_a_whole_day_at_the_counter(qtbot, tmp_path, laptop, central):
     qtbot.waitUntil(lambda: controller.state == "up_to_date" and window.status.pending == 0,
                     timeout=60000)
     assert window.status.sync_label.text() == "Sudah sinkron"
+    assert window.status.sync_label.shown_text() == "Sudah sinkron"  # read whole
+    last = window.status.last_sync_label  # at least its day and hour can be read
+    assert last.text()[:-len(":MM WITA")] in last.shown_text(), last.shown_text()
     open_page(qtbot, window, "workers")  # the list, as the day ends
     looked_at(window, [window.worker_list.search, window.worker_list.table], "synced")
     with core.db.read() as s:
