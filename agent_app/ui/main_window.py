@@ -415,6 +415,7 @@ class MainWindow(QMainWindow):
         controller.last_sync_changed.connect(self.status.set_last_sync)
         controller.progress.connect(self.status.set_progress)
         controller.update_available.connect(self.status.set_update)
+        controller.notice.connect(self.status.set_notice)
         self.status.cancel_requested.connect(controller.cancel)
         self.status.signin_requested.connect(self.sign_in_to_server)
         self.act_sync.setEnabled(not self.lock.locked)

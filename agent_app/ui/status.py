@@ -5,6 +5,10 @@ notice when the server announces a newer one.
 The sync controller drives ``set_sync_state(state, detail)`` with one of ``SYNC_STATES``,
 ``set_progress``, ``set_last_sync`` and ``set_update``; ``set_pending`` says what waits.
 
+``set_notice(kind, message)`` shows what the centre found that the person should act on
+or know, beside the sync state and until it no longer holds: the laptop's clock is off
+("clock"), a new tariff is in force ("tariff"). Messages come bilingual from Qt-free code.
+
 It tells the truth: "up to date" only while nothing waits to be sent; while syncing it
 counts the seconds and offers "Batalkan" (``cancel_requested``); when the server wants the
 person to sign in again it offers "Masuk ke server…" (``signin_requested``). Times are
@@ -23,9 +27,11 @@ from agent_app.services.base import WITA
 from agent_app.ui.operations import run
 from agent_app.ui.widgets import ElidedLabel
 from agent_app.version import __version__, windows_file_version
+from sync.rounds import clock_warning
 
 SYNC_STATES = ("never", "offline", "syncing", "up_to_date", "problem", "signin", "cancelled")
 SHOW_SECONDS_AFTER = 5  # a quick round does not count aloud
+NOTICE_KINDS = ("clock", "tariff")  # the order they are read in
 
 
 class StatusBar(QStatusBar):
@@ -45,6 +51,15 @@ class StatusBar(QStatusBar):
         self.update: tuple[str, str] | None = None  # newer version announced, its link
         self.syncing_since: float | None = None
         self._task = None
+        self.notices: dict[str, dict[str, str]] = {}  # kind -> {"id": ..., "en": ...}
+        # The free space on the left: a notice takes what the rest leaves, elided.
+        self.notice_label = ElidedLabel()
+        self.notice_label.setObjectName("syncNotice")
+        self.notice_label.setProperty("role", "warning")
+        self.notice_label.setContentsMargins(8, 0, 8, 0)
+        self.notice_label.hide()
+        self.addWidget(self.notice_label, 1)
+        session.language_changed.connect(lambda _lang: self._show_notices())
         self.user_label = ElidedLabel()
         self.pending_label = QLabel()
         self.pending_label.setObjectName("pendingCount")
@@ -80,6 +95,10 @@ class StatusBar(QStatusBar):
         self._clock.timeout.connect(self._show_sync)
         self.retranslateUi()
         self._show_actions()
+        # What the last contact with the centre left: a clock found off, a tariff that
+        # came into force at this start. Each round says it again (SyncController.notice).
+        self.set_notice("clock", clock_warning(core.clock))
+        self.set_notice("tariff", core.tariff_notice)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -145,9 +164,12 @@ class StatusBar(QStatusBar):
     def _show_sync(self) -> None:
         text = self._sync_text()
         self.sync_label.setText(text)
+        # What must stay readable: a problem's name (its detail is in the tooltip, what to
+        # do is the button beside it), any other state whole.
+        must = text.split(": ", 1)[0] + ": …" if self.sync_state in ("problem", "signin") else text
         margins = self.sync_label.contentsMargins()
         self.sync_label.setMinimumWidth(margins.left() + margins.right() + min(
-            self.sync_label.fontMetrics().horizontalAdvance(text), self._sync_room))
+            self.sync_label.fontMetrics().horizontalAdvance(must), self._sync_room))
 
     def _show_actions(self) -> None:
         self.cancel_button.setVisible(self.sync_state == "syncing")
@@ -165,6 +187,22 @@ class StatusBar(QStatusBar):
         self.sync_detail = detail
         self._show_sync()
         self._show_actions()
+
+    def set_notice(self, kind: str, message: dict[str, str] | None) -> None:
+        """``message`` for ``kind`` (one of ``NOTICE_KINDS``) from now on; None: it no
+        longer holds."""
+        if message:
+            self.notices[kind] = message
+        else:
+            self.notices.pop(kind, None)
+        self._show_notices()
+
+    def _show_notices(self) -> None:
+        lang = self.session.lang
+        text = "  ·  ".join(self.notices[kind].get(lang) or self.notices[kind].get("id", "")
+                            for kind in NOTICE_KINDS if kind in self.notices)
+        self.notice_label.setText(text)
+        self.notice_label.setVisible(bool(text))
 
     def set_progress(self, done: int, total: int) -> None:
         self.progress = (done, total)

@@ -23,6 +23,7 @@ QPushButton[primary="true"]:disabled {{ background: #9fb8ad; }}
 QLabel[role="title"] {{ font-size: 15pt; font-weight: bold; }}
 QLabel[role="error"] {{ color: #b00020; font-weight: bold; }}
 QLabel[role="muted"] {{ color: #555; }}
+QLabel[role="warning"] {{ color: #8a4b00; font-weight: bold; }}
 QLineEdit, QComboBox, QSpinBox {{ min-height: 24px; }}
 QTableView {{ gridline-color: #dde3df; selection-background-color: {ACCENT}; }}
 QWidget#lockOverlay {{ background: #eef2ef; }}

@@ -64,6 +64,7 @@ class SyncController(QObject):
     last_sync_changed = Signal(str)  # ISO time of the last successful round
     attention_changed = Signal(int)  # rejected / needs-review items of this user
     update_available = Signal(str, str)  # latest app version, download URL
+    notice = Signal(str, object)  # kind ("clock", "tariff"), {"id": ..., "en": ...} or None
     round_finished = Signal(object)  # sync.engine.RoundReport
     signed_in = Signal(object)  # None, or why signing in at the server failed (an exception)
 
@@ -277,6 +278,9 @@ class SyncController(QObject):
             self._probe.stop()  # cancelled, sign-in, upgrade: the person acts first
         if report.latest_app_version and report.download_url:
             self.update_available.emit(report.latest_app_version, report.download_url)
+        self.notice.emit("clock", report.clock_warning)  # None: the clock is right (again)
+        if report.tariff_notice:  # a change: it stays shown after the next round
+            self.notice.emit("tariff", report.tariff_notice)
         self.attention_changed.emit(report.attention)
         self.round_finished.emit(report)
         if self._again:

@@ -5,6 +5,7 @@ and lets the agent correct (a new operation) or void."""
 from __future__ import annotations
 
 import json
+import os
 from urllib.parse import urlparse
 
 import pytest
@@ -281,3 +282,74 @@ def test_a_frozen_server_can_be_cancelled_and_nothing_is_lost(qtbot, central, de
             assert status.pending == 0
         finally:
             _close(window, controller, runner)
+
+
+def test_a_wrong_clock_and_a_new_tariff_are_said_in_the_status_bar(qtbot, tmp_path,
+                                                                    cheap_password_hashing):
+    """The centre found the laptop's clock three hours ahead and sent a new tariff: the
+    person reads both beside the sync state, in their language, and the clock warning is
+    there again at the next start, before any round."""
+    import shutil
+    from datetime import timedelta
+
+    from agent_app.app import build_main_window
+    from agent_app.domain.reference import default_reference_dir
+    from agent_app.services.core import AgentCore
+    from agent_app.ui.session import UiSession
+    from agent_app.ui.sync_controller import SyncController
+    from agent_app.ui.tasks import TaskRunner
+    from sync import headless
+    from tests.helpers.central import run_server
+
+    from .conftest import PASSWORD, seed_agents
+    from .test_sync_clock import LaptopClock
+    from .test_sync_reference import publish
+
+    folder = tmp_path / "centre-reference"
+    shutil.copytree(default_reference_dir(), folder)
+    publish(folder, "2026.2")
+
+    def laptop():
+        core = AgentCore.open(tmp_path / "laptop" / "p.db", clock=LaptopClock(timedelta(hours=3)))
+        runner = TaskRunner()
+        session = UiSession(core.users.authenticate("agen1", PASSWORD), "id")
+        window = build_main_window(core, runner, session)
+        qtbot.addWidget(window)
+        return core, runner, session, window
+
+    (tmp_path / "centre").mkdir()
+    with run_server(tmp_path / "centre", reference_dir=folder) as url:
+        seed_agents(url.db_url, ("agen1",))
+        core = AgentCore.open(tmp_path / "laptop" / "p.db", clock=LaptopClock(timedelta(hours=3)))
+        with open(os.devnull, "w") as out:
+            assert headless.login(core, str(url), "agen1", PASSWORD, out=out) == 0
+        core.close()
+
+        core, runner, session, window = laptop()
+        notice = window.status.notice_label
+        controller = SyncController(core, session, str(url), parent=window)
+        window.attach_sync(controller)
+        window.show()
+        try:
+            controller.start()
+            qtbot.waitUntil(lambda: controller.state == "up_to_date", timeout=20000)
+            assert notice.isVisible()
+            assert "Jam laptop ini 3 jam lebih cepat dari jam server pusat" in notice.toolTip()
+            assert "menjadi 2026.2" in notice.toolTip()
+            session.set_language("en")
+            assert "This laptop's clock is 3 hours ahead" in notice.toolTip()
+            assert "2026.2" in notice.toolTip()
+            session.set_language("id")
+        finally:
+            controller.shutdown()
+            window.shutdown()
+            runner.shutdown()
+            core.close()
+
+    core, runner, session, window = laptop()  # the next morning, offline
+    try:
+        assert "Jam laptop ini 3 jam lebih cepat" in window.status.notice_label.toolTip()
+    finally:
+        window.shutdown()
+        runner.shutdown()
+        core.close()

@@ -95,3 +95,26 @@ def test_on_a_narrow_window_the_sync_state_keeps_its_words(qtbot, core, runner, 
     qtbot.waitExposed(status)
     assert status.sync_label.shown_text() == "Sedang sinkron… 40/120"
     assert status.last_sync_label.toolTip().startswith("Sinkron terakhir: 24/11")
+
+
+def test_a_notice_from_the_centre_in_the_person_s_language_until_it_no_longer_holds(
+        qtbot, core, runner, session):
+    status = bar(qtbot, core, runner, session)
+    status.resize(900, 30)
+    status.show()
+    qtbot.waitExposed(status)
+    assert not status.notice_label.isVisible()
+    clock = {"id": "Jam laptop ini 2 jam lebih cepat dari jam server pusat.",
+             "en": "This laptop's clock is 2 hours ahead of the central server's."}
+    tariff = {"id": "Tarif baru berlaku mulai 01/12/2026.", "en": "A new tariff applies from 01/12/2026."}
+    status.set_notice("tariff", tariff)
+    status.set_notice("clock", clock)
+    assert status.notice_label.isVisible()
+    assert status.notice_label.toolTip() == f"{clock['id']}  ·  {tariff['id']}"
+    session.set_language("en")
+    assert status.notice_label.text() == f"{clock['en']}  ·  {tariff['en']}"
+    status.set_notice("clock", None)  # the clock was set right
+    assert status.notice_label.text() == tariff["en"]
+    assert status.minimumSizeHint().width() < 900  # a long notice never widens the window
+    session.set_language("id")
+
