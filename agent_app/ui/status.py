@@ -85,11 +85,6 @@ class StatusBar(QStatusBar):
             if isinstance(widget, QLabel):
                 widget.setContentsMargins(8, 0, 8, 0)
             self.addPermanentWidget(widget)
-        # On a narrow screen the sync state keeps room for its words (up to a running
-        # round's); who is signed in and the last sync give way first (their whole text
-        # stays in the tooltip).
-        self._sync_room = self.sync_label.fontMetrics().horizontalAdvance(
-            "Sedang sinkron… 88/88 (888 dtk)")
         self._clock = QTimer(self)  # the seconds of a long round
         self._clock.setInterval(1000)
         self._clock.timeout.connect(self._show_sync)
@@ -164,12 +159,12 @@ class StatusBar(QStatusBar):
     def _show_sync(self) -> None:
         text = self._sync_text()
         self.sync_label.setText(text)
-        # What must stay readable: a problem's name (its detail is in the tooltip, what to
-        # do is the button beside it), any other state whole.
+        # On a narrow screen the sync state keeps room for its words, up to a running
+        # round's: a problem's name (its detail is in the tooltip, what to do is the button
+        # beside it), any other state whole. Who is signed in and the last sync give way
+        # first (their whole text stays in the tooltip).
         must = text.split(": ", 1)[0] + ": …" if self.sync_state in ("problem", "signin") else text
-        margins = self.sync_label.contentsMargins()
-        self.sync_label.setMinimumWidth(margins.left() + margins.right() + min(
-            self.sync_label.fontMetrics().horizontalAdvance(must), self._sync_room))
+        self.sync_label.keep_readable(must, "Sedang sinkron… 88/88 (888 dtk)")
 
     def _show_actions(self) -> None:
         self.cancel_button.setVisible(self.sync_state == "syncing")

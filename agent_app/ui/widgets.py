@@ -81,7 +81,14 @@ class ElidedLabel(QLabel):
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self._keep = ("", "")
         self.setText(text)
+
+    def keep_readable(self, text: str, at_most: str) -> None:
+        """``text`` is never elided, as long as it is no wider than ``at_most`` (measured
+        with the font the label has when it is laid out)."""
+        self._keep = (text, at_most)
+        self.updateGeometry()
 
     def setText(self, text: str) -> None:
         super().setText(text)
@@ -93,7 +100,14 @@ class ElidedLabel(QLabel):
                                              max(self.contentsRect().width(), 1))
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(self.fontMetrics().horizontalAdvance("…") * 4, super().minimumSizeHint().height())
+        metrics = self.fontMetrics()
+        width = metrics.horizontalAdvance("…") * 4
+        text, at_most = self._keep
+        if text:
+            margins = self.contentsMargins()
+            width = max(width, margins.left() + margins.right() + min(
+                metrics.horizontalAdvance(text), metrics.horizontalAdvance(at_most)))
+        return QSize(width, super().minimumSizeHint().height())
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)

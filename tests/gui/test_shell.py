@@ -379,6 +379,7 @@ def test_sync_controller_drives_the_status_bar_and_attention_badge(qtbot, main_w
         last_sync_changed = Signal(str)
         progress = Signal(int, int)
         update_available = Signal(str, str)
+        notice = Signal(str, object)
 
         def __init__(self):
             super().__init__()

@@ -82,21 +82,6 @@ def test_a_long_round_counts_its_seconds_and_can_be_cancelled(qtbot, core, runne
     assert status.sync_label.text() == "Sinkron dibatalkan"
 
 
-def test_on_a_narrow_window_the_sync_state_keeps_its_words(qtbot, core, runner, session):
-    """At 150 % on 1366x768 (910 pixels of window) the sync state was cut to "Sedang s…"
-    while the last sync time kept its whole width."""
-    status = bar(qtbot, core, runner, session)
-    status.set_pending(1234)
-    status.set_sync_state("syncing")
-    status.set_progress(40, 120)
-    status.set_last_sync("2026-11-24T02:05:00+00:00")
-    status.resize(700, 30)
-    status.show()
-    qtbot.waitExposed(status)
-    assert status.sync_label.shown_text() == "Sedang sinkron… 40/120"
-    assert status.last_sync_label.toolTip().startswith("Sinkron terakhir: 24/11")
-
-
 def test_a_notice_from_the_centre_in_the_person_s_language_until_it_no_longer_holds(
         qtbot, core, runner, session):
     status = bar(qtbot, core, runner, session)
