@@ -52,6 +52,7 @@ FIRST = "7371014501900001"  # Mariso, a woman born 05/01/1990
 SECOND = "7371010203850002"  # a man born 02/03/1985
 THIRD = "7371016607920003"  # a woman born 26/07/1992
 STEP = [0]
+WAIT = 20000  # ms: a step waits this long at most (the suite shares two cores); never slower when it works
 
 
 def key(qtbot, key_name: str, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
@@ -65,7 +66,7 @@ def back_to(qtbot, window) -> None:
     """A dialog closed: its window is active again (the offscreen platform has no window
     manager to give the activation back, as a desktop's does)."""
     window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=WAIT)
 
 
 def alt(qtbot, letter: str) -> None:
@@ -103,7 +104,7 @@ def looked_at(window, needed, name: str) -> None:
 
 
 def dialog_of(qtbot, cls):
-    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), cls), timeout=5000)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), cls), timeout=WAIT)
     return QApplication.activeModalWidget()
 
 
@@ -135,14 +136,15 @@ def start(qtbot, path: Path):
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.activateWindow()
-    qtbot.waitUntil(lambda: dialog.username.hasFocus() or QApplication.activeWindow() is dialog)
+    qtbot.waitUntil(lambda: dialog.username.hasFocus() or QApplication.activeWindow() is dialog,
+                    timeout=WAIT)
     dialog.username.setFocus()
     looked_at(dialog, [dialog.username, dialog.password, dialog.submit_button], "sign-in")
     dialog.username.setFocus()
     typed(qtbot, USERNAME)
     key(qtbot, "Tab")
     typed(qtbot, PASSWORD)
-    with qtbot.waitSignal(dialog.accepted, timeout=10000):
+    with qtbot.waitSignal(dialog.accepted, timeout=WAIT):
         key(qtbot, "Return")
     session = UiSession(dialog.user, "id")
     session.set_language("id")
@@ -187,7 +189,7 @@ def register(qtbot, window, nik: str, name: str, *, finish: bool = True) -> None
     alt(qtbot, "u")  # Kelurahan
     typed(qtbot, "Bontoranu")  # as people spell it; the suggestions open
     popup = page.kelurahan.completer.popup()
-    qtbot.waitUntil(popup.isVisible, timeout=3000)
+    qtbot.waitUntil(popup.isVisible, timeout=WAIT)
     qtbot.keyClick(popup, Qt.Key.Key_Down)
     qtbot.keyClick(popup, Qt.Key.Key_Return)  # picks the suggestion (Enter does not save)
     assert page.kelurahan.code == "73710101001"
@@ -198,11 +200,11 @@ def register(qtbot, window, nik: str, name: str, *, finish: bool = True) -> None
     alt(qtbot, "g")  # Penghasilan
     typed(qtbot, "1500000")
     alt(qtbot, "y")  # Peserta menyetujui: ticks it (a button's Alt+letter clicks it)
-    qtbot.waitUntil(page.consent_check.isChecked, timeout=2000)
+    qtbot.waitUntil(page.consent_check.isChecked, timeout=WAIT)
     looked_at(window, [page.nik_edit, page.consent_check, page.clear_button, page.save_button],
               "registration")
     page.income_edit.setFocus()
-    with qtbot.waitSignal(window.worker_page.loaded, timeout=10000):
+    with qtbot.waitSignal(window.worker_page.loaded, timeout=WAIT):
         key(qtbot, "Return")  # Enter saves; the new worker's page opens
 
 
@@ -210,11 +212,11 @@ def collect(qtbot, window, tmp_path: Path) -> str:
     """Ctrl+P, Enter, then the receipt as a PDF; returns its receipt number."""
     ctrl(qtbot, "P")
     dialog = dialog_of(qtbot, PaymentDialog)
-    qtbot.waitUntil(lambda: dialog.save_button.isEnabled(), timeout=5000)
+    qtbot.waitUntil(lambda: dialog.save_button.isEnabled(), timeout=WAIT)
     looked_at(dialog, [*dialog.period_buttons.values(), *dialog.method_buttons.values(),
                        dialog.cancel_button, dialog.save_button], "payment")
     key(qtbot, "Return")
-    qtbot.waitUntil(lambda: dialog.receipt is not None, timeout=10000)
+    qtbot.waitUntil(lambda: dialog.receipt is not None, timeout=WAIT)
     looked_at(dialog, [dialog.layout_combo, dialog.print_button, dialog.pdf_button,
                        dialog.close_button], "receipt")
     assert dialog.print_button.hasFocus()
@@ -223,10 +225,10 @@ def collect(qtbot, window, tmp_path: Path) -> str:
     key(qtbot, "Space")
     number = dialog.receipt.receipt_no
     pdf = tmp_path / f"Kuitansi-{number}.pdf"
-    qtbot.waitUntil(pdf.exists, timeout=5000)
+    qtbot.waitUntil(pdf.exists, timeout=WAIT)
     assert number in PdfReader(pdf).pages[0].extract_text()
     key(qtbot, "Escape")
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=3000)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
     back_to(qtbot, window)
     return number
 
@@ -234,7 +236,7 @@ def collect(qtbot, window, tmp_path: Path) -> str:
 def test_a_whole_day_at_the_counter(qtbot, tmp_path, laptop, central):
     PaymentDialog.default_pdf_path_chooser = lambda _parent, name: str(tmp_path / name)
     core, runner, window, controller = start(qtbot, laptop)
-    qtbot.waitUntil(lambda: controller.state == "up_to_date", timeout=30000)
+    qtbot.waitUntil(lambda: controller.state == "up_to_date", timeout=WAIT)
     looked_at(window, [window.worker_list.search, window.worker_list.table], "start")
 
     # Morning: a new participant, her first contribution, its receipt as a PDF.
@@ -245,7 +247,7 @@ def test_a_whole_day_at_the_counter(qtbot, tmp_path, laptop, central):
     collect(qtbot, window, tmp_path)
 
     # A mistake: the payment is voided, from the table with the keyboard only.
-    qtbot.waitUntil(lambda: page.payments.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: page.payments.rowCount() == 1, timeout=WAIT)
     page.payments.setFocus()
     page.payments.selectRow(0)
     key(qtbot, "Tab")
@@ -255,13 +257,13 @@ def test_a_whole_day_at_the_counter(qtbot, tmp_path, laptop, central):
 
     void = dialog_of(qtbot, VoidDialog)
     qtbot.waitUntil(lambda: void.original is not None and void.reason_edit.hasFocus(),
-                    timeout=5000)  # the payment it voids is shown
+                    timeout=WAIT)  # the payment it voids is shown
     looked_at(void, [void.reason_edit, void.cancel_button, void.confirm_button], "void")
     typed(qtbot, "salah pilih bulan")
     key(qtbot, "Return")
-    qtbot.waitUntil(lambda: void.void_receipt is not None or not void.busy, timeout=15000)
+    qtbot.waitUntil(lambda: void.void_receipt is not None or not void.busy, timeout=WAIT)
     assert void.void_receipt is not None, f"not voided: {void.message.text()!r}"
-    qtbot.waitUntil(lambda: void.close_button.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: void.close_button.isVisible(), timeout=WAIT)
     key(qtbot, "Escape")
     back_to(qtbot, window)
 
@@ -269,16 +271,16 @@ def test_a_whole_day_at_the_counter(qtbot, tmp_path, laptop, central):
     ctrl(qtbot, "F")
     typed(qtbot, "rahmawati")
     model = window.worker_list.model
-    qtbot.waitUntil(lambda: model.total == 1 and model.row_at(0) is not None, timeout=5000)
+    qtbot.waitUntil(lambda: model.total == 1 and model.row_at(0) is not None, timeout=WAIT)
     key(qtbot, "Down")
-    with qtbot.waitSignal(window.worker_page.loaded, timeout=5000):
+    with qtbot.waitSignal(window.worker_page.loaded, timeout=WAIT):
         key(qtbot, "Return")
     collect(qtbot, window, tmp_path)
 
     # Noon: cash close-out and hand-over.
     closeout = open_page(qtbot, window, "closeout")
     qtbot.waitUntil(lambda: closeout.preview is not None and closeout.close_button.isEnabled(),
-                    timeout=5000)
+                    timeout=WAIT)
     looked_at(window, [closeout.counted, closeout.explanation, closeout.close_button],
               "closeout")
     closeout.counted.setFocus()
@@ -287,13 +289,13 @@ def test_a_whole_day_at_the_counter(qtbot, tmp_path, laptop, central):
     key(qtbot, "Return")  # close out: it asks to confirm
     assert closeout.confirm.isVisible()
     looked_at(window, [closeout.lock_button, closeout.back_button], "closeout-confirm")
-    with qtbot.waitSignal(closeout.closed, timeout=10000):
+    with qtbot.waitSignal(closeout.closed, timeout=WAIT):
         alt(qtbot, "k")  # Kunci tutup kas
-    qtbot.waitUntil(lambda: closeout.received_by.hasFocus(), timeout=5000)
+    qtbot.waitUntil(lambda: closeout.received_by.hasFocus(), timeout=WAIT)
     looked_at(window, [closeout.received_by, closeout.handover_button, closeout.pdf_button],
               "handover")
     typed(qtbot, "Wati Bendahara")
-    with qtbot.waitSignal(closeout.handed_over, timeout=10000):
+    with qtbot.waitSignal(closeout.handed_over, timeout=WAIT):
         key(qtbot, "Return")
 
     # Afternoon: after the hand-over, saving goes on (it once failed with "gkpj").
@@ -306,7 +308,7 @@ def test_a_whole_day_at_the_counter(qtbot, tmp_path, laptop, central):
     box = dialog_of(qtbot, QMessageBox)
     looked_at(box, box.buttons(), "quit-question")
     key(qtbot, "Return")  # the default: quit, keep the draft
-    qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=WAIT)
     stop(window, controller, runner, core)
 
     # Next morning: the app again; the draft is back and finished.
@@ -314,7 +316,7 @@ def test_a_whole_day_at_the_counter(qtbot, tmp_path, laptop, central):
     user_id = window.session.user.id
     assert load_draft(core.db, user_id, "registration")["values"]["nik"] == THIRD
     register(qtbot, window, THIRD, "Nurhayati Hamzah")
-    qtbot.waitUntil(lambda: load_draft(core.db, user_id, "registration") is None, timeout=5000)
+    qtbot.waitUntil(lambda: load_draft(core.db, user_id, "registration") is None, timeout=WAIT)
 
     # Everything reaches the centre, once; nothing is left behind.
     key(qtbot, "S", Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
