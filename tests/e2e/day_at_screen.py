@@ -24,8 +24,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlmodel import select
 
-from agent_app.app import SERVER_URL_KEY, build_main_window, start_sync
+from agent_app.app import build_main_window, start_sync
 from agent_app.services.base import set_meta
+from agent_app.services.centre import SERVER_URL_KEY
 from agent_app.services.core import AgentCore
 from agent_app.services.drafts import load_draft
 from agent_app.store.models import OutboxOp, Payment

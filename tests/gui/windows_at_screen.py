@@ -19,7 +19,7 @@ from sqlmodel import select
 
 from agent_app.services.workers import RegistrationForm
 from agent_app.store.models import OutboxOp
-from tests.gui.conftest import KELURAHAN
+from tests.helpers.gui import KELURAHAN
 from tests.helpers.screen import misfits, save_shot, unreachable, window_area
 
 pytestmark = pytest.mark.skipif(
