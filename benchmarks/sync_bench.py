@@ -405,19 +405,19 @@ def _timed_client(base_url: str, calls: list[tuple[str, float, float]], lock: th
     from sync.client import SyncClient
 
     class TimedClient(SyncClient):
-        def _timed(self, kind, call, *args):
+        def _timed(self, kind, call, *args, **kwargs):
             t0 = time.perf_counter()
             try:
-                return call(*args)
+                return call(*args, **kwargs)
             finally:
                 with lock:
                     calls.append((kind, t0, time.perf_counter()))
 
-        def push(self, batch, access_token):
-            return self._timed("push", super().push, batch, access_token)
+        def push(self, *args, **kwargs):
+            return self._timed("push", super().push, *args, **kwargs)
 
-        def pull(self, cursor, limit, access_token):
-            return self._timed("pull", super().pull, cursor, limit, access_token)
+        def pull(self, *args, **kwargs):
+            return self._timed("pull", super().pull, *args, **kwargs)
 
     return TimedClient(base_url)
 
