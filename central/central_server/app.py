@@ -245,9 +245,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         rows = rows[:limit]
         changes = _materialise(session, rows)
         stream = session.get(StreamSeq, (principal.enrollment.device_id, principal.user.id))
+        # Read before the rollback: a rolled-back row reloads itself, and that new transaction
+        # would hold a pooled connection until the session's teardown.
+        contiguous = stream.contiguous_seq if stream else 0
         session.rollback()
         return protocol.PullResponse(changes=changes, cursor=rows[-1].seq if has_more else head, has_more=has_more,
-                                     epoch=current, contiguous_seq=stream.contiguous_seq if stream else 0)
+                                     epoch=current, contiguous_seq=contiguous)
 
     @app.get("/v1/stream", response_model=protocol.StreamStatus)
     def stream(principal: PrincipalDep, session: SessionDep) -> protocol.StreamStatus:
@@ -291,6 +294,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             version=version, published_at=row.published_at, files=files,
             latest_app_version=meta.get("latest_app_version", settings.latest_app_version),
             download_url=meta.get("download_url", settings.download_url))
+        session.rollback()  # the connection goes back to the pool now, not at teardown
         return JSONResponse(bundle.model_dump(), headers={"ETag": etag})
 
     @app.post("/v1/receipts/verify", response_model=protocol.ReceiptVerifyResponse)

@@ -31,8 +31,11 @@ def make_engine(url: str, *, echo: bool = False, connections: int | None = None)
     BEGIN IMMEDIATE, so two writers never deadlock on a lock upgrade; the busy timeout
     makes concurrent requests queue instead of failing.
     hide_parameters: SQL errors and echo never quote values (NIKs, password hashes).
-    ``connections``: PostgreSQL's pool holds that many, no more (the server's request
-    limit matches it, so no request waits for a connection while holding a thread).
+    ``connections``: PostgreSQL's pool keeps that many (the server's request limit matches
+    it, so no request waits for a connection while holding a thread), and may open as many
+    again for a moment: a finished request's session is closed by a teardown that itself
+    needs a thread, and a connection it still holds must not starve the requests queued
+    before that teardown (which hung the load run).
     """
     if make_url(url).get_backend_name() == "sqlite":
         engine = create_engine(url, echo=echo, hide_parameters=True,
@@ -53,7 +56,7 @@ def make_engine(url: str, *, echo: bool = False, connections: int | None = None)
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    pool = {"pool_size": connections, "max_overflow": 0} if connections else {}
+    pool = {"pool_size": connections, "max_overflow": connections} if connections else {}
     return create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True, **pool)
 
 
