@@ -62,12 +62,25 @@ def add_user(session: Session, regions: Regions, *, username: str, password: str
     username = username.strip().lower()
     if not username or len(username) > 64:
         raise AdminError("Nama pengguna tidak valid / Invalid username")
-    if role not in ROLES:
-        raise AdminError(f"Peran tidak dikenal / Unknown role: {role}")
     if len(password) < 8:
         raise AdminError("Kata sandi minimal 8 karakter / Password needs at least 8 characters")
     if session.exec(select(ServerUser).where(ServerUser.username == username)).first():
         raise AdminError(f"Pengguna sudah ada / User already exists: {username}")
+    kec, kel = _assignment(regions, role, kecamatan, kelurahan)
+    wadah_row = add_wadah(session, wadah) if wadah else None
+    user = ServerUser(id=str(uuid.uuid4()), username=username, full_name=full_name.strip() or username, role=role,
+                      wadah_id=wadah_row.id if wadah_row else None, kecamatan_code=kec, kelurahan_code=kel,
+                      password_hash=hash_password(password), active=True, created_at=iso(utcnow()))
+    session.add(user)
+    session.flush()
+    return user
+
+
+def _assignment(regions: Regions, role: str, kecamatan: str | None,
+                kelurahan: str | None) -> tuple[str | None, str | None]:
+    """A role's area, checked and normalised: (kecamatan, kelurahan) codes or None."""
+    if role not in ROLES:
+        raise AdminError(f"Peran tidak dikenal / Unknown role: {role}")
     kec = kecamatan7(kecamatan) if kecamatan else None
     if kecamatan and kec not in regions.kecamatan:
         raise AdminError(f"Kecamatan tidak dikenal / Unknown kecamatan: {kecamatan}")
@@ -77,12 +90,17 @@ def add_user(session: Session, regions: Regions, *, username: str, password: str
                          f"kecamatan: {kelurahan}")
     if role in ("agent", "clerk") and kec is None:
         raise AdminError("Agen dan petugas loket wajib punya kecamatan / Agents and clerks need a kecamatan")
-    wadah_row = add_wadah(session, wadah) if wadah else None
-    user = ServerUser(id=str(uuid.uuid4()), username=username, full_name=full_name.strip() or username, role=role,
-                      wadah_id=wadah_row.id if wadah_row else None, kecamatan_code=kec, kelurahan_code=kel,
-                      password_hash=hash_password(password), active=True, created_at=iso(utcnow()))
+    return kec, kel
+
+
+def set_role(session: Session, regions: Regions, username: str, role: str, kecamatan: str | None = None,
+             kelurahan: str | None = None) -> ServerUser:
+    """Give a user another role or area. The centre holds every operation to it at once;
+    the user's laptops follow it at their next online sign-in or token refresh."""
+    user = get_user(session, username)
+    user.role = role
+    user.kecamatan_code, user.kelurahan_code = _assignment(regions, role, kecamatan, kelurahan)
     session.add(user)
-    session.flush()
     return user
 
 

@@ -86,6 +86,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kelurahan", help="11 digits, e.g. 73711001001; 73.71.10.1001 also accepted")
     password_opts(p)
 
+    p = sub.add_parser("set-role", parents=[common],
+                       help="give a user another role or area (their laptops follow at the next sign-in or refresh)")
+    p.add_argument("username")
+    p.add_argument("--role", required=True, choices=admin.ROLES)
+    p.add_argument("--kecamatan", help="7 digits; without it a supervisor works city-wide")
+    p.add_argument("--kelurahan", help="11 digits; only that kelurahan of the kecamatan")
+
     p = sub.add_parser("reset-password", parents=[common], help="set a new password")
     p.add_argument("username")
     password_opts(p)
@@ -168,6 +175,11 @@ def main(argv: Sequence[str] | None = None, *, stdin=None, stdout=None) -> int:
                                    kelurahan=args.kelurahan)
                 session.commit()
                 say(f"Pengguna dibuat / User created: {u.username} ({u.role}) id={u.id}")
+            elif cmd == "set-role":
+                u = admin.set_role(session, regions, args.username, args.role, args.kecamatan, args.kelurahan)
+                session.commit()
+                say(f"Peran diganti / Role changed: {u.username} ({u.role}, "
+                    f"{u.kecamatan_code or 'kota'}{'/' + u.kelurahan_code if u.kelurahan_code else ''})")
             elif cmd == "reset-password":
                 admin.set_password(session, args.username, _read_password(args, stdin))
                 session.commit()

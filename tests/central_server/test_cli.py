@@ -43,6 +43,12 @@ def test_users_lifecycle(central, capsys):
     code, out = run(db, "list-users")
     assert code == 0
     assert "agen.tiga\tagent\tAgen Tiga\tKoperasi Sipakatau\t7371100\t73711001001\tactive\tdevices=1\t-" in out
+    code, out = run(db, "set-role", "agen.tiga", "--role", "supervisor", "--kecamatan", "7371100")
+    assert code == 0 and "agen.tiga (supervisor, 7371100)" in out
+    assert "agen.tiga\tsupervisor\tAgen Tiga\tKoperasi Sipakatau\t7371100\t-\tactive" in run(db, "list-users")[1]
+    assert run(db, "set-role", "agen.tiga", "--role", "agent")[0] == 2  # an agent needs a kecamatan
+    assert run(db, "set-role", "agen.tiga", "--role", "agent", "--kecamatan", "7371100",
+               "--kelurahan", "73711001001")[0] == 0
     assert run(db, "reset-password", "agen.tiga", "--password-stdin", stdin_text="kata-sandi-2\n")[0] == 0
     assert_error(central.http.post("/v1/auth/login", json={"username": "agen.tiga", "password": "kata-sandi-1",
                                                            "device_id": "device-0003"}), 401, "invalid_credentials")
