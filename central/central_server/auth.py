@@ -22,16 +22,13 @@ from central_server.errors import ApiError
 from central_server.models import AuthToken, Enrollment, ServerMeta, ServerUser, Wadah
 from central_server.settings import Settings
 from central_server.signin import PAIR, SignInDelays
+from perisai_protocol.permissions import uses_the_app
 
 # PERISAI_SERVER_ARGON2=fast selects cheap argon2id parameters, for tests on loaded CI
 # machines only (a hash keeps its own parameters, so verification follows the hash).
 _FAST = os.environ.get("PERISAI_SERVER_ARGON2") == "fast"
 _hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1) if _FAST else PasswordHasher()
 _DUMMY_HASH = _hasher.hash("perisai-dummy-password")  # equalises timing for unknown users
-
-
-# Viewers of the web console only: they never enroll a device.
-CONSOLE_ONLY_ROLES = ("city_viewer", "bpjs_viewer")
 
 
 def hash_password(password: str) -> str:
@@ -138,8 +135,7 @@ def check_credentials(session: Session, settings: Settings, username: str, passw
 def login(session: Session, settings: Settings, req: protocol.LoginRequest, client_ip: str) -> protocol.TokenPair:
     now = settings.clock()
     user = check_credentials(session, settings, req.username, req.password, client_ip)
-    if user.role in CONSOLE_ONLY_ROLES:
-        raise ApiError(403, "console_only")
+    _check_device_role(user)
     enrollment = session.exec(
         select(Enrollment).where(Enrollment.device_id == req.device_id, Enrollment.user_id == user.id)
     ).first()
@@ -160,6 +156,14 @@ def login(session: Session, settings: Settings, req: protocol.LoginRequest, clie
     return pair
 
 
+def _check_device_role(user: ServerUser) -> None:
+    """Only field roles use the device API (``permissions.uses_the_app``): an administrator
+    or a viewer never enrolls a device, and a token issued before the account became one
+    stops working."""
+    if not uses_the_app(user.role):
+        raise ApiError(403, "console_only")
+
+
 def _check_enrollment(user: ServerUser | None, enrollment: Enrollment | None) -> None:
     if enrollment is None or enrollment.revoked_at is not None:
         raise ApiError(401, "device_revoked")
@@ -178,6 +182,7 @@ def refresh(session: Session, settings: Settings, req: protocol.RefreshRequest) 
     if row.revoked:
         raise ApiError(401, "invalid_token")
     assert enrollment is not None and user is not None
+    _check_device_role(user)
     if enrollment.device_id != req.device_id:
         raise ApiError(403, "device_mismatch")
     if parse_iso(row.expires_at) <= now:
@@ -237,6 +242,7 @@ def authenticate(session: Session, settings: Settings, authorization: str | None
     if parse_iso(row.expires_at) <= settings.clock():
         raise ApiError(401, "token_expired", headers={"WWW-Authenticate": "Bearer"})
     assert user is not None and enrollment is not None
+    _check_device_role(user)
     return Principal(user=user, enrollment=enrollment)
 
 

@@ -45,8 +45,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "mengatur kata sandi baru", "A device of yours was revoked, so the old password "
                                 "no longer works. Ask the admin to set a new one"),
     "user_inactive": ("Akun Anda tidak aktif; hubungi admin", "Your account is inactive; contact the admin"),
-    "console_only": ("Akun ini hanya untuk konsol web pusat, bukan untuk aplikasi agen",
-                     "This account is for the centre's web console only, not for the agent app"),
+    "console_only": ("Akun ini untuk konsol web pusat, bukan untuk aplikasi agen. Untuk kerja lapangan, "
+                     "masuk dengan akun agen, petugas loket atau supervisor",
+                     "This account is for the centre's web console, not for the agent app. For field work, "
+                     "sign in with an agent, counter clerk or supervisor account"),
     "device_mismatch": ("Token ini milik perangkat lain", "This token belongs to another device"),
     "out_of_scope": ("Data ini di luar wilayah tugas Anda", "This data is outside your assigned area"),
     "not_permitted": ("Peran Anda ({role_id}) tidak boleh {action_id}", "Your role ({role_en}) may not {action_en}"),

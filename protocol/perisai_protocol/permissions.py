@@ -73,6 +73,14 @@ OP_PERMISSIONS: dict[str, str] = {
 }
 
 
+def uses_the_app(role: str | None) -> bool:
+    """Whether an account of ``role`` works through the agent app and the centre's device
+    API: only the roles that hold field permissions. The centre's administrators and
+    viewers work in its web console (and command line); none of their work needs
+    participants' personal data on a laptop, so no device receives any for them."""
+    return bool(ROLE_PERMISSIONS.get(role or ""))
+
+
 def role_can(role: str | None, permission: str) -> bool:
     """True when ``role`` holds ``permission`` (an unknown role holds none)."""
     if permission not in PERMISSIONS:

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 import perisai_protocol as protocol
 from central_server.auth import revoke_device, token_hash
-from central_server.models import AuthToken
+from central_server.models import AuthToken, Participant
 from tests.helpers.samples import make_op, push_body, worker_payload
 
 from .helpers import PASSWORD, assert_error
@@ -261,3 +261,60 @@ def test_a_revoked_laptop_s_password_enrols_no_new_device(central, clock):
                                                            "device_id": "laptop-baru"}), 401, "invalid_credentials")
     assert_error(central.http.post("/v1/auth/login", json={"username": "agen.dua", "password": PASSWORD,
                                                            "device_id": "laptop-baru"}), 401, "password_reset_required")
+
+
+def test_administrators_and_viewers_get_no_device(central):
+    """An admin account used to sign in through the device API and pull the whole city.
+    None of the centre's administration needs personal data on a laptop: refused, with a
+    sentence the app shows at sign-in that says which account to use."""
+    central.add_user("admin.pusat", role="admin", kecamatan=None)
+    central.add_user("dinas.kota", role="city_viewer", kecamatan=None)
+    for username in ("admin.pusat", "dinas.kota"):
+        r = central.http.post("/v1/auth/login", json={"username": username, "password": PASSWORD,
+                                                      "device_id": "device-0001"})
+        body = assert_error(r, 403, "console_only")
+        assert "konsol web pusat" in body["message"]["id"] and "agent, counter clerk" in body["message"]["en"]
+    with Session(central.engine) as s:
+        assert s.exec(select(AuthToken)).all() == []  # no enrollment, no token
+
+
+@pytest.mark.parametrize("role", ["admin", "bpjs_viewer"])
+def test_an_account_that_becomes_an_administrator_loses_its_devices(central, role):
+    """A token issued while the account did field work stops at the next request."""
+    from central_server import admin
+
+    central.add_user("agen.satu")
+    agent = central.login("agen.satu", "device-0001")
+    assert agent.pull(0).status_code == 200
+    with Session(central.engine) as s:
+        admin.set_role(s, central.regions, "agen.satu", role)
+        s.commit()
+    assert_error(agent.pull(0), 403, "console_only")
+    op = make_op("worker.register", worker_payload(), 1)
+    assert_error(agent.push_raw(push_body(agent.device_id, [op])), 403, "console_only")
+    r = central.http.post("/v1/auth/refresh", json={"refresh_token": agent.tokens["refresh_token"],
+                                                    "device_id": "device-0001"})
+    assert_error(r, 403, "console_only")
+    with Session(central.engine) as s:
+        assert s.exec(select(Participant)).all() == []
+
+
+def test_a_new_role_and_area_answer_the_next_refresh(central):
+    from central_server import admin
+
+    central.add_user("spv.satu", role="supervisor")
+    agent = central.login("spv.satu", "device-0001")
+    assert agent.tokens["user"]["role"] == "supervisor"
+    with Session(central.engine) as s:
+        admin.set_role(s, central.regions, "spv.satu", "agent", "7371100", "73711001001")
+        s.commit()
+    r = central.http.post("/v1/auth/refresh", json={"refresh_token": agent.tokens["refresh_token"],
+                                                    "device_id": "device-0001"})
+    assert r.status_code == 200
+    user = r.json()["user"]
+    assert (user["role"], user["kecamatan_code"], user["kelurahan_code"]) == ("agent", "7371100", "73711001001")
+    with Session(central.engine) as s:
+        with pytest.raises(admin.AdminError, match="need a kecamatan"):
+            admin.set_role(s, central.regions, "spv.satu", "clerk")
+        with pytest.raises(admin.AdminError, match="Unknown role"):
+            admin.set_role(s, central.regions, "spv.satu", "boss")
