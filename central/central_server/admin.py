@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -15,6 +16,7 @@ from central_server.auth import hash_password, verify_password
 from central_server.db import init_db, iso, loads, make_engine
 from central_server.files import atomic_path
 from central_server.models import (
+    AuthToken,
     DeletionRequest,
     Participant,
     ReviewItem,
@@ -95,12 +97,15 @@ def _assignment(regions: Regions, role: str, kecamatan: str | None,
 
 def set_role(session: Session, regions: Regions, username: str, role: str, kecamatan: str | None = None,
              kelurahan: str | None = None) -> ServerUser:
-    """Give a user another role or area. The centre holds every operation to it at once;
-    the user's laptops follow it at their next online sign-in or token refresh."""
+    """Give a user another role or area. The centre holds every operation to it at once.
+    Their access tokens end, so each of their laptops refreshes at its next sync and takes
+    the new role and area with the new pair (their sessions go on)."""
     user = get_user(session, username)
     user.role = role
     user.kecamatan_code, user.kelurahan_code = _assignment(regions, role, kecamatan, kelurahan)
     session.add(user)
+    session.exec(update(AuthToken).where(col(AuthToken.user_id) == user.id, col(AuthToken.kind) == "access")
+                 .values(revoked=True))
     return user
 
 

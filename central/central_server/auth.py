@@ -237,12 +237,12 @@ def authenticate(session: Session, settings: Settings, authorization: str | None
     enrollment = session.get(Enrollment, row.enrollment_id)
     user = session.get(ServerUser, row.user_id)
     _check_enrollment(user, enrollment)
+    assert user is not None and enrollment is not None
+    _check_device_role(user)
     if row.revoked:
         raise ApiError(401, "invalid_token", headers={"WWW-Authenticate": "Bearer"})
     if parse_iso(row.expires_at) <= settings.clock():
         raise ApiError(401, "token_expired", headers={"WWW-Authenticate": "Bearer"})
-    assert user is not None and enrollment is not None
-    _check_device_role(user)
     return Principal(user=user, enrollment=enrollment)
 
 

@@ -308,6 +308,7 @@ def test_a_new_role_and_area_answer_the_next_refresh(central):
     with Session(central.engine) as s:
         admin.set_role(s, central.regions, "spv.satu", "agent", "7371100", "73711001001")
         s.commit()
+    assert_error(agent.pull(0), 401, "invalid_token")  # the laptop refreshes at its next call
     r = central.http.post("/v1/auth/refresh", json={"refresh_token": agent.tokens["refresh_token"],
                                                     "device_id": "device-0001"})
     assert r.status_code == 200
