@@ -33,6 +33,7 @@ import perisai_protocol as protocol
 from agent_app.services.attention import attention_items
 from agent_app.services.base import Clock, audit, get_meta, set_meta
 from agent_app.services.privacy import ship_audit_log
+from agent_app.services.users import CLOSED_AT_CENTRE, UserService
 from agent_app.store.models import OutboxOp, OutboxState, User
 from sync.client import AuthExpired, BatchRejected, Forbidden, SyncClient, SyncError
 from sync.credentials import CredentialStoreUnavailable, Tokens, TokenStore
@@ -180,6 +181,8 @@ class SyncEngine:
             self.failures = 0
         except Stop as stop:
             report.state = stop.state
+            if stop.error is not None and stop.error.code in CLOSED_AT_CENTRE:
+                UserService(self.db, self.clock).close_from_centre(self.user_id)
             if stop.error is not None and stop.error.code == "cancelled":
                 report.state = "cancelled"  # the person stopped it: no failure, no backoff
             elif stop.error is not None:
@@ -258,6 +261,7 @@ class SyncEngine:
         self.stats["refreshes"] += 1
         fresh = Tokens(pair.access_token, pair.refresh_token, pair.user.id)
         self.tokens.set(self.username, fresh)
+        UserService(self.db, self.clock).follow_centre(self.user_id, pair.user.model_dump())
         try:
             return self._guard(call, fresh.access_token)
         except _AuthNeeded as exc:

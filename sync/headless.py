@@ -19,6 +19,7 @@ from typing import TextIO
 from sqlmodel import select
 
 from agent_app.services.attention import attention_items
+from agent_app.services.users import CLOSED_AT_CENTRE
 from agent_app.store.models import User
 from sync.client import (
     AuthExpired,
@@ -98,6 +99,8 @@ def login(core, base_url: str, username: str, password: str, *,
         _say(out, exc.text("id"), exc.text("en"))
         return EXIT_PROBLEM
     except InvalidCredentials as exc:
+        if exc.code in CLOSED_AT_CENTRE:  # deactivated at the centre: no offline sign-in either
+            core.users.close_from_centre(username=username)
         _say(out, exc.text("id"), exc.text("en"))
         return EXIT_SIGNIN
     except Offline as exc:
@@ -110,6 +113,8 @@ def login(core, base_url: str, username: str, password: str, *,
         _say(out, exc.text("id"), exc.text("en"))
         return EXIT_UPGRADE
     except (AuthExpired, Forbidden, SyncError) as exc:
+        if exc.code in CLOSED_AT_CENTRE:  # an administrator's or viewer's now
+            core.users.close_from_centre(username=username)
         _say(out, exc.text("id"), exc.text("en"))
         return EXIT_PROBLEM
     _say(out, f"Masuk sebagai {user.full_name} ({user.username})",

@@ -16,6 +16,10 @@ register({
                          "en": "Only a supervisor may add users"},
     "auth.invalid": {"id": "Nama pengguna atau kata sandi salah",
                      "en": "Wrong username or password"},
+    "auth.closed": {"id": "Akun ini tidak lagi dapat dipakai di aplikasi ini: pusat menonaktifkannya "
+                          "atau mengubah perannya. Hubungi admin",
+                    "en": "This account can no longer be used in this app: the centre deactivated it "
+                          "or changed its role. Contact the admin"},
     "auth.throttled": {"id": "Terlalu banyak percobaan gagal. Coba lagi dalam {seconds} detik",
                        "en": "Too many failed attempts. Try again in {seconds} seconds"},
     "worker.invalid": {"id": "Data pekerja belum lengkap atau belum benar",

@@ -99,7 +99,7 @@ class UserService:
         now = self.clock.now()
         with self.db.write() as s:
             user = s.exec(select(User).where(User.username == username)).first()
-            if user is None or not user.active:
+            if user is None:
                 raise ServiceError("auth.invalid")
             if user.locked_until and datetime.fromisoformat(user.locked_until) > now:
                 wait = int((datetime.fromisoformat(user.locked_until) - now).total_seconds()) + 1
@@ -125,8 +125,11 @@ class UserService:
                 user.failed_attempts = 0
                 user.locked_until = None
                 s.add(user)
-                audit(s, user_id=user.id, action="auth.signin", entity="user",
-                      entity_id=user.id, now=now.isoformat(timespec="seconds"))
+                if user.active:
+                    audit(s, user_id=user.id, action="auth.signin", entity="user",
+                          entity_id=user.id, now=now.isoformat(timespec="seconds"))
+                else:  # said only to whoever knows the password
+                    failure = ServiceError("auth.closed")
         if failure:
             raise failure
         return user
@@ -150,7 +153,8 @@ class UserService:
 
     def upsert_from_server(self, server_user: dict, password: str) -> User:
         """A user who signed in online on this device for the first time gets a local
-        account (offline sign-in afterwards); an existing one is refreshed."""
+        account (offline sign-in afterwards); an existing one takes the centre's account
+        again (``follow_centre``)."""
         with self.db.write() as s:
             row = s.exec(
                 select(User).where(User.username == server_user["username"].lower())
@@ -165,14 +169,62 @@ class UserService:
                     role=server_user["role"] if server_user["role"] in ROLES else "agent",
                     password_hash="",
                 )
-            row.full_name = server_user["full_name"]
-            row.server_user_id = server_user["id"]
-            row.kecamatan_code = server_user.get("kecamatan_code")
-            row.kelurahan_code = server_user.get("kelurahan_code")
+            changed = _take_account(row, server_user)
             row.password_hash = _hasher.hash(password)
             row.failed_attempts = 0
             row.locked_until = None
             s.add(row)
             audit(s, user_id=row.id, action="auth.online_signin", entity="user",
-                  entity_id=row.id, now=now)
+                  entity_id=row.id, now=now, **changed)
         return row
+
+    def follow_centre(self, user_id: str, server_user: dict) -> None:
+        """A token refresh brought the account as the centre holds it now: a role, area or
+        name changed there applies here from this sync on."""
+        with self.db.write() as s:
+            row = s.get(User, user_id)
+            if row is None:
+                return
+            changed = _take_account(row, server_user)
+            if changed:
+                s.add(row)
+                audit(s, user_id=row.id, action="user.follow_centre", entity="user",
+                      entity_id=row.id, now=self.clock.stamp(), **changed)
+
+    def close_from_centre(self, user_id: str | None = None, *, username: str | None = None) -> None:
+        """The centre deactivated the account, or gave it a role without field work: no
+        offline sign-in here either. Its queued operations stay; signing in online again
+        once the centre reopens it opens it here too."""
+        with self.db.write() as s:
+            row = s.get(User, user_id) if user_id else s.exec(
+                select(User).where(User.username == (username or "").strip().lower())).first()
+            if row is None or not row.active:
+                return
+            row.active = False
+            s.add(row)
+            audit(s, user_id=row.id, action="user.closed_by_centre", entity="user",
+                  entity_id=row.id, now=self.clock.stamp(), old={"active": True}, new={"active": False})
+
+
+# The centre's answers that close an account on this device: deactivated there, or made
+# an administrator or viewer (who work in the centre's web console, not here).
+CLOSED_AT_CENTRE = frozenset({"user_inactive", "console_only"})
+_ACCOUNT_FIELDS = ("full_name", "role", "kecamatan_code", "kelurahan_code", "active")
+
+
+def _take_account(row: User, server_user: dict) -> dict:
+    """Give ``row`` the centre's name, role and area (the centre holds every operation to
+    them); returns the audit's ``old`` and ``new`` of what changed, or nothing."""
+    before = {name: getattr(row, name) for name in _ACCOUNT_FIELDS}
+    row.full_name = server_user["full_name"]
+    row.server_user_id = server_user["id"]
+    if server_user["role"] in ROLES:
+        row.role = server_user["role"]
+    row.kecamatan_code = server_user.get("kecamatan_code")
+    row.kelurahan_code = server_user.get("kelurahan_code")
+    row.active = True
+    after = {name: getattr(row, name) for name in _ACCOUNT_FIELDS}
+    changed = [name for name in _ACCOUNT_FIELDS if before[name] != after[name]]
+    if not changed:
+        return {}
+    return {"old": {k: before[k] for k in changed}, "new": {k: after[k] for k in changed}}
