@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlmodel import delete
+from sqlmodel import col, delete
 
 from agent_app.services.base import get_meta, set_meta
 from agent_app.store.db import Database
@@ -43,4 +43,4 @@ def load_draft(db: Database, user_id: str, form: str) -> dict[str, Any] | None:
 
 def clear_draft(db: Database, user_id: str, form: str) -> None:
     with db.write() as s:
-        s.exec(delete(Meta).where(Meta.key == _key(user_id, form)))
+        s.exec(delete(Meta).where(col(Meta.key) == _key(user_id, form)))

@@ -31,7 +31,7 @@ class RegistrationForm:
     address: str = ""
     kelurahan_code: str = ""
     occupations: list[str] = field(default_factory=list)
-    declared_income: int = 0
+    declared_income: int | None = 0  # None when not given: the check refuses it
     programmes: dict[str, str] = field(
         default_factory=lambda: {"jkk": "self", "jkm": "self"}
     )
@@ -241,7 +241,7 @@ class WorkerService:
     def worker_row(self, form: RegistrationForm, actor_id: str, *, now: str, today: date) -> dict[str, Any]:
         """The columns of a new worker registered from a checked form (bulk writers insert
         the dict; ``build_worker`` makes the model of it)."""
-        assert form.birth_date is not None, "a checked form has a birth date"
+        assert form.birth_date is not None and form.declared_income is not None, "a checked form has both"
         kelurahan = self.ref.kelurahan_by_code[form.kelurahan_code]
         occupations = [o for o in form.occupations if o]
         sector = self.ref.occupations[occupations[0]][1]

@@ -44,7 +44,7 @@ class AttentionPage(QWidget):
         self.runner = runner
         self.session = session
         self.items: list[AttentionItem] = []
-        self._dialog = None
+        self._dialog: QWidget | None = None
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
         self.empty = QLabel()
@@ -106,8 +106,9 @@ class AttentionPage(QWidget):
         }.get(kind, kind)
 
     def _state_text(self, state: str) -> str:
-        return {OutboxState.REJECTED: self.tr("Rejected"),
-                OutboxState.NEEDS_REVIEW: self.tr("In review")}.get(state, state)
+        names: dict[str, str] = {OutboxState.REJECTED: self.tr("Rejected"),
+                                 OutboxState.NEEDS_REVIEW: self.tr("In review")}
+        return names.get(state, state)
 
     # --- data ----------------------------------------------------------------------
 

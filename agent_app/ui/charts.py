@@ -6,7 +6,7 @@ tooltips): a screen reader, a test and a person who prefers numbers all get the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
@@ -128,7 +128,7 @@ class HBarChart(QWidget):
         self.target: float | None = None  # fraction of the track, e.g. 0.725
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
-    def set_data(self, items: list[tuple[str, float, float, str]], *,
+    def set_data(self, items: Sequence[tuple[str, float, float, str]], *,
                  target: float | None = None) -> None:
         self.items = list(items)
         self.target = target

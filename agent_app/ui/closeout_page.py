@@ -320,6 +320,8 @@ class CloseoutPage(QWidget):
             self.confirm.hide()
 
     def lock(self) -> None:
+        if self.preview is None:  # nothing shown yet, so nothing to lock
+            return
         self.confirm.hide()
         self.close_button.setEnabled(False)
         run(self, self.runner, self.core.closeouts.close, self.session.user, self.counted.value(),

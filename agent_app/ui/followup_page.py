@@ -291,7 +291,7 @@ class FollowupPage(QWidget):
                              only_uncontacted=self.uncontacted.isChecked())
 
     def reload(self) -> None:
-        self._counts = None
+        self._counts: dict | None = None
         run(self, self.runner, self.core.followup.count, self.session.user, self.query(),
             on_done=self._counted, on_error=self.show_error)
 

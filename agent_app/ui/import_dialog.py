@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     QEvent,
     QModelIndex,
     QObject,
+    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -77,12 +78,12 @@ class ImportReportModel(QAbstractTableModel):
             self.lang = lang
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         if parent.isValid() or self.report is None:
             return 0
         return len(self.report.rows)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def status_text(self, status: str) -> str:
@@ -99,7 +100,7 @@ class ImportReportModel(QAbstractTableModel):
         return (self.tr("Row"), self.tr("NIK"), self.tr("Name"), self.tr("Status"),
                 self.tr("Details"))[section]
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or self.report is None:
             return None
         row = self.report.rows[index.row()]

@@ -6,6 +6,8 @@ the dialog responsive; errors are ServiceError codes rendered in the UI language
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,8 +24,15 @@ from agent_app.ui.errors import error_text
 from agent_app.ui.i18n import current_language
 from agent_app.ui.operations import run
 
+if TYPE_CHECKING:  # what the mixin is mixed into
+    _Dialog = QDialog
+else:
+    _Dialog = object
 
-class _BusyMixin:
+
+class _BusyMixin(_Dialog):
+    submit_button: QPushButton
+
     def _set_busy(self, busy: bool) -> None:
         self.submit_button.setEnabled(not busy)
         self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)

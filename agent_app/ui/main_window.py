@@ -9,6 +9,8 @@ navigation (open a worker, a new registration) and asks for a sync after a corre
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QStackedWidget,
@@ -96,11 +99,11 @@ class MainWindow(QMainWindow):
         self.core = core
         self.runner = runner
         self.session = session
-        self._dialog = None
-        self._question = None
+        self._dialog: QWidget | None = None
+        self._question: QMessageBox | None = None
         self._quitting = False
-        self._after_load = None
-        self.sync = None  # a SyncController once attach_sync() is called
+        self._after_load: Callable[[], None] | None = None
+        self.sync: SyncController | None = None  # once attach_sync() is called
         self.attention_count = 0
         self.setObjectName("mainWindow")
 
@@ -162,7 +165,9 @@ class MainWindow(QMainWindow):
         self.worker_page.loaded.connect(self._worker_loaded)
         runner.changed.connect(self._data_changed)
         self.settings_page.lock_minutes_changed.connect(self.lock.set_minutes)
-        QApplication.instance().focusChanged.connect(self._focus_into_sight)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):  # always: a window needs one
+            app.focusChanged.connect(self._focus_into_sight)
         self.nav.setCurrentRow(0)
         self.retranslateUi()
 
@@ -174,7 +179,9 @@ class MainWindow(QMainWindow):
         """Scroll every scroll area around the focused field to it. Qt does it only when Tab
         brings the focus in: at 150 % an Alt+letter (Kelurahan) or a page that puts the
         typing in its next field (the hand-over's "Diterima oleh") left it out of sight."""
-        parent = new.parentWidget() if new is not None else None
+        if new is None:
+            return
+        parent = new.parentWidget()
         while parent is not None:
             if isinstance(parent, QScrollArea):
                 parent.ensureWidgetVisible(new)
@@ -317,13 +324,16 @@ class MainWindow(QMainWindow):
         return page
 
     @property
-    def registration(self) -> QWidget | None:
-        return self.lazy["register"]
+    def registration(self) -> RegistrationPage | None:
+        page = self.lazy["register"]
+        return page if isinstance(page, RegistrationPage) else None
 
-    def ensure_registration(self) -> QWidget:
-        return self.ensure_page("register")
+    def ensure_registration(self) -> RegistrationPage:
+        page = self.ensure_page("register")
+        assert isinstance(page, RegistrationPage)
+        return page
 
-    def current_page(self) -> QWidget:
+    def current_page(self) -> QWidget | None:
         widget = self.pages.currentWidget()
         for key, slot in self.slots.items():
             if widget is slot:
@@ -352,7 +362,7 @@ class MainWindow(QMainWindow):
         """Ctrl+N: the registration, scrolled to the top, the NIK ready for typing."""
         self.go("register")
         self.slots["register"].verticalScrollBar().setValue(0)
-        self.registration.begin()
+        self.ensure_registration().begin()
 
     def open_worker(self, worker_id: str) -> None:
         self.nav.blockSignals(True)
@@ -485,7 +495,7 @@ class MainWindow(QMainWindow):
         if answer == "stay":
             self.go("register")
             return
-        if answer == "discard":
+        if answer == "discard" and self.registration is not None:
             self.registration.throw_away()
         self._quitting = True
         self.close()

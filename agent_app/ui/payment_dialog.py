@@ -10,6 +10,7 @@ so tests and kiosk set-ups never open a native dialog.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtWidgets import (
@@ -78,10 +79,20 @@ def coverage_text(paid_through: str | None, today, lang: str) -> str:
     return text
 
 
-class _ReceiptOutput:
+if TYPE_CHECKING:  # what the receipt output is mixed into
+    _Dialog = QDialog
+else:
+    _Dialog = object
+
+
+class _ReceiptOutput(_Dialog):
     """Paper choice, "Print receipt" and "Save PDF" for a loaded ``self.receipt``: shared
     by the payment dialog (the original) and the reprint dialog (marked as a copy)."""
 
+    core: Any
+    runner: Any
+    session: Any
+    close_button: QPushButton
     receipt: ReceiptData | None
     receipt_copy = False
     default_print_handler: PrintHandler | None = None
@@ -240,7 +251,7 @@ class PaymentDialog(_ReceiptOutput, TaskDialog):
             grid.addWidget(total, row, 2)
         grid.setColumnStretch(1, 1)
         self.period_buttons[1].setChecked(True)
-        self.period_group.idToggled.connect(lambda _id, on: on and self._show_quote())
+        self.period_group.idToggled.connect(self._period_toggled)
         self.arrears_note = QLabel()
         self.arrears_note.setObjectName("arrearsNote")
         self.arrears_note.setWordWrap(True)
@@ -374,7 +385,9 @@ class PaymentDialog(_ReceiptOutput, TaskDialog):
         self.view = view
         self.save_button.setEnabled(True)
         self._show_view()
-        self.period_group.checkedButton().setFocus()
+        checked = self.period_group.checkedButton()
+        if checked is not None:
+            checked.setFocus()
 
     def _failed(self, exc: BaseException) -> None:
         self.busy = False
@@ -412,6 +425,10 @@ class PaymentDialog(_ReceiptOutput, TaskDialog):
 
     def method(self) -> str:
         return METHODS[self.method_group.checkedId()]
+
+    def _period_toggled(self, _id: int, on: bool) -> None:
+        if on:
+            self._show_quote()
 
     def _show_quote(self) -> None:
         if self.view is None:

@@ -496,9 +496,9 @@ class CorrectionDialog(_PrivacyDialog):
             widget.set_value(value)
         elif isinstance(widget, QComboBox):
             widget.setCurrentIndex(max(0, widget.findData(value)))
-        elif name == "phone":
+        elif isinstance(widget, QLineEdit) and name == "phone":
             widget.setText(format_phone_local(value) if value else "")
-        else:
+        elif isinstance(widget, QLineEdit):
             widget.setText(value or "")
 
     @staticmethod
@@ -509,6 +509,7 @@ class CorrectionDialog(_PrivacyDialog):
             return widget.value()
         if isinstance(widget, QComboBox):
             return widget.currentData()
+        assert isinstance(widget, QLineEdit), "every other input is a line edit"
         return widget.text()
 
     def changes(self) -> dict[str, Any]:
@@ -543,9 +544,10 @@ class CorrectionDialog(_PrivacyDialog):
         }
         for name, caption in self.captions.items():
             caption.setText(labels[name])
-        if "sex" in self.inputs:
-            self.inputs["sex"].setItemText(0, self.tr("Male"))
-            self.inputs["sex"].setItemText(1, self.tr("Female"))
+        sex = self.inputs.get("sex")
+        if isinstance(sex, QComboBox):
+            sex.setItemText(0, self.tr("Male"))
+            sex.setItemText(1, self.tr("Female"))
         self.reason_caption.setText(self.tr("R&eason for the correction"))
         self.reason.setPlaceholderText(self.tr("e.g. the participant showed their KTP"))
         self.cancel_button.setText(self.tr("Cancel"))

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QScrollArea,
@@ -264,7 +265,7 @@ class RegistrationPage(QWidget):
         self._draft_timer.timeout.connect(self.save_draft)
         self._draft_read = False
         self._from_nik: dict = {}  # what was filled from the NIK (and may be refilled)
-        self._question = None  # the open "clear the form?" question
+        self._question: QMessageBox | None = None  # the open "clear the form?" question
         self._build()
         self.retranslateUi()
         self.session.language_changed.connect(self._language_changed)
@@ -316,7 +317,7 @@ class RegistrationPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop: fields scroll into view
-        self.scroll = scroll
+        self.scroll_area = scroll
         body = QWidget()
         scroll.setWidget(body)
         body_layout = QVBoxLayout(body)
@@ -483,8 +484,9 @@ class RegistrationPage(QWidget):
         bar.addWidget(self.save_button)
         outer.addWidget(self.general_issues)
         outer.addLayout(bar)
-        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        save_shortcut = QShortcut(QKeySequence("Ctrl+S"), self)
+        save_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        save_shortcut.activated.connect(self.save)
 
         # Changes -> validation (and the look-ups), per field.
         self.nik_edit.textChanged.connect(lambda _t: self._changed("nik"))
@@ -602,7 +604,7 @@ class RegistrationPage(QWidget):
     # --- keyboard -------------------------------------------------------------------------
     def begin(self) -> None:
         """Ctrl+N: the top of the form, typing goes into the NIK."""
-        self.scroll.verticalScrollBar().setValue(0)
+        self.scroll_area.verticalScrollBar().setValue(0)
         self.nik_edit.setFocus()
 
     def keyPressEvent(self, event) -> None:
@@ -704,7 +706,11 @@ class RegistrationPage(QWidget):
             self.tr("Throw away everything typed in this registration?"),
             [("clear", self.tr("&Clear the form")), ("keep", self.tr("&Keep it"))],
             default="keep", escape="keep",
-            answered=lambda answer: answer == "clear" and self.throw_away())
+            answered=self._discard_answered)
+
+    def _discard_answered(self, answer: str) -> None:
+        if answer == "clear":
+            self.throw_away()
 
     def throw_away(self) -> None:
         """Empty the form and forget its draft (the person said so)."""
@@ -969,7 +975,7 @@ class RegistrationPage(QWidget):
             widget = focus.get(issue.field)
             if widget is not None:
                 widget.setFocus()
-                self.scroll.ensureWidgetVisible(widget)
+                self.scroll_area.ensureWidgetVisible(widget)
                 return
 
     def clear_form(self) -> None:

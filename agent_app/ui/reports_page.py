@@ -31,6 +31,7 @@ from agent_app.files import atomic_path
 from agent_app.services import exports
 from agent_app.services.access import can
 from agent_app.services.exports import Table
+from agent_app.services.reports import Collections, Registrations
 from agent_app.ui import operations
 from agent_app.ui.charts import BarChart, bold
 from agent_app.ui.errors import error_text
@@ -94,7 +95,7 @@ class ReportsPage(QWidget):
         self.setObjectName("reportsPage")
         self.core, self.runner, self.session = core, runner, session
         self.path_chooser = ask_save_path
-        self.report = None
+        self.report: Collections | Registrations | list[dict] | None = None
         self.report_kind: str | None = None
         self.tables: list[Table] = []
         self.dialog: ProgressDialog | None = None
@@ -191,7 +192,7 @@ class ReportsPage(QWidget):
         self.xlsx_button.setText(self.tr("Export &XLSX…"))
         self.csv_button.setText(self.tr("Export &CSV…"))
         self.pdf_button.setText(self.tr("&Print to PDF…"))
-        if self.report is not None:
+        if self.report is not None and self.report_kind is not None:
             self._show(self.report_kind, self.report)
 
     def _kind_changed(self) -> None:
@@ -330,7 +331,7 @@ class ReportsPage(QWidget):
         day = self.selected_date()
         return {"day": f"setoran-{day.isoformat()}", "month": f"setoran-{day.isoformat()[:7]}",
                 "registrations": f"registrasi-{day.isoformat()[:7]}",
-                "flagged": "pembayaran-ditandai"}.get(kind, "laporan")
+                "flagged": "pembayaran-ditandai"}.get(kind or "", "laporan")
 
     def export(self, fmt: str) -> None:
         if not self.tables:
@@ -340,27 +341,27 @@ class ReportsPage(QWidget):
                                  filters[fmt])
         if not path:
             return
-        path = Path(path)
+        target = Path(path)
         rows = sum(len(t.rows) for t in self.tables)
         heading = self.heading()
         if fmt == "pdf":
             write_pdf(table_html(heading[0], " · ".join(heading[1:]), self.tables,
-                                 self.session.lang), path, landscape=True)
-            self._exported(path, rows)
+                                 self.session.lang), target, landscape=True)
+            self._exported(target, rows)
             return
         self.dialog = self._new_dialog(lambda: self.tr("Exporting…"))
         writer = exports.write_xlsx if fmt == "xlsx" else exports.write_csv
-        self.dialog.start(writer, path, list(self.tables), heading=heading,
-                          on_done=lambda n: self._exported(path, n),
+        self.dialog.start(writer, target, list(self.tables), heading=heading,
+                          on_done=lambda n: self._exported(target, n),
                           on_error=self._failed, on_cancel=self._cancelled)
 
     def heading(self) -> list[str]:
         """What an exported file is: the report, its period, who made it and when."""
         report = self.report
-        if self.report_kind in ("day", "month"):
+        if isinstance(report, Collections):  # a day or a month
             period = self.tr("Period: %1 – %2").replace(
                 "%1", report.first.strftime("%d/%m/%Y")).replace("%2", report.last.strftime("%d/%m/%Y"))
-        elif self.report_kind == "registrations":
+        elif isinstance(report, Registrations):
             period = self.tr("Month: %1").replace("%1", f"{report.month[5:]}/{report.month[:4]}")
         else:
             period = self.tr("All payments flagged so far")

@@ -51,6 +51,7 @@ class SettingsPage(QWidget):
         spec = SETTINGS["lock_minutes"]
         self.lock_minutes = QSpinBox()
         self.lock_minutes.setObjectName("lockMinutes")
+        assert spec.minimum is not None and spec.maximum is not None, "the lock's minutes are bounded"
         self.lock_minutes.setRange(spec.minimum, spec.maximum)
         self.lock_minutes.setValue(spec.default)
         self.lock_minutes.setEnabled(False)  # until the stored value arrives
@@ -154,7 +155,7 @@ class SettingsPage(QWidget):
                               (self.paper, values["receipt_layout"]),
                               (self.printer, values["receipt_printer"])):
             widget.blockSignals(True)
-            if widget is self.lock_minutes:
+            if isinstance(widget, QSpinBox):
                 widget.setValue(value)
             else:
                 widget.setCurrentIndex(max(widget.findData(value), 0))

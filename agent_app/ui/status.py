@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar
 
 from agent_app.services.base import WITA
 from agent_app.ui.operations import run
+from agent_app.ui.tasks import Task
 from agent_app.ui.widgets import ElidedLabel
 from agent_app.version import __version__, windows_file_version
 from sync.rounds import clock_warning
@@ -48,9 +49,9 @@ class StatusBar(QStatusBar):
         self.sync_detail = ""
         self.progress: tuple[int, int] | None = None
         self.last_sync: str | None = None
-        self.update: tuple[str, str] | None = None  # newer version announced, its link
+        self.newer: tuple[str, str] | None = None  # newer version announced, its link
         self.syncing_since: float | None = None
-        self._task = None
+        self._task: Task | None = None
         self.notices: dict[str, dict[str, str]] = {}  # kind -> {"id": ..., "en": ...}
         # The free space on the left: a notice takes what the rest leaves, elided.
         self.notice_label = ElidedLabel()
@@ -121,8 +122,8 @@ class StatusBar(QStatusBar):
                 self.tr("Last sync: %1").replace("%1", when.strftime("%d/%m %H:%M") + " WITA"))
         else:
             self.last_sync_label.setText("")
-        if self.update:
-            version, url = self.update
+        if self.newer:
+            version, url = self.newer
             self.update_label.setText('<a href="{}">{}</a>'.format(
                 url, self.tr("Version %1 is available").replace("%1", version)))
 
@@ -210,13 +211,13 @@ class StatusBar(QStatusBar):
     def _update_clicked(self, url: str) -> None:
         from agent_app.ui.update_dialog import offer_update
 
-        offer_update(self.core, self.session, self.update[0] if self.update else "", url, self.window())
+        offer_update(self.core, self.session, self.newer[0] if self.newer else "", url, self.window())
 
     def set_update(self, version: str, url: str) -> None:
         """Show the server's announcement only when it names a newer version than this one."""
         if windows_file_version(version) <= windows_file_version(__version__):
             return
-        self.update = (version, url)
+        self.newer = (version, url)
         self.update_label.show()
         self.retranslateUi()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from datetime import date
+from typing import TypeVar
 
 from PySide6.QtCore import QDate, QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QPainter, QValidator
@@ -116,7 +117,10 @@ class ElidedLabel(QLabel):
                                   self.foregroundRole())
 
 
-def list_table(table: QTableView, *, fit_columns: bool = False) -> QTableView:
+TableT = TypeVar("TableT", bound=QTableView)
+
+
+def list_table(table: TableT, *, fit_columns: bool = False) -> TableT:
     """A table of records to read and pick from: rows selected one at a time, nothing
     edited in place, and Tab leaves it for the next control (Qt's tables keep Tab to move
     between cells, which traps a keyboard user: the void button was out of reach).
@@ -486,7 +490,7 @@ class DateEdit(QWidget):
         self.calendar.setFocus()
 
     def _picked(self, qdate: QDate) -> None:
-        self.set_value(qdate.toPython())
+        self.set_value(date(qdate.year(), qdate.month(), qdate.day()))
         if self.calendar is not None:
             self.calendar.hide()
         self.edit.setFocus()

@@ -31,10 +31,12 @@ from agent_app.domain.messages import format_rupiah, render
 from agent_app.domain.phone import format_phone_local
 from agent_app.services.access import may_void
 from agent_app.services.base import WITA
+from agent_app.services.workers import WorkerDetail
 from agent_app.ui.errors import error_text
 from agent_app.ui.operations import CLOSEOUT, run
 from agent_app.ui.payment_dialog import PaymentDialog, reprint
 from agent_app.ui.privacy_dialogs import CorrectionDialog, DataCopyDialog, DeletionRequestDialog
+from agent_app.ui.tasks import Task
 from agent_app.ui.void_dialog import VoidDialog
 from agent_app.ui.widgets import list_table
 
@@ -176,10 +178,10 @@ class WorkerPage(QWidget):
         self.runner = runner
         self.session = session
         self.worker_id: str | None = None
-        self.detail = None
+        self.detail: WorkerDetail | None = None
         self.users: dict[str, str] = {}
-        self._task = None
-        self._dialog = None
+        self._task: Task | None = None
+        self._dialog: QWidget | None = None
         self.message = ""
 
         self.title = QLabel()
@@ -345,7 +347,7 @@ class WorkerPage(QWidget):
         self.history.setHorizontalHeaderLabels([self.tr("When"), self.tr("Who"), self.tr("What")])
         self.notice.setText(self.message)
         if self.detail is not None:
-            self._show()
+            self._show(self.detail)
 
     # --- loading -------------------------------------------------------------------------
 
@@ -388,7 +390,7 @@ class WorkerPage(QWidget):
             return
         self.detail = detail
         self.users = users
-        self._show()
+        self._show(detail)
         self.loaded.emit(worker_id)
 
     def _set_message(self, text: str) -> None:
@@ -396,8 +398,7 @@ class WorkerPage(QWidget):
         self.notice.setText(text)
         self.notice.setVisible(bool(text))  # no empty band above the profile
 
-    def _show(self) -> None:
-        detail = self.detail
+    def _show(self, detail: WorkerDetail) -> None:
         worker = detail.worker
         lang = self.session.lang
         ref = self.core.ref
@@ -444,19 +445,18 @@ class WorkerPage(QWidget):
         }
         self.strip.set_data(current=month_of(today), registration=worker.registration_month,
                             paid=set(detail.paid_months), voided=voided_months, lang=lang)
-        self._fill_payments()
-        self._fill_history()
+        self._fill_payments(detail)
+        self._fill_history(detail)
         self._update_buttons()
 
-    def _fill_payments(self) -> None:
-        detail = self.detail
+    def _fill_payments(self, detail: WorkerDetail) -> None:
         lang = self.session.lang
         by_id = {p.id: p for p in detail.payments}
         methods = {"cash": self.tr("Cash"), "qris": self.tr("QRIS"), "transfer": self.tr("Transfer")}
         self.payments.setRowCount(len(detail.payments))
         for row, p in enumerate(reversed(detail.payments)):  # newest first
             if p.kind == "void":
-                original = by_id.get(p.voids_payment_id)
+                original = by_id.get(p.voids_payment_id or "")
                 note = self.tr("Reversal of %1: %2").replace(
                     "%1", original.receipt_no if original else "?").replace("%2", p.void_reason or "")
             elif p.id in detail.voided_ids:
@@ -476,8 +476,8 @@ class WorkerPage(QWidget):
                 self.payments.setItem(row, column, item)
         self.payments.resizeColumnsToContents()
 
-    def _fill_history(self) -> None:
-        entries = list(reversed(self.detail.history))
+    def _fill_history(self, detail: WorkerDetail) -> None:
+        entries = list(reversed(detail.history))
         self.history.setRowCount(len(entries))
         for row, entry in enumerate(entries):
             cells = [local_time(entry.at), self.users.get(entry.user_id or "", entry.user_id or "—"),
@@ -499,6 +499,7 @@ class WorkerPage(QWidget):
 
     def _update_buttons(self) -> None:
         ready = self.detail is not None
+        voided = self.detail.voided_ids if self.detail is not None else set()
         payment = self.selected_payment()
         can = self.session.can
         self.pay_button.setEnabled(ready and can("collect"))
@@ -506,11 +507,11 @@ class WorkerPage(QWidget):
         self.copy_button.setEnabled(ready and can("participant_copy"))
         self.delete_button.setEnabled(ready and can("request_deletion"))
         voidable = (payment is not None and payment.kind == "payment"
-                    and payment.id not in self.detail.voided_ids
+                    and payment.id not in voided
                     and self._may_void(payment))
         self.void_button.setEnabled(voidable)
         refused = (payment is not None and payment.kind == "payment"
-                   and payment.id not in self.detail.voided_ids and not voidable)
+                   and payment.id not in voided and not voidable)
         # Money recorded on another device came from the centre: its receipt was printed
         # and signed there, and only that device's collector may void it.
         elsewhere = payment is not None and getattr(payment, "origin", "local") == "pulled"

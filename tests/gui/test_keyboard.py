@@ -99,11 +99,11 @@ def test_alt_k_locks_the_close_out(qtbot, window, core, agent_user, workers_fact
 def test_ctrl_n_puts_the_typing_into_the_nik_at_the_top(qtbot, window):
     window.new_registration()
     page = window.registration
-    page.scroll.verticalScrollBar().setValue(page.scroll.verticalScrollBar().maximum())
+    page.scroll_area.verticalScrollBar().setValue(page.scroll_area.verticalScrollBar().maximum())
     window.slots["register"].verticalScrollBar().setValue(200)
     window.show_list()
     qtbot.keyClick(window.worker_list.search, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    assert page.scroll.verticalScrollBar().value() == 0
+    assert page.scroll_area.verticalScrollBar().value() == 0
     assert window.slots["register"].verticalScrollBar().value() == 0
     qtbot.keyClicks(QApplication.focusWidget(), "7371")
     assert page.nik_edit.text() == "7371"
