@@ -44,11 +44,12 @@ from central_server.models import (
     Participant,
     PaymentMonth,
     ReferenceVersion,
+    ReviewItem,
     ServerMeta,
     ServerPayment,
     StreamSeq,
 )
-from central_server.ops import missing_seqs, process_push
+from central_server.ops import IDENTITY_CASE, missing_seqs, process_push
 from central_server.reference import bundle_version, kecamatan7, load_regions, reference_files
 from central_server.settings import Settings
 
@@ -425,7 +426,8 @@ def _paid_months(session: Session, participant_ids: list[str]) -> dict[str, list
     return {pid: sorted(ms) for pid, ms in months.items()}
 
 
-def worker_data(participant: Participant, canonical: Participant | None, paid: list[str]) -> dict[str, Any]:
+def worker_data(participant: Participant, canonical: Participant | None, paid: list[str],
+                corrections: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     data = loads(participant.data)
     data.update(
         kpj=(canonical or participant).kpj,
@@ -436,7 +438,25 @@ def worker_data(participant: Participant, canonical: Participant | None, paid: l
         paid_months=paid,
         paid_through=paid[-1] if paid else None,
     )
+    if corrections:
+        data["corrections"] = corrections
     return data
+
+
+def _decided_corrections(session: Session, participant_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """The centre's decisions on corrections of identity, per participant: every pull of
+    the record carries them, so the correction waiting on the supervisor's device settles
+    whenever it next takes the record (``{op_id, decision, reason}``)."""
+    decided: dict[str, list[dict[str, Any]]] = {}
+    if participant_ids:
+        for item in session.exec(select(ReviewItem).where(
+                ReviewItem.kind == IDENTITY_CASE, ReviewItem.status == "resolved",
+                col(ReviewItem.participant_id).in_(participant_ids)).order_by(col(ReviewItem.id))).all():
+            reason = text("correction_rejected", reason=item.reason or "") if item.resolution == "reject" else None
+            decided.setdefault(item.participant_id, []).append({
+                "op_id": item.op_id, "decision": "applied" if item.resolution == "apply" else "rejected",
+                "reason": reason.model_dump() if reason else None})
+    return decided
 
 
 def payment_data(pay: ServerPayment) -> dict[str, Any]:
@@ -458,6 +478,7 @@ def _materialise(session: Session, rows: Sequence[ChangeRow]) -> list[protocol.C
         for p in session.exec(select(Participant).where(col(Participant.id).in_(canon_ids))).all():
             participants[p.id] = p
     paid = _paid_months(session, sorted({p.canonical_id for p in participants.values()}))
+    corrections = _decided_corrections(session, worker_ids)
     payments = {p.id: p for p in session.exec(
         select(ServerPayment).where(col(ServerPayment.id).in_(payment_ids))).all()} if payment_ids else {}
     changes = []
@@ -465,7 +486,8 @@ def _materialise(session: Session, rows: Sequence[ChangeRow]) -> list[protocol.C
         data = None
         if r.op == "upsert" and r.entity == "worker":
             p = participants[r.entity_id]
-            data = worker_data(p, participants.get(p.canonical_id), paid.get(p.canonical_id, []))
+            data = worker_data(p, participants.get(p.canonical_id), paid.get(p.canonical_id, []),
+                               corrections.get(p.id))
         elif r.op == "upsert" and r.entity == "payment":
             data = payment_data(payments[r.entity_id])
         changes.append(protocol.Change(seq=r.seq, entity=r.entity, id=r.entity_id, op=r.op, data=data))  # type: ignore[arg-type]

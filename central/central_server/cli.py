@@ -107,10 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", help="only this user's enrollment on the device")
 
     sub.add_parser("list-users", parents=[common], help="list users")
-    sub.add_parser("review-list", parents=[common], help="open review cases (duplicate NIK)")
+    sub.add_parser("review-list", parents=[common], help="open review cases (duplicate NIKs, corrections of identity)")
     p = sub.add_parser("review-resolve", parents=[common], help="settle a review case")
     p.add_argument("review_id", type=int)
-    p.add_argument("--as", dest="decision", required=True, choices=["distinct", "alias", "reject"])
+    p.add_argument("--as", dest="decision", required=True, choices=["distinct", "alias", "reject", "apply"],
+                   help="a duplicate NIK: distinct, alias or reject; a correction of identity: apply or reject")
     p.add_argument("--by", default="admin", help="who decides")
     p.add_argument("--reason", required=True,
                    help="why (kept with the case; a rejection's reason also reaches the agent's device)")
@@ -209,15 +210,21 @@ def main(argv: Sequence[str] | None = None, *, stdin=None, stdout=None) -> int:
                 for r in admin.open_reviews(session):
                     say("\t".join([str(r.id), r.kind, r.participant_id, r.other_participant_id or "-", r.created_at]))
             elif cmd == "review-resolve":
-                from central_server.ops import resolve_review
+                from central_server.errors import MESSAGES
+                from central_server.ops import CorrectionRefused, resolve_review
 
+                if not " ".join(args.reason.split()):
+                    raise admin.AdminError("Alasan keputusan wajib diisi / The decision needs a reason")
                 try:
                     resolve_review(session, utcnow(), args.review_id, args.decision, args.by, args.reason)
                 except LookupError:
                     raise admin.AdminError(
                         f"Kasus tidak ada atau sudah selesai / No open case: {args.review_id}") from None
+                except CorrectionRefused as exc:
+                    raise admin.AdminError(" / ".join(MESSAGES.get(exc.code, (exc.code, exc.code)))) from None
                 except ValueError:
-                    raise admin.AdminError("Alasan keputusan wajib diisi / The decision needs a reason") from None
+                    raise admin.AdminError(f"Keputusan ini tidak cocok untuk kasus ini / This decision does not "
+                                           f"fit this case: {args.decision}") from None
                 session.commit()
                 say(f"Selesai / Resolved: {args.review_id} as {args.decision}")
             elif cmd == "deletion-list":

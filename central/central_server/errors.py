@@ -87,10 +87,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "worker_exists": ("ID peserta sudah dipakai untuk NIK lain", "Worker id already used for another NIK"),
     "unknown_worker": ("Peserta {worker_id} tidak dikenal server", "Worker {worker_id} is unknown to the server"),
     "worker_deleted": ("Data peserta telah dihapus", "The participant's data has been deleted"),
-    "field_not_updatable": ("Kolom tidak boleh diubah lewat pembaruan: {fields}. Koreksi NIK, tanggal "
-                            "lahir atau jenis kelamin diajukan ke admin pusat",
-                            "Fields that cannot be changed by an update: {fields}. Corrections of NIK, "
-                            "birth date or sex go to the central administrators"),
+    "field_not_updatable": ("Kolom tidak boleh diubah lewat pembaruan: {fields}",
+                            "Fields that cannot be changed by an update: {fields}"),
+    "identity_review": ("Koreksi NIK, tanggal lahir atau jenis kelamin menunggu keputusan admin pusat. Sampai "
+                        "diputuskan, data yang lama tetap berlaku", "The correction of NIK, birth date or sex "
+                        "waits for the central administrators' decision. Until then the earlier data stands"),
+    "correction_rejected": ("Koreksi NIK, tanggal lahir atau jenis kelamin ditolak admin pusat: {reason}",
+                            "The correction of NIK, birth date or sex was refused by the central "
+                            "administrators: {reason}"),
+    "correction_nik_taken": ("NIK baru ini sudah terdaftar atas peserta lain; koreksi tidak dapat diterapkan",
+                             "This new NIK is already registered to another participant; the correction "
+                             "cannot be applied"),
     "receipt_reused": ("Nomor kuitansi {receipt_no} sudah dipakai pembayaran lain",
                        "Receipt number {receipt_no} already used by another payment"),
     "payment_exists": ("ID pembayaran sudah dipakai untuk data lain", "Payment id already used for different data"),

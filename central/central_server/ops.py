@@ -212,6 +212,11 @@ class Ctx:
     participants: Participants  # those the batch's registrations name, loaded at once
 
 
+# A review case's kind for a correction of NIK, birth date or sex (``_identity_case``); the
+# duplicate-NIK cases of registrations are "nik_conflict" and "nik_elsewhere".
+IDENTITY_CASE = "identity_correction"
+
+
 @dataclass
 class Outcome:
     status: str = "applied"
@@ -296,6 +301,22 @@ def resolve(session: Session, worker_id: str, *, lock_row: bool = False) -> Part
 # --- validation of a worker record -----------------------------------------------------
 
 
+def check_nik_birth_sex(nik: str, birth_date: str, sex: str) -> date:
+    """The birth date and sex a NIK encodes (DDMMYY, day + 40 for women) are the record's."""
+    day, month, yy = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
+    nik_sex = "F" if day > 40 else "M"
+    day = day - 40 if day > 40 else day
+    try:
+        birth = date.fromisoformat(birth_date)
+    except ValueError:
+        raise OpRejected("invalid_payload", reason="birth_date") from None
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        raise OpRejected("nik_invalid", reason="date DDMMYY")
+    if (birth.day, birth.month, birth.year % 100) != (day, month, yy) or nik_sex != sex:
+        raise OpRejected("nik_birth_mismatch")
+    return birth
+
+
 def check_worker(w: protocol.WorkerPayload, regions: Regions) -> tuple[str, str]:
     """Checks pydantic cannot express; returns the normalised (kecamatan, kelurahan) scope."""
     nik = w.nik
@@ -305,17 +326,7 @@ def check_worker(w: protocol.WorkerPayload, regions: Regions) -> tuple[str, str]
         raise OpRejected("nik_invalid", reason="kecamatan 00")
     if nik[12:] == "0000":
         raise OpRejected("nik_invalid", reason="serial 0000")
-    day, month, yy = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
-    sex = "F" if day > 40 else "M"
-    day = day - 40 if day > 40 else day
-    try:
-        birth = date.fromisoformat(w.birth_date)
-    except ValueError:
-        raise OpRejected("invalid_payload", reason="birth_date") from None
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        raise OpRejected("nik_invalid", reason="date DDMMYY")
-    if (birth.day, birth.month, birth.year % 100) != (day, month, yy) or sex != w.sex:
-        raise OpRejected("nik_birth_mismatch")
+    birth = check_nik_birth_sex(nik, w.birth_date, w.sex)
     kec, kel = kecamatan7(w.kecamatan_code), kelurahan11(w.kelurahan_code)
     if kec is None or kel is None or regions.kelurahan.get(kel, ("", ""))[0] != kec:
         raise OpRejected("region_unknown", kelurahan=w.kelurahan_code, kecamatan=w.kecamatan_code)
@@ -457,14 +468,19 @@ def worker_update(ctx: Ctx) -> Outcome:
         raise OpRejected("invalid_payload", reason="id")
     _same_entity(ctx, worker_id)
     changed = {k: v for k, v in payload.items() if k != "id" and k not in protocol.WORKER_UPDATE_META}
-    refused = sorted(set(changed) - protocol.WORKER_UPDATABLE)
+    identity = {k: v for k, v in changed.items() if k in protocol.WORKER_IDENTITY}
+    refused = sorted(set(changed) - protocol.WORKER_UPDATABLE - set(identity))
     if refused:
         raise OpRejected("field_not_updatable", fields=", ".join(refused))
+    if identity:
+        require(ctx.caller, "correct_identity")
     row = resolve(s, worker_id, lock_row=True)
     _require_reach(ctx, row)  # the record that changes: the canonical one
     if row.deleted_at is not None:
         raise OpRejected("worker_deleted")
-    merged = {**loads(row.data), **changed}
+    if identity:  # the record as corrected must hold together: the NIK encodes birth date and sex
+        check_worker(parse(protocol.WorkerPayload, {**loads(row.data), **changed}), ctx.regions)
+    merged = {**loads(row.data), **{k: v for k, v in changed.items() if k not in identity}}
     w = parse(protocol.WorkerPayload, merged)
     kec, kel = check_worker(w, ctx.regions)
     row.data = dumps(w.model_dump())
@@ -477,7 +493,34 @@ def worker_update(ctx: Ctx) -> Outcome:
     ctx.changes.emit("worker", row.id, "upsert", kec, kel)
     ctx.summaries.coverage(s, row)
     _rescope_payments(ctx, row)
+    if identity:
+        return _identity_case(ctx, row, identity)
     return Outcome(assigned={"canonical_id": row.id, "kpj": row.kpj})
+
+
+def _identity_case(ctx: Ctx, row: Participant, identity: dict[str, Any]) -> Outcome:
+    """A supervisor's correction of NIK, birth date or sex waits for the centre: the NIK is
+    the person's key at BPJS, and the new one may be someone else's. The rest of the update
+    is applied; the case keeps the correction (``sent``), the record as it stood
+    (``other_data``) and, when the new NIK is already registered, that participant. The
+    device hears the same answer either way (nothing about the other person)."""
+    s = ctx.session
+    holder = _nik_holder(s, identity.get("nik", row.nik), row.id)
+    item = ReviewItem(kind=IDENTITY_CASE, participant_id=row.id, other_participant_id=holder.id if holder else None,
+                      op_id=ctx.op.op_id, sent_by=ctx.caller.user_id, sent_from=ctx.caller.device_id,
+                      sent=dumps(ctx.op.payload), other_registered_by=row.registered_by_user, other_data=row.data,
+                      created_at=iso(ctx.now))
+    s.add(item)
+    s.flush()  # the review id
+    return Outcome(status="needs_review", code="identity_review", message=text("identity_review"),
+                   assigned={"canonical_id": row.id, "kpj": row.kpj, "review_id": item.id})
+
+
+def _nik_holder(s: Session, nik: str, participant_id: str) -> Participant | None:
+    """Another live participant registered under ``nik``, if any."""
+    return s.exec(select(Participant).where(Participant.nik == nik, Participant.id != participant_id,
+                                            Participant.canonical_id == Participant.id,
+                                            col(Participant.deleted_at).is_(None))).first()
 
 
 def _rescope_payments(ctx: Ctx, participant: Participant) -> None:
@@ -882,7 +925,10 @@ def resolve_review(session: Session, now: datetime, review_id: int, decision: st
     date, or the person moved), becomes its alias; "reject": a different person, the
     registration is refused, and ``reason`` reaches the registering device with the pulled
     record (review_state "rejected", review_reason); "distinct": a different person who
-    keeps their own KPJ. ``by`` decided it for ``reason``, which the case keeps."""
+    keeps their own KPJ. ``by`` decided it for ``reason``, which the case keeps.
+
+    A correction of identity (``IDENTITY_CASE``) is decided "apply" or "reject"; see
+    ``_decide_correction``. A decision that does not fit the case raises ValueError."""
     item = session.get(ReviewItem, review_id)
     if item is None or item.status != "open":
         raise LookupError(review_id)
@@ -890,8 +936,11 @@ def resolve_review(session: Session, now: datetime, review_id: int, decision: st
     if not reason:
         raise ValueError("a decision needs its reason")
     changes, summaries = ChangeLog(), Summaries()
-    row = session.get(Participant, item.participant_id)
+    row = session.get(Participant, item.participant_id, with_for_update=True)
     assert row is not None
+    if item.kind == IDENTITY_CASE:
+        _decide_correction(session, item, row, decision)
+        return _close_case(session, now, item, row, decision, by, reason, changes, summaries)
     lock_keys(session, [row.nik])  # no registration of this NIK meanwhile
     row.review_state = "ok"
     if decision == "distinct":
@@ -919,6 +968,13 @@ def resolve_review(session: Session, now: datetime, review_id: int, decision: st
         changes.emit("worker", canonical.id, "upsert", canonical.scope_kecamatan, canonical.scope_kelurahan)
     else:
         raise ValueError(decision)
+    return _close_case(session, now, item, row, decision, by, reason, changes, summaries)
+
+
+def _close_case(session: Session, now: datetime, item: ReviewItem, row: Participant, decision: str, by: str,
+                reason: str, changes: ChangeLog, summaries: Summaries) -> ReviewItem:
+    """The decision kept with the case; devices pull the participant again, and with it
+    the decision (``app.worker_data``)."""
     row.updated_at = iso(now)
     item.status, item.resolution, item.resolved_by, item.resolved_at = "resolved", decision, by, iso(now)
     item.reason = reason
@@ -929,3 +985,34 @@ def resolve_review(session: Session, now: datetime, review_id: int, decision: st
     changes.emit("worker", row.id, "upsert", row.scope_kecamatan, row.scope_kelurahan)
     changes.write(session, now)
     return item
+
+
+class CorrectionRefused(ValueError):
+    """A correction of identity that cannot be applied as it stands (``code``: bilingual
+    in ``errors.MESSAGES``); the case stays open to be refused with a reason."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def _decide_correction(session: Session, item: ReviewItem, row: Participant, decision: str) -> None:
+    """"apply": the participant takes the corrected NIK, birth date or sex; "reject": the
+    record stays as it is, and the reason reaches the supervisor's device."""
+    if decision == "reject":
+        return
+    if decision != "apply":
+        raise ValueError(decision)
+    correction = {k: v for k, v in loads(item.sent).items() if k in protocol.WORKER_IDENTITY}
+    data = {**loads(row.data), **correction}
+    if row.deleted_at is not None:
+        raise CorrectionRefused("worker_deleted")
+    lock_keys(session, [row.nik, data["nik"]])
+    if _nik_holder(session, data["nik"], row.id) is not None:
+        raise CorrectionRefused("correction_nik_taken")
+    try:  # another correction applied meanwhile may have changed the rest of the identity
+        check_nik_birth_sex(data["nik"], data["birth_date"], data["sex"])
+    except OpRejected as exc:
+        raise CorrectionRefused(exc.code) from None
+    row.data = dumps(data)
+    row.nik, row.birth_date = data["nik"], data["birth_date"]

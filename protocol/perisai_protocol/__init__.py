@@ -440,6 +440,9 @@ class WorkerPayload(Payload):
 WORKER_UPDATABLE = frozenset(WorkerPayload.model_fields) - {
     "id", "nik", "birth_date", "sex", "registered_at", "registered_by", "registration_month",
 }
+# Fields a supervisor's "worker.update" may correct only through the centre's review
+# (the NIK encodes birth date and sex): the answer is "needs_review" / "identity_review".
+WORKER_IDENTITY = frozenset({"nik", "birth_date", "sex"})
 # Bookkeeping keys a "worker.update" payload may carry besides "id" and the changed fields.
 WORKER_UPDATE_META = frozenset({"updated_at", "updated_by", "reason"})
 

@@ -11,7 +11,7 @@ import pytest
 
 from central_server.settings import DEFAULT_REFERENCE_DIR
 from central_server.web.i18n import month_label
-from tests.helpers.console import CONSOLE_USERS, PASSWORD, seed_programme, write_population
+from tests.helpers.console import CONSOLE_USERS, PASSWORD, csrf_of, seed_programme, sign_in, write_population
 from tests.helpers.samples import MARISO, TAMALATE
 
 PAGES = ("coverage", "money", "agents", "review", "people", "exports")
@@ -21,17 +21,6 @@ ALLOWED = {
     "bpjs.cabang": {"coverage", "money", "exports"},
     "spv.tamalate": {"coverage", "money", "agents", "exports"},
 }
-
-
-def csrf_of(html: str) -> str:
-    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
-
-
-def sign_in(http, username: str, password: str = PASSWORD):
-    http.cookies.clear()
-    form = http.get("/console/login")
-    return http.post("/console/login", data={"username": username, "password": password, "csrf": csrf_of(form.text),
-                                             "next": ""}, follow_redirects=False)
 
 
 @pytest.fixture

@@ -11,10 +11,8 @@ import pytest
 from openpyxl import load_workbook
 
 from central_server.web.api import ParticipantPage, PaymentPage
-from tests.helpers.console import seed_programme
+from tests.helpers.console import csrf_of, seed_programme, sign_in
 from tests.helpers.samples import MARISO, TAMALATE, make_op, push_body, worker_payload
-
-from .test_console import csrf_of, sign_in
 
 FORMULA_NAME = '=HYPERLINK("http://contoh.invalid","klik")'
 

@@ -299,8 +299,8 @@ def test_update_and_deletion_request(agent):
     upd = {"id": worker["id"], "phone": "+6285298765432", "updated_at": "2026-03-02T00:00:00+00:00"}
     r = agent.push([make_op("worker.update", upd, agent.next_seq())])["results"][0]
     assert r["status"] == "applied"
-    nik_change = {"id": worker["id"], "nik": "7371101204850002"}
-    r2 = agent.push([make_op("worker.update", nik_change, agent.next_seq())])["results"][0]
+    fixed = {"id": worker["id"], "registration_month": "2026-02"}
+    r2 = agent.push([make_op("worker.update", fixed, agent.next_seq())])["results"][0]
     assert (r2["status"], r2["code"]) == ("rejected", "field_not_updatable")
     bad_region = {"id": worker["id"], "kelurahan_code": BONTORANNU}
     r3 = agent.push([make_op("worker.update", bad_region, agent.next_seq())])["results"][0]

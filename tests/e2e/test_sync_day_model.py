@@ -15,8 +15,9 @@ After every step:
   closed;
 * the server's applied operations of this device are exactly the acknowledged ones, each
   with its seq; after a user's sync round nothing of theirs is left queued but what waits
-  for another user's registration, nothing is refused but a NIK correction (the centre
-  settles identity), and the server holds every payment and void acknowledged, once.
+  for another user's registration, nothing is refused, a NIK correction waits for the
+  centre's review (the centre settles identity), and the server holds every payment and
+  void acknowledged, once.
 
 PERISAI_DAY_PROFILE=day-deep runs a longer, random hunt (with shrinking).
 """
@@ -359,8 +360,8 @@ class CounterDay(RuleBasedStateMachine):
         # Everything went, but what waits (in order) for another user's registration.
         sent, waiting = mine[:len(mine) - report.waiting], mine[len(mine) - report.waiting:]
         for op in sent:
-            if op.state == "rejected":
-                self.refused_by_centre(op)
+            if op.state == "needs_review":
+                self.waits_for_the_centre(op)
             else:
                 assert op.state == "acked", (op.kind, op.state, op.result)
         assert {op.state for op in waiting} <= {"pending"}
@@ -372,13 +373,13 @@ class CounterDay(RuleBasedStateMachine):
         assert len(server_money) == len(set(server_money))
         assert acked_money <= set(server_money), "an acknowledged payment is not on the server"
 
-    def refused_by_centre(self, op: OutboxOp) -> None:
-        """The centre settles identity: a supervisor's correction of a NIK comes back
-        refused, in both languages (the supervisor reads it in Perlu perhatian). Nothing
-        else the day does may be refused there."""
+    def waits_for_the_centre(self, op: OutboxOp) -> None:
+        """The centre settles identity: a supervisor's correction of a NIK becomes a case
+        its administrators decide, said in both languages (the supervisor reads it in Perlu
+        perhatian). Nothing else the day does waits there."""
         result = json.loads(op.result)
         assert op.kind == "worker.update" and "nik" in json.loads(op.payload), result
-        assert result["code"] == "field_not_updatable" and all(result["message"][lang] for lang in LANGUAGES)
+        assert result["code"] == "identity_review" and all(result["message"][lang] for lang in LANGUAGES)
 
     # --- invariants ----------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ queue and clock. Everything a device sends goes through the real push API.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -27,6 +28,19 @@ CONSOLE_USERS = {  # username -> (role, kecamatan)
     "spv.tamalate": ("supervisor", TAMALATE),
     "spv.mariso": ("supervisor", MARISO),
 }
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token of a console page's form."""
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def sign_in(http, username: str, password: str = PASSWORD):
+    """Sign ``http`` (a TestClient or a requests session on the server) in to the console."""
+    http.cookies.clear()
+    form = http.get("/console/login")
+    return http.post("/console/login", data={"username": username, "password": password, "csrf": csrf_of(form.text),
+                                             "next": ""}, follow_redirects=False)
 
 
 def month_add(month: str, delta: int) -> str:

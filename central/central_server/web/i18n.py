@@ -151,7 +151,19 @@ WORDS: dict[str, tuple[str, str]] = {
     "clock_devices": ("Perangkat dengan jam meleset (lebih dari {minutes} menit)",
                       "Devices whose clock is off (by more than {minutes} minutes)"),
     # review
-    "review_title": ("Antrean pemeriksaan NIK ganda", "Duplicate NIK review queue"),
+    "review_title": ("Antrean pemeriksaan NIK", "NIK review queue"),
+    "identity_case": ("koreksi NIK, tanggal lahir atau jenis kelamin", "correction of NIK, birth date or sex"),
+    "corrected_fields": ("Dikoreksi oleh supervisor", "Corrected by the supervisor"),
+    "correction_asked": ("Koreksi yang diminta", "Correction asked for"),
+    "record_now": ("Data saat kasus dibuka", "Record when the case opened"),
+    "nik_taken_by": ("NIK baru ini sudah terdaftar atas peserta lain. Koreksi tidak dapat diterapkan; tolak "
+                     "dengan alasan (misalnya minta supervisor memeriksa KTP).",
+                     "This new NIK is already registered to another participant. The correction cannot be "
+                     "applied; refuse it with a reason (for instance, ask the supervisor to check the ID card)."),
+    "nik_holder": ("Terdaftar dengan NIK baru", "Registered under the new NIK"),
+    "decide_apply": ("Terapkan koreksi", "Apply the correction"),
+    "decide_reject_correction": ("Tolak koreksi", "Refuse the correction"),
+    "correction_cannot_apply": ("Koreksi tidak dapat diterapkan. {id}", "The correction cannot be applied. {en}"),
     "review_empty": ("Tidak ada kasus yang menunggu.", "No case is waiting."),
     "review_case": ("Kasus {id}", "Case {id}"),
     "new_registration": ("Pendaftaran baru", "New registration"),
@@ -182,6 +194,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "resolution_alias": ("alias", "alias"),
     "resolution_reject": ("ditolak", "refused"),
     "resolution_distinct": ("orang berbeda", "distinct person"),
+    "resolution_apply": ("koreksi diterapkan", "correction applied"),
     # people
     "people_title": ("Pengguna dan perangkat", "People and devices"),
     "role": ("Peran", "Role"),

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from central_server import admin
 from central_server.auth import check_credentials, revoke_device, token_hash
 from central_server.db import iso, loads
-from central_server.errors import ApiError
+from central_server.errors import ApiError, text
 from central_server.models import ApiToken, Enrollment, ServerUser
 from central_server.reference import Regions, kecamatan7
 from central_server.settings import Settings
@@ -329,9 +329,9 @@ def build_router(settings: Settings, regions: Regions) -> APIRouter:
                decision: Short = "", reason: Annotated[str, Form(max_length=500)] = "",
                csrf: Short = "") -> Response:
         check_csrf(viewer, csrf)
-        from central_server.ops import resolve_review
+        from central_server.ops import CorrectionRefused, resolve_review
 
-        if decision not in ("alias", "reject"):
+        if decision not in ("alias", "reject", "apply"):
             raise Refused(400, "bad_request")
         reason = " ".join(reason.split())
         if not reason:
@@ -340,6 +340,11 @@ def build_router(settings: Settings, regions: Regions) -> APIRouter:
             resolve_review(session, settings.clock(), review_id, decision, viewer.user.username, reason)
         except LookupError:
             raise Refused(409, "already_decided") from None
+        except CorrectionRefused as exc:
+            said = text(exc.code)
+            raise Refused(409, "correction_cannot_apply", id=said.id, en=said.en) from None
+        except ValueError:  # a decision that does not fit the case
+            raise Refused(400, "bad_request") from None
         session.commit()
         return RedirectResponse(f"/console/review?decided={review_id}", status_code=303)
 

@@ -16,6 +16,7 @@ from sqlalchemy import and_, case, func, tuple_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
+import perisai_protocol as protocol
 from central_server.db import iso, loads
 from central_server.models import (
     AppliedOp,
@@ -29,6 +30,7 @@ from central_server.models import (
     ServerUser,
     Wadah,
 )
+from central_server.ops import IDENTITY_CASE
 from central_server.summary import GRACE_MONTHS, MONEY_DIMENSIONS, STATUSES, add_months
 
 
@@ -280,9 +282,19 @@ class Side:
 
 @dataclass
 class ReviewCase:
+    """A duplicate NIK: ``new`` the registration, ``existing`` the participant it matches.
+    A correction of identity (``identity``): ``new`` the record as corrected, ``existing``
+    as it stood, ``holder`` the participant the new NIK is already registered to."""
+
     item: ReviewItem
     new: Side
     existing: Side | None
+    holder: Side | None = None
+    corrected: tuple[str, ...] = ()
+
+    @property
+    def identity(self) -> bool:
+        return self.item.kind == IDENTITY_CASE
 
 
 def open_cases(session: Session, limit: int = 20) -> tuple[list[ReviewCase], int]:
@@ -317,6 +329,16 @@ def open_cases(session: Session, limit: int = 20) -> tuple[list[ReviewCase], int
         if new is None:
             continue
         other = people.get(item.other_participant_id) if item.other_participant_id else None
+        if item.kind == IDENTITY_CASE:
+            correction = {k: v for k, v in loads(item.sent).items() if k in protocol.WORKER_IDENTITY}
+            then = loads(item.other_data or new.data)
+            cases.append(ReviewCase(
+                item, Side(new, {**then, **correction}, users.get(item.sent_by or ""), item.sent_from,
+                           payments.get(new.id, [])),
+                side(new, item.other_data, item.other_registered_by, None),
+                side(other, None, None, None) if other else None,
+                tuple(k for k in ("nik", "birth_date", "sex") if k in correction)))
+            continue
         cases.append(ReviewCase(item, side(new, item.sent, item.sent_by, item.sent_from or devices.get(item.op_id)),
                                 side(other, item.other_data, item.other_registered_by, None) if other else None))
     return cases, waiting
