@@ -21,6 +21,7 @@ from agent_app.services.base import get_meta, set_meta
 from agent_app.services.merge import merge_aliases
 from agent_app.store.models import OutboxOp, OutboxState, Payment, Worker
 from sync.client import CursorExpired, SyncError
+from sync.corrections import settle_corrections
 from sync.outbox import busy_entities, requeue_waiting
 from sync.pulled_money import store_pulled_money, unpark
 from sync.reconcile import reconcile_due_key
@@ -152,6 +153,7 @@ class Puller:
                     continue  # local changes still queued: never overwritten
                 if self._upsert_worker(s, worker, change):
                     settle_review(s, change)
+                    settle_corrections(s, change)
                     arrived.add(change.id)
                     applied += 1
             elif change.entity == "payment":
