@@ -423,6 +423,12 @@ class CorrectionDialog(_PrivacyDialog):
             box.addWidget(widget)
             box.addWidget(issue)
             self.form.addRow(caption, box)
+        self.identity_note = QLabel()
+        self.identity_note.setObjectName("identityNote")
+        self.identity_note.setProperty("role", "muted")
+        self.identity_note.setWordWrap(True)
+        if self.identity:  # said before saving: the app's "saved" is not the centre's yes
+            self.form.insertRow(len(self.IDENTITY), self.identity_note)
         self.reason = QLineEdit()
         self.reason.setObjectName("fix_reason")
         self.reason.setMaxLength(privacy.MAX_REASON)
@@ -548,6 +554,10 @@ class CorrectionDialog(_PrivacyDialog):
         if isinstance(sex, QComboBox):
             sex.setItemText(0, self.tr("Male"))
             sex.setItemText(1, self.tr("Female"))
+        self.identity_note.setText(self.tr(
+            "A correction of NIK, birth date or sex is decided by the central administrators "
+            "after the next sync; until then the earlier data stands, and their decision "
+            "appears in Needs attention."))
         self.reason_caption.setText(self.tr("R&eason for the correction"))
         self.reason.setPlaceholderText(self.tr("e.g. the participant showed their KTP"))
         self.cancel_button.setText(self.tr("Cancel"))

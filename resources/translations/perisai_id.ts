@@ -1008,6 +1008,10 @@
             <source>The server's reason: %1</source>
             <translation>Alasan dari server: %1</translation>
         </message>
+        <message>
+            <source>A correction of NIK, birth date or sex is decided by the central administrators after the next sync; until then the earlier data stands, and their decision appears in Needs attention.</source>
+            <translation>Koreksi NIK, tanggal lahir atau jenis kelamin diputuskan admin pusat setelah sinkronisasi berikutnya; sampai itu data yang lama tetap berlaku, dan keputusannya muncul di Perlu Perhatian.</translation>
+        </message>
     </context>
     <context>
         <name>DeletionRequestDialog</name>

@@ -102,6 +102,7 @@ def test_agent_corrects_a_phone_with_a_reason(qtbot, core, runner, session, work
     dialog = show(qtbot, CorrectionDialog(core, runner, session, worker_id))
     qtbot.waitUntil(lambda: dialog.save_button.isEnabled(), timeout=5_000)
     assert "fix_nik" not in [w.objectName() for w in dialog.inputs.values()]  # agents: no identity
+    assert not dialog.identity_note.isVisibleTo(dialog)
     assert dialog.inputs["phone"].text() == "0812-3456-7890"
     assert dialog.subtitle.text() == "Sitti Rahmawati · NIK 7371********0001"
     retype(qtbot, dialog.inputs["phone"], "0813 1111 2222")
@@ -148,6 +149,9 @@ def test_supervisor_may_correct_the_nik(qtbot, core, runner, session, supervisor
     dialog = show(qtbot, CorrectionDialog(core, runner, session, worker_id))
     qtbot.waitUntil(lambda: dialog.save_button.isEnabled(), timeout=5_000)
     assert dialog.inputs["nik"].hasFocus() and dialog.inputs["nik"].text() == NIK
+    assert dialog.identity_note.isVisible()  # told before saving that the centre decides
+    assert dialog.identity_note.text().startswith("Koreksi NIK, tanggal lahir atau jenis kelamin "
+                                                  "diputuskan admin pusat")
     retype(qtbot, dialog.inputs["nik"], "7371014107900002")
     qtbot.keyClicks(dialog.reason, "Salah ketik NIK, cek KTP")
     with qtbot.waitSignal(dialog.corrected, timeout=10_000):
