@@ -505,7 +505,7 @@ def _identity_case(ctx: Ctx, row: Participant, identity: dict[str, Any]) -> Outc
     (``other_data``) and, when the new NIK is already registered, that participant. The
     device hears the same answer either way (nothing about the other person)."""
     s = ctx.session
-    holder = _nik_holder(s, identity.get("nik", row.nik), row.id)
+    holder = _nik_holder(s, identity["nik"], row.id) if "nik" in identity else None
     item = ReviewItem(kind=IDENTITY_CASE, participant_id=row.id, other_participant_id=holder.id if holder else None,
                       op_id=ctx.op.op_id, sent_by=ctx.caller.user_id, sent_from=ctx.caller.device_id,
                       sent=dumps(ctx.op.payload), other_registered_by=row.registered_by_user, other_data=row.data,
@@ -1008,7 +1008,7 @@ def _decide_correction(session: Session, item: ReviewItem, row: Participant, dec
     if row.deleted_at is not None:
         raise CorrectionRefused("worker_deleted")
     lock_keys(session, [row.nik, data["nik"]])
-    if _nik_holder(session, data["nik"], row.id) is not None:
+    if data["nik"] != row.nik and _nik_holder(session, data["nik"], row.id) is not None:
         raise CorrectionRefused("correction_nik_taken")
     try:  # another correction applied meanwhile may have changed the rest of the identity
         check_nik_birth_sex(data["nik"], data["birth_date"], data["sex"])
