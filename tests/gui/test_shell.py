@@ -484,4 +484,4 @@ def test_settings_office_proxy_is_kept_and_a_wrong_one_is_explained(qtbot, main_
     page.proxy.setText("proxy.kantor:8080")
     page.proxy.editingFinished.emit()
     qtbot.waitUntil(lambda: get_setting(core.db, "proxy_url") == "http://proxy.kantor:8080")
-    assert page.proxy_problem.isHidden()
+    qtbot.waitUntil(page.proxy_problem.isHidden)  # the save's answer reaches the page after the write
