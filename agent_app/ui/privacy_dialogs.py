@@ -554,10 +554,9 @@ class CorrectionDialog(_PrivacyDialog):
         if isinstance(sex, QComboBox):
             sex.setItemText(0, self.tr("Male"))
             sex.setItemText(1, self.tr("Female"))
+        # One line: the dialog must still fit 1280x720 at 125 %.
         self.identity_note.setText(self.tr(
-            "A correction of NIK, birth date or sex is decided by the central administrators "
-            "after the next sync; until then the earlier data stands, and their decision "
-            "appears in Needs attention."))
+            "NIK, birth date and sex: the centre decides after sync (see Needs attention)."))
         self.reason_caption.setText(self.tr("R&eason for the correction"))
         self.reason.setPlaceholderText(self.tr("e.g. the participant showed their KTP"))
         self.cancel_button.setText(self.tr("Cancel"))

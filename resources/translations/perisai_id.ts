@@ -1009,8 +1009,8 @@
             <translation>Alasan dari server: %1</translation>
         </message>
         <message>
-            <source>A correction of NIK, birth date or sex is decided by the central administrators after the next sync; until then the earlier data stands, and their decision appears in Needs attention.</source>
-            <translation>Koreksi NIK, tanggal lahir atau jenis kelamin diputuskan admin pusat setelah sinkronisasi berikutnya; sampai itu data yang lama tetap berlaku, dan keputusannya muncul di Perlu Perhatian.</translation>
+            <source>NIK, birth date and sex: the centre decides after sync (see Needs attention).</source>
+            <translation>Koreksi NIK, tanggal lahir atau jenis kelamin diputuskan pusat setelah sinkron (lihat Perlu Perhatian).</translation>
         </message>
     </context>
     <context>

@@ -151,7 +151,7 @@ def test_supervisor_may_correct_the_nik(qtbot, core, runner, session, supervisor
     assert dialog.inputs["nik"].hasFocus() and dialog.inputs["nik"].text() == NIK
     assert dialog.identity_note.isVisible()  # told before saving that the centre decides
     assert dialog.identity_note.text().startswith("Koreksi NIK, tanggal lahir atau jenis kelamin "
-                                                  "diputuskan admin pusat")
+                                                  "diputuskan pusat")
     retype(qtbot, dialog.inputs["nik"], "7371014107900002")
     qtbot.keyClicks(dialog.reason, "Salah ketik NIK, cek KTP")
     with qtbot.waitSignal(dialog.corrected, timeout=10_000):
