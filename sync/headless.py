@@ -77,13 +77,12 @@ def sign_in_online(core, base_url: str, username: str, password: str, *,
     remember_centre_time(core.db, core.clock, client)
     user = core.users.upsert_from_server(pair.user.model_dump(), password)
     if pair.receipt_key:  # receipts from now on open the centre's check of their MAC
-        from agent_app.services.base import set_meta
-        from agent_app.services.centre import SERVER_URL_KEY
+        from agent_app.services.centre import set_centre_url
         from agent_app.services.receipt_mac import store_server_key
 
         with core.db.write() as s:
             store_server_key(s, user.id, pair.receipt_key)
-            set_meta(s, SERVER_URL_KEY, base_url.rstrip("/"))
+            set_centre_url(s, base_url)
     return user
 
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from sqlmodel import Session
+
 from agent_app.services.base import get_meta, set_meta
 from agent_app.store.db import Database
 
@@ -15,6 +17,11 @@ def centre_url(db: Database) -> str | None:
         return get_meta(s, SERVER_URL_KEY) or None
 
 
+def set_centre_url(session: Session, url: str) -> None:
+    """Within a caller's write transaction (sign-in keeps it with the receipt key)."""
+    set_meta(session, SERVER_URL_KEY, url.rstrip("/"))
+
+
 def remember_centre_url(db: Database, url: str) -> None:
     with db.write() as s:
-        set_meta(s, SERVER_URL_KEY, url.rstrip("/"))
+        set_centre_url(s, url)
