@@ -263,7 +263,10 @@ class RegistrationPage(QWidget):
         self._draft_timer.setSingleShot(True)
         self._draft_timer.setInterval(DRAFT_DELAY_MS)
         self._draft_timer.timeout.connect(self.save_draft)
-        self._draft_read = False
+        # The stored draft is read on the database thread, behind whatever it is busy with;
+        # until it is back, only a draft this page wrote itself may be forgotten.
+        self._draft_read = False  # the stored draft has come back
+        self._draft_written = False  # this page has written the draft since it opened
         self._from_nik: dict = {}  # what was filled from the NIK (and may be refilled)
         self._question: QMessageBox | None = None  # the open "clear the form?" question
         self._build()
@@ -677,8 +680,8 @@ class RegistrationPage(QWidget):
 
     def _draft_loaded(self, draft: dict | None) -> None:
         self._draft_read = True
-        if draft is None or not self.is_blank():
-            return  # nothing kept, or the person already typed on
+        if draft is None or self._draft_written or not self.is_blank():
+            return  # nothing kept, replaced by what this page wrote, or the person typed on
         self.restore(draft["values"])
         self.status.set_message(self.tr("The registration you had not finished is back "
                                         "(kept at %1).").replace("%1", format_stamp(draft["saved_at"])),
@@ -690,9 +693,11 @@ class RegistrationPage(QWidget):
         self._draft_timer.stop()
         user_id = self.session.user.id
         if self.is_blank():
-            if self._draft_read:  # an empty form never wipes a draft not yet read
+            # An empty form never wipes a draft the person has not seen yet.
+            if self._draft_read or self._draft_written:
                 run(self, self.runner, clear_draft, self.core.db, user_id, DRAFT_FORM)
         else:
+            self._draft_written = True
             run(self, self.runner, save_draft, self.core.db, user_id, DRAFT_FORM, self.values(),
                 self.core.clock.stamp())
 
