@@ -39,7 +39,7 @@ from agent_app.ui.registration import RegistrationPage
 from agent_app.ui.reports_page import ReportsPage
 from agent_app.ui.server_signin import ServerSignInDialog
 from agent_app.ui.settings_dialog import SettingsPage
-from agent_app.ui.status import StatusBar
+from agent_app.ui.status import NoticeBanner, StatusBar
 from agent_app.ui.sync_controller import SyncController
 from agent_app.ui.widgets import ask
 from agent_app.ui.worker_list import WorkerListPage
@@ -147,7 +147,12 @@ class MainWindow(QMainWindow):
         body_layout.setContentsMargins(0, 0, 0, 0)
         body_layout.setSpacing(0)
         body_layout.addWidget(self.nav)
-        body_layout.addWidget(self.pages, 1)
+        self.notice_banner = NoticeBanner(core, session)
+        column = QVBoxLayout()
+        column.setSpacing(0)
+        column.addWidget(self.notice_banner)
+        column.addWidget(self.pages, 1)
+        body_layout.addLayout(column, 1)
         self.outer = QStackedWidget()
         self.outer.addWidget(self.body)
         self.setCentralWidget(self.outer)
@@ -425,7 +430,7 @@ class MainWindow(QMainWindow):
         controller.last_sync_changed.connect(self.status.set_last_sync)
         controller.progress.connect(self.status.set_progress)
         controller.update_available.connect(self.status.set_update)
-        controller.notice.connect(self.status.set_notice)
+        controller.notice.connect(self.notice_banner.set_notice)
         self.status.cancel_requested.connect(controller.cancel)
         self.status.signin_requested.connect(self.sign_in_to_server)
         self.act_sync.setEnabled(not self.lock.locked)

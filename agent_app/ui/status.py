@@ -5,9 +5,10 @@ notice when the server announces a newer one.
 The sync controller drives ``set_sync_state(state, detail)`` with one of ``SYNC_STATES``,
 ``set_progress``, ``set_last_sync`` and ``set_update``; ``set_pending`` says what waits.
 
-``set_notice(kind, message)`` shows what the centre found that the person should act on
-or know, beside the sync state and until it no longer holds: the laptop's clock is off
-("clock"), a new tariff is in force ("tariff"). Messages come bilingual from Qt-free code.
+``NoticeBanner`` (above the pages, not in the status bar: it must be read whole on the
+narrowest screen) shows what the centre found that the person should act on or know, until
+it no longer holds: the laptop's clock is off ("clock"), a new tariff is in force
+("tariff"). Messages come bilingual from Qt-free code.
 
 It tells the truth: "up to date" only while nothing waits to be sent; while syncing it
 counts the seconds and offers "Batalkan" (``cancel_requested``); when the server wants the
@@ -35,6 +36,39 @@ SHOW_SECONDS_AFTER = 5  # a quick round does not count aloud
 NOTICE_KINDS = ("clock", "tariff")  # the order they are read in
 
 
+class NoticeBanner(QLabel):
+    """A strip above the pages with what the centre found, in the person's language, whole
+    (wrapped) on any screen; hidden while nothing holds."""
+
+    def __init__(self, core, session, parent=None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("noticeBanner")
+        self.setWordWrap(True)
+        self.notices: dict[str, dict[str, str]] = {}  # kind -> {"id": ..., "en": ...}
+        session.language_changed.connect(lambda _lang: self._show())
+        self.hide()
+        # What the last contact with the centre left: a clock found off, a tariff that
+        # came into force at this start. Each round says it again (SyncController.notice).
+        self.set_notice("clock", clock_warning(core.clock))
+        self.set_notice("tariff", core.tariff_notice)
+
+    def set_notice(self, kind: str, message: dict[str, str] | None) -> None:
+        """``message`` for ``kind`` (one of ``NOTICE_KINDS``) from now on; None: it no
+        longer holds."""
+        if message:
+            self.notices[kind] = message
+        else:
+            self.notices.pop(kind, None)
+        self._show()
+
+    def _show(self) -> None:
+        lang = self.session.lang
+        self.setText("\n".join(self.notices[kind].get(lang) or self.notices[kind].get("id", "")
+                               for kind in NOTICE_KINDS if kind in self.notices))
+        self.setVisible(bool(self.notices))
+
+
 class StatusBar(QStatusBar):
     cancel_requested = Signal()
     signin_requested = Signal()
@@ -52,20 +86,14 @@ class StatusBar(QStatusBar):
         self.newer: tuple[str, str] | None = None  # newer version announced, its link
         self.syncing_since: float | None = None
         self._task: Task | None = None
-        self.notices: dict[str, dict[str, str]] = {}  # kind -> {"id": ..., "en": ...}
-        # The free space on the left: a notice takes what the rest leaves, elided.
-        self.notice_label = ElidedLabel()
-        self.notice_label.setObjectName("syncNotice")
-        self.notice_label.setProperty("role", "warning")
-        self.notice_label.setContentsMargins(8, 0, 8, 0)
-        self.notice_label.hide()
-        self.addWidget(self.notice_label, 1)
-        session.language_changed.connect(lambda _lang: self._show_notices())
         self.user_label = ElidedLabel()
         self.pending_label = QLabel()
         self.pending_label.setObjectName("pendingCount")
         self.sync_label = ElidedLabel()  # a server's long message must not widen the window
         self.sync_label.setObjectName("syncState")
+        # nor crowd out who is signed in and the last sync: its detail is in the tooltip,
+        # what to do is the button beside it
+        self.sync_label.ask_at_most("Masalah sinkron: Sesi sinkronisasi berakhir; masuk lagi")
         self.cancel_button = QPushButton()
         self.cancel_button.setObjectName("cancelSyncButton")
         self.cancel_button.clicked.connect(self.cancel_requested)
@@ -91,10 +119,6 @@ class StatusBar(QStatusBar):
         self._clock.timeout.connect(self._show_sync)
         self.retranslateUi()
         self._show_actions()
-        # What the last contact with the centre left: a clock found off, a tariff that
-        # came into force at this start. Each round says it again (SyncController.notice).
-        self.set_notice("clock", clock_warning(core.clock))
-        self.set_notice("tariff", core.tariff_notice)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -118,8 +142,9 @@ class StatusBar(QStatusBar):
         self._show_sync()
         if self.last_sync:
             when = datetime.fromisoformat(self.last_sync).astimezone(WITA)
-            self.last_sync_label.setText(
-                self.tr("Last sync: %1").replace("%1", when.strftime("%d/%m %H:%M") + " WITA"))
+            when_text = when.strftime("%d/%m %H:%M") + " WITA"
+            self.last_sync_label.setText(self.tr("Last sync: %1").replace("%1", when_text))
+            self.last_sync_label.set_short(when_text)  # a narrow screen: the time, not its caption
         else:
             self.last_sync_label.setText("")
         if self.newer:
@@ -183,22 +208,6 @@ class StatusBar(QStatusBar):
         self.sync_detail = detail
         self._show_sync()
         self._show_actions()
-
-    def set_notice(self, kind: str, message: dict[str, str] | None) -> None:
-        """``message`` for ``kind`` (one of ``NOTICE_KINDS``) from now on; None: it no
-        longer holds."""
-        if message:
-            self.notices[kind] = message
-        else:
-            self.notices.pop(kind, None)
-        self._show_notices()
-
-    def _show_notices(self) -> None:
-        lang = self.session.lang
-        text = "  ·  ".join(self.notices[kind].get(lang) or self.notices[kind].get("id", "")
-                            for kind in NOTICE_KINDS if kind in self.notices)
-        self.notice_label.setText(text)
-        self.notice_label.setVisible(bool(text))
 
     def set_progress(self, done: int, total: int) -> None:
         self.progress = (done, total)

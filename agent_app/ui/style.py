@@ -24,6 +24,8 @@ QLabel[role="title"] {{ font-size: 15pt; font-weight: bold; }}
 QLabel[role="error"] {{ color: #b00020; font-weight: bold; }}
 QLabel[role="muted"] {{ color: #555; }}
 QLabel[role="warning"] {{ color: #8a4b00; font-weight: bold; }}
+QLabel#noticeBanner {{ background: #fff3d6; color: #6b3a00; font-weight: bold;
+    border-bottom: 1px solid #e0b85c; padding: 6px 12px; }}
 QLineEdit, QComboBox, QSpinBox {{ min-height: 24px; }}
 QTableView {{ gridline-color: #dde3df; selection-background-color: {ACCENT}; }}
 QWidget#lockOverlay {{ background: #eef2ef; }}

@@ -83,7 +83,15 @@ class ElidedLabel(QLabel):
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self._keep = ("", "")
+        self._ask_at_most = ""
+        self._short = ""
         self.setText(text)
+
+    def set_short(self, short: str) -> None:
+        """What to show instead when the whole text does not fit (a time without its
+        caption), kept readable; "" shortens the whole text."""
+        self._short = short
+        self.keep_readable(short, short)
 
     def keep_readable(self, text: str, at_most: str) -> None:
         """``text`` is never elided, as long as it is no wider than ``at_most`` (measured
@@ -91,14 +99,32 @@ class ElidedLabel(QLabel):
         self._keep = (text, at_most)
         self.updateGeometry()
 
+    def ask_at_most(self, sample: str) -> None:
+        """Ask the layout for no more room than ``sample`` takes: the rest of a long text is
+        in the tooltip, and the free space goes to the neighbours first."""
+        self._ask_at_most = sample
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        if self._ask_at_most:
+            margins = self.contentsMargins()
+            cap = (self.fontMetrics().horizontalAdvance(self._ask_at_most)
+                   + margins.left() + margins.right())
+            hint.setWidth(max(min(hint.width(), cap), self.minimumSizeHint().width()))
+        return hint
+
     def setText(self, text: str) -> None:
         super().setText(text)
         self.setToolTip(text)
 
     def shown_text(self) -> str:
         """What fits: the text as drawn."""
-        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight,
-                                             max(self.contentsRect().width(), 1))
+        width = max(self.contentsRect().width(), 1)
+        metrics = self.fontMetrics()
+        if self._short and metrics.horizontalAdvance(self.text()) > width:
+            return metrics.elidedText(self._short, Qt.TextElideMode.ElideRight, width)
+        return metrics.elidedText(self.text(), Qt.TextElideMode.ElideRight, width)
 
     def minimumSizeHint(self) -> QSize:
         metrics = self.fontMetrics()

@@ -326,7 +326,7 @@ def test_a_wrong_clock_and_a_new_tariff_are_said_in_the_status_bar(qtbot, tmp_pa
         core.close()
 
         core, runner, session, window = laptop()
-        notice = window.status.notice_label
+        notice = window.notice_banner
         controller = SyncController(core, session, str(url), parent=window)
         window.attach_sync(controller)
         window.show()
@@ -334,11 +334,11 @@ def test_a_wrong_clock_and_a_new_tariff_are_said_in_the_status_bar(qtbot, tmp_pa
             controller.start()
             qtbot.waitUntil(lambda: controller.state == "up_to_date", timeout=20000)
             assert notice.isVisible()
-            assert "Jam laptop ini 3 jam lebih cepat dari jam server pusat" in notice.toolTip()
-            assert "menjadi 2026.2" in notice.toolTip()
+            assert "Jam laptop ini 3 jam lebih cepat dari jam server pusat" in notice.text()
+            assert "menjadi 2026.2" in notice.text()
             session.set_language("en")
-            assert "This laptop's clock is 3 hours ahead" in notice.toolTip()
-            assert "2026.2" in notice.toolTip()
+            assert "This laptop's clock is 3 hours ahead" in notice.text()
+            assert "2026.2" in notice.text()
             session.set_language("id")
         finally:
             controller.shutdown()
@@ -348,7 +348,7 @@ def test_a_wrong_clock_and_a_new_tariff_are_said_in_the_status_bar(qtbot, tmp_pa
 
     core, runner, session, window = laptop()  # the next morning, offline
     try:
-        assert "Jam laptop ini 3 jam lebih cepat" in window.status.notice_label.toolTip()
+        assert "Jam laptop ini 3 jam lebih cepat" in window.notice_banner.text()
     finally:
         window.shutdown()
         runner.shutdown()

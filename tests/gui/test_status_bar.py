@@ -3,8 +3,12 @@ the app's version, and a newer version when the server announces one."""
 
 from __future__ import annotations
 
-from agent_app.ui.status import StatusBar
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
+
+from agent_app.ui.status import NoticeBanner, StatusBar
 from agent_app.version import __version__
+from tests.gui.conftest import open_main_window
 
 
 def bar(qtbot, core, runner, session) -> StatusBar:
@@ -84,22 +88,60 @@ def test_a_long_round_counts_its_seconds_and_can_be_cancelled(qtbot, core, runne
 
 def test_a_notice_from_the_centre_in_the_person_s_language_until_it_no_longer_holds(
         qtbot, core, runner, session):
-    status = bar(qtbot, core, runner, session)
-    status.resize(900, 30)
-    status.show()
-    qtbot.waitExposed(status)
-    assert not status.notice_label.isVisible()
+    host = QWidget()
+    qtbot.addWidget(host)
+    banner = NoticeBanner(core, session)
+    QVBoxLayout(host).addWidget(banner)
+    host.resize(600, 80)
+    host.show()
+    qtbot.waitExposed(host)
+    assert not banner.isVisible()
     clock = {"id": "Jam laptop ini 2 jam lebih cepat dari jam server pusat.",
              "en": "This laptop's clock is 2 hours ahead of the central server's."}
     tariff = {"id": "Tarif baru berlaku mulai 01/12/2026.", "en": "A new tariff applies from 01/12/2026."}
-    status.set_notice("tariff", tariff)
-    status.set_notice("clock", clock)
-    assert status.notice_label.isVisible()
-    assert status.notice_label.toolTip() == f"{clock['id']}  ·  {tariff['id']}"
+    banner.set_notice("tariff", tariff)
+    banner.set_notice("clock", clock)
+    assert banner.isVisible()
+    assert banner.text() == f"{clock['id']}\n{tariff['id']}"
     session.set_language("en")
-    assert status.notice_label.text() == f"{clock['en']}  ·  {tariff['en']}"
-    status.set_notice("clock", None)  # the clock was set right
-    assert status.notice_label.text() == tariff["en"]
-    assert status.minimumSizeHint().width() < 900  # a long notice never widens the window
+    assert banner.text() == f"{clock['en']}\n{tariff['en']}"
+    banner.set_notice("clock", None)  # the clock was set right
+    assert banner.text() == tariff["en"]
+    banner.set_notice("tariff", None)
+    assert not banner.isVisible()
     session.set_language("id")
 
+
+def test_a_notice_is_read_whole_beside_a_long_sync_problem_on_a_narrow_window(
+        qtbot, core, runner, session):
+    """A clock found off once showed as "Ja…" in the status bar, crowded out by a long
+    sign-in problem: it changes the dates of money, so it stands above the pages, whole."""
+    window = open_main_window(qtbot, core, runner, session, (900, 500))
+    window.status.set_sync_state("signin", "Sesi sinkronisasi berakhir; masuk lagi saat online. " * 3)
+    clock = {"id": "Jam laptop ini 3 hari lebih lambat dari jam server pusat. Cocokkan jam Windows.",
+             "en": "-"}
+    window.notice_banner.set_notice("clock", clock)
+    QApplication.processEvents()
+    banner = window.notice_banner
+    assert banner.isVisible() and banner.width() < 900
+    assert banner.fontMetrics().boundingRect(  # every word is drawn, wrapped
+        0, 0, banner.contentsRect().width(), 10_000, int(Qt.TextFlag.TextWordWrap),
+        banner.text()).height() <= banner.contentsRect().height()
+    window.shutdown()
+
+
+def test_on_a_narrow_screen_the_last_sync_keeps_its_time(qtbot, core, runner, session):
+    """At 150 % the last sync read "Sinkron terakhir: 24/11 1…": the caption gives way, not
+    the time."""
+    status = bar(qtbot, core, runner, session)
+    status.set_sync_state("signin", "Sesi sinkronisasi berakhir; masuk lagi saat online. " * 3)
+    status.set_last_sync("2026-11-24T02:05:00+00:00")
+    status.show()
+    qtbot.waitExposed(status)
+    status.resize(status.minimumSizeHint().width(), 30)  # as narrow as it goes
+    QApplication.processEvents()
+    assert status.last_sync_label.shown_text().startswith("24/11 10:05")
+    assert status.last_sync_label.toolTip() == "Sinkron terakhir: 24/11 10:05 WITA"
+    status.resize(2400, 30)  # room for everything
+    QApplication.processEvents()
+    assert status.last_sync_label.shown_text() == "Sinkron terakhir: 24/11 10:05 WITA"
