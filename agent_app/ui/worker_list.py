@@ -241,12 +241,50 @@ class WorkerListModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(self.total - 1, len(COLUMNS) - 1))
 
 
+# The least each column needs (logical pixels) and its share of the room left; on a
+# narrow screen the columns a worker's page shows anyway give way, so the table never
+# scrolls sideways and the coverage status stays in sight.
+COLUMN_WIDTHS = {"name": (40, 160), "nik": (5, 135), "kelurahan": (15, 110),
+                 "phone": (10, 115), "coverage": (10, 110), "sync": (10, 105), "kpj": (10, 100)}
+HIDDEN_FIRST = ("kpj", "phone")
+
+
 class WorkerTable(QTableView):
     """Enter (or double-click) opens the current worker; Up on the first row goes back to
-    the search field."""
+    the search field. Its columns fill its width."""
 
     open_requested = Signal(QModelIndex)
     leave_up = Signal()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        header = self.horizontalHeader()
+        model = self.model()
+        # The room inside the frame, a vertical scroll bar's width kept (a long list has one)
+        width = (self.width() - 2 * self.frameWidth()
+                 - self.verticalScrollBar().sizeHint().width())
+
+        def least(key: str) -> int:
+            title = str(model.headerData(COLUMNS.index(key), Qt.Orientation.Horizontal)
+                        if model is not None else "")
+            sample = "7371********0001" if key == "nik" else ""  # a masked NIK, always whole
+            return max(COLUMN_WIDTHS[key][1], header.fontMetrics().horizontalAdvance(title) + 20,
+                       self.fontMetrics().horizontalAdvance(sample) + 20)
+
+        shown = list(COLUMNS)
+        for key in HIDDEN_FIRST:
+            if sum(least(k) for k in shown) <= width:
+                break
+            shown.remove(key)
+        spare = max(width - sum(least(k) for k in shown), 0)  # shared out by the shares
+        shares = sum(COLUMN_WIDTHS[k][0] for k in shown)
+        for column, key in enumerate(COLUMNS):
+            self.setColumnHidden(column, key not in shown)
+            if key in shown:
+                header.resizeSection(column, least(key) + spare * COLUMN_WIDTHS[key][0] // shares)
 
     def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -327,9 +365,7 @@ class WorkerListPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setDefaultSectionSize(28)
-        header = self.table.horizontalHeader()
-        for column, width in enumerate((230, 160, 150, 130, 150, 120)):
-            header.resizeSection(column, width)
+        self.model.headerDataChanged.connect(lambda *_: self.table.fit_columns())  # a language
         self.table.open_requested.connect(self._open_index)
         self.table.leave_up.connect(self.search.setFocus)
         self.model.count_changed.connect(self._count_changed)

@@ -19,6 +19,7 @@ from sqlmodel import select
 
 from agent_app.services.workers import RegistrationForm
 from agent_app.store.models import OutboxOp
+from agent_app.ui.worker_list import COLUMNS
 from tests.helpers.gui import KELURAHAN
 from tests.helpers.screen import misfits, save_shot, unreachable, window_area
 
@@ -73,7 +74,8 @@ def window(qtbot, core, sync_runner, session, data):
     window.show()
     qtbot.waitExposed(window)
     window.status.set_sync_state("signin", LONG_PROBLEM)  # the longest status bar
-    window.status.set_notice("clock", {"id": "Jam laptop ini 3 hari lebih lambat dari jam "
+    window.status.set_last_sync("2026-11-24T02:05:00+00:00")
+    window.notice_banner.set_notice("clock", {"id": "Jam laptop ini 3 hari lebih lambat dari jam "
                                        "server pusat. Cocokkan jam Windows.", "en": "-"})
     yield window
     window.shutdown()
@@ -138,6 +140,18 @@ def test_every_page_fits_and_its_buttons_are_reachable(qtbot, window, key):
         window.lazy["reports"].run()
     in_sight = IN_SIGHT.get(key, lambda w: [])(window)
     check(window, PAGES[key](window), key, in_sight=in_sight)
+
+
+def test_the_worker_list_shows_the_coverage_status_without_scrolling_sideways(qtbot, window):
+    window.go("workers")
+    QApplication.processEvents()
+    table = window.worker_list.table
+    assert table.horizontalScrollBar().maximum() == 0, "the list scrolls sideways"
+    coverage = table.model().index(0, COLUMNS.index("coverage"))
+    assert not table.isColumnHidden(coverage.column())
+    assert table.visualRect(coverage).right() <= table.viewport().width()
+    text = coverage.data()
+    assert table.columnWidth(coverage.column()) > table.fontMetrics().horizontalAdvance(text)
 
 
 def test_the_worker_page_fits(qtbot, window, data):
