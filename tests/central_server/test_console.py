@@ -6,13 +6,24 @@ from __future__ import annotations
 
 import re
 import shutil
+from datetime import UTC, datetime, time
 
 import pytest
 
 from central_server.settings import DEFAULT_REFERENCE_DIR
+from central_server.summary import WITA
 from central_server.web.i18n import month_label
-from tests.helpers.console import CONSOLE_USERS, PASSWORD, csrf_of, seed_programme, sign_in, write_population
-from tests.helpers.samples import MARISO, TAMALATE
+from tests.helpers.central import seed_user
+from tests.helpers.console import (
+    CONSOLE_USERS,
+    PASSWORD,
+    Device,
+    csrf_of,
+    seed_programme,
+    sign_in,
+    write_population,
+)
+from tests.helpers.samples import MARISO, TAMALATE, payment_payload, worker_payload
 
 PAGES = ("coverage", "money", "agents", "review", "people", "exports")
 ALLOWED = {
@@ -165,6 +176,32 @@ def test_money_page_shows_collections_closeouts_and_double_collections(console):
     assert "Hj. Saenab" in closeouts and "-3.600" in closeouts and "uang kembalian kurang" in closeouts
     assert "QRIS" in money and "Tunai" in money
     assert http.get("/console/money?from=2026-13-01").status_code == 400
+
+
+def test_a_city_of_agents_is_folded_on_the_money_page(console):
+    """With every agent of the city the money page ran to 22,000 pixels: past 25 rows the
+    per-agent table opens on request, and its rows are all there."""
+    http = console.http
+    today = console.seed.today
+    current = f"{today.year:04d}-{today.month:02d}"
+    collected = datetime.combine(today, time(10), WITA).astimezone(UTC).isoformat()
+    for n in range(25):  # with the seed's agents: 27 who collected
+        username = f"agen.{n:02d}"
+        seed_user(console.settings.database_url, username, PASSWORD, full_name=f"Agen Nomor {n:02d}")
+        device = Device(console.http.post, username, f"laptop-{n:02d}")
+        worker = worker_payload(full_name=f"Peserta {n:02d}", serial=100 + n, registered_at=collected,
+                                consent_at=collected)
+        assert device.push("worker.register", worker)["status"] == "applied"
+        payment = payment_payload(worker["id"], [current], receipt_no=f"PA-FOLD-{n:02d}",
+                                  device_id=device.device_id, collected_at=collected)
+        assert device.push("payment.collect", payment)["status"] == "applied"
+    sign_in(http, "admin.pusat")
+    money = http.get("/console/money").text
+    folded = re.search(r'<details id="per-agent-fold"><summary>(.*?)</summary>(.*?)</details>', money, re.S)
+    assert folded is not None and "27 baris" in folded.group(1)
+    assert "Agen Nomor 00" in folded.group(2) and "Agen Nomor 24" in folded.group(2)
+    tamalate = http.get(f"/console/money?kec={TAMALATE}").text  # one kecamatan's few kelurahan
+    assert 'id="per-kelurahan-fold"' not in tamalate and 'id="per-kelurahan"' in tamalate
 
 
 def test_agents_page_shows_reported_queue_version_and_wrong_clocks(console):

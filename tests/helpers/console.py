@@ -59,7 +59,9 @@ class Seeded:
     tokens: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-class _Device:
+class Device:
+    """A laptop signed in as ``username``: pushes one op at a time through the real API."""
+
     def __init__(self, post, username: str, device_id: str) -> None:
         self.post, self.device_id, self.seq = post, device_id, 0
         r = post("/v1/auth/login", json={"username": username, "password": PASSWORD, "device_id": device_id,
@@ -89,22 +91,22 @@ def seed_programme(post, db_url: str, now: datetime) -> Seeded:
         seed_user(db_url, username, PASSWORD, role=role, kecamatan=kec, full_name=username.replace(".", " ").title())
     seed_user(db_url, "agen.tamalate", PASSWORD, kecamatan=TAMALATE, full_name="Andi Tamalate")
     seed_user(db_url, "agen.mariso", PASSWORD, kecamatan=MARISO, full_name="Besse Mariso")
-    tam = _Device(post, "agen.tamalate", "laptop-tamalate-01")
-    mar = _Device(post, "agen.mariso", "laptop-mariso-01")
+    tam = Device(post, "agen.tamalate", "laptop-tamalate-01")
+    mar = Device(post, "agen.mariso", "laptop-mariso-01")
     seed.devices = {"agen.tamalate": tam.device_id, "agen.mariso": mar.device_id}
     seed.receipt_keys = {"agen.tamalate": tam.tokens["receipt_key"], "agen.mariso": mar.tokens["receipt_key"]}
     seed.tokens = {"agen.tamalate": tam.tokens, "agen.mariso": mar.tokens}
     current = f"{today.year:04d}-{today.month:02d}"
     registered = _stamp(today - timedelta(days=40))
 
-    def register(device: _Device, label: str, **fields: Any) -> dict[str, Any]:
+    def register(device: Device, label: str, **fields: Any) -> dict[str, Any]:
         payload = worker_payload(registered_at=registered, consent_at=registered, **fields)
         result = device.push("worker.register", payload)
         assert result["status"] in ("applied", "needs_review"), result
         seed.workers[label] = payload
         return result
 
-    def pay(device: _Device, label: str, worker: str, months: list[str], day: date, **fields: Any) -> None:
+    def pay(device: Device, label: str, worker: str, months: list[str], day: date, **fields: Any) -> None:
         payload = payment_payload(seed.workers[worker]["id"], months, receipt_no=f"PA-{label.upper()}-{today:%y}",
                                   device_id=device.device_id, collected_at=_stamp(day), **fields)
         assert device.push("payment.collect", payload)["status"] == "applied"

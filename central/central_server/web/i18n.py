@@ -102,6 +102,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "period": ("Periode", "Period"),
     "per_day": ("Per hari", "Per day"),
     "per_agent": ("Per agen", "Per agent"),
+    "rows_folded": ("{count} baris: buka untuk melihat semuanya", "{count} rows: open to see them all"),
     "per_kelurahan": ("Per kelurahan", "Per kelurahan"),
     "per_method": ("Per cara bayar", "Per method"),
     "day": ("Tanggal", "Date"),
