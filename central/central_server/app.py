@@ -31,7 +31,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import perisai_protocol as protocol
 from central_server import SERVER_VERSION
 from central_server import auth as auth_mod
-from central_server.authz import Caller
+from central_server.authz import Caller, reaches_payment
 from central_server.db import dumps, init_db, iso, loads, make_engine
 from central_server.epoch import current_epoch, ensure_epoch, rotate_epoch
 from central_server.errors import ApiError, log_bug, printable, text
@@ -305,8 +305,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                                        ServerPayment.kind == "payment")).first()
         if pay is None:
             return protocol.ReceiptVerifyResponse(valid=False, status="unknown", message=text("receipt_unknown"))
-        kec, kel = _scope(principal, None)
-        if (kec is not None and pay.scope_kecamatan != kec) or (kel is not None and pay.scope_kelurahan != kel):
+        caller = Caller.of(principal.user, principal.enrollment)
+        if not reaches_payment(caller, pay, session.get(Participant, pay.participant_id)):
             raise ApiError(403, "out_of_scope")
         enrollment = session.get(Enrollment, pay.enrollment_id)
         months = loads(pay.months)

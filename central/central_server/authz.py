@@ -63,6 +63,21 @@ def in_area(caller: Caller, kecamatan: str, kelurahan: str) -> bool:
             and (caller.kelurahan is None or kelurahan == caller.kelurahan))
 
 
+def reaches(caller: Caller, participant: Any) -> bool:
+    """A participant the caller may work on: one in their area, or one they registered (a
+    person registered at their counter who lives elsewhere)."""
+    return (participant.registered_by_user == caller.user_id
+            or in_area(caller, participant.scope_kecamatan, participant.scope_kelurahan))
+
+
+def reaches_payment(caller: Caller, payment: Any, participant: Any | None) -> bool:
+    """A payment the caller may void or check: one they collected, one placed in their area,
+    or one for a participant within their reach."""
+    return (payment.user_id == caller.user_id
+            or in_area(caller, payment.scope_kecamatan, payment.scope_kelurahan)
+            or (participant is not None and reaches(caller, participant)))
+
+
 def out_of_area(caller: Caller, regions: Regions) -> OpRejected:
     """The refusal of a record outside the caller's reach: it names the caller's own area,
     never where the record is."""

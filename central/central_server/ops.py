@@ -46,7 +46,15 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalErr
 from sqlmodel import Session, col, select
 
 import perisai_protocol as protocol
-from central_server.authz import Caller, attributed, in_area, out_of_area, require, wita_day
+from central_server.authz import (
+    Caller,
+    attributed,
+    out_of_area,
+    reaches,
+    reaches_payment,
+    require,
+    wita_day,
+)
 from central_server.db import dumps, in_chunks, iso, loads, lock_keys, next_value, reserve, table_of
 from central_server.epoch import current_epoch
 from central_server.errors import OpRejected, log_bug, printable, text
@@ -348,15 +356,8 @@ def check_worker(w: protocol.WorkerPayload, regions: Regions) -> tuple[str, str]
     return kec, kel
 
 
-def _in_reach(ctx: Ctx, participant: Participant) -> bool:
-    """A participant the caller may work on: one in their area, or one they registered (a
-    person registered at their counter who lives elsewhere)."""
-    return (participant.registered_by_user == ctx.caller.user_id
-            or in_area(ctx.caller, participant.scope_kecamatan, participant.scope_kelurahan))
-
-
 def _require_reach(ctx: Ctx, participant: Participant) -> None:
-    if not _in_reach(ctx, participant):
+    if not reaches(ctx.caller, participant):
         raise out_of_area(ctx.caller, ctx.regions)
 
 
@@ -406,7 +407,7 @@ def worker_register(ctx: Ctx) -> Outcome:
     # transaction locked every NIK its ops register before applying any (Batch.open).
     existing = ctx.participants.get(s, w.id)
     if existing is not None:
-        if existing.nik != w.nik or not _in_reach(ctx, existing):
+        if existing.nik != w.nik or not reaches(ctx.caller, existing):
             raise OpRejected("worker_exists")
         # The same worker registered again under a new op id: answer with what it has.
         return Outcome(status="applied" if existing.review_state == "ok" else "needs_review",
@@ -415,8 +416,8 @@ def worker_register(ctx: Ctx) -> Outcome:
     matches = ctx.participants.matching_nik(w.nik)
     # Only people within the caller's reach may be named in the answer: a match elsewhere is
     # for the centre to decide, and the answer must not tell whether name and birth date matched.
-    visible = [m for m in matches if _in_reach(ctx, m)]
-    hidden = [m for m in matches if not _in_reach(ctx, m)]
+    visible = [m for m in matches if reaches(ctx.caller, m)]
+    hidden = [m for m in matches if not reaches(ctx.caller, m)]
     same = [m for m in visible if m.name_key == key and m.birth_date == w.birth_date]
     row = Participant(id=w.id, canonical_id=w.id, nik=w.nik, full_name=w.full_name, name_key=key,
                       birth_date=w.birth_date, kecamatan_code=w.kecamatan_code, kelurahan_code=w.kelurahan_code,
@@ -613,9 +614,7 @@ def payment_void(ctx: Ctx) -> Outcome:
     if target is None or target.kind != "payment":
         raise OpRejected("unknown_payment", payment_id=v.voids_payment_id)
     named = s.get(Participant, target.worker_id)
-    if not (target.user_id == ctx.caller.user_id
-            or in_area(ctx.caller, target.scope_kecamatan, target.scope_kelurahan)
-            or (named is not None and _in_reach(ctx, named))):
+    if not reaches_payment(ctx.caller, target, named):
         raise out_of_area(ctx.caller, ctx.regions)
     if not role_can(ctx.caller.role, "void_any"):
         _check_own_same_day(ctx, target, v)

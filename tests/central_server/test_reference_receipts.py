@@ -63,7 +63,18 @@ def test_receipt_verification(central):
     assert tampered["valid"] is False and tampered["status"] == "mismatch"
     unknown = verify(agent, receipt_no="R-NOPE").json()
     assert unknown["status"] == "unknown" and unknown["message"]["id"]
-    assert_error(verify(central.login("agen.mariso")), 403, "out_of_scope")
+    mariso = central.login("agen.mariso")
+    assert_error(verify(mariso), 403, "out_of_scope")
+    # A person who lives in Tamalate, registered and paid at a Mariso counter: the agent
+    # who issued the receipt can check it (before, the receipt's kecamatan decided alone).
+    w2 = worker_payload(serial=2)
+    pay2 = payment_payload(w2["id"], ["2026-03"])
+    mariso.push([make_op("worker.register", w2, 1), make_op("payment.collect", pay2, 2)])
+    own = http.post("/v1/receipts/verify", headers=mariso.headers, json={
+        "receipt_no": pay2["receipt_no"], "amount": pay2["amount"], "months": pay2["months"],
+        "mac": protocol.receipt_mac(mariso.tokens["receipt_key"], pay2["receipt_no"], pay2["amount"],
+                                    pay2["months"])})
+    assert own.status_code == 200 and own.json()["status"] == "valid"
     agent.push([make_op("payment.void", void_payload(pay), 3)])
     voided = verify(agent).json()
     assert voided["valid"] is False and voided["status"] == "voided"
