@@ -325,8 +325,9 @@ def test_a_whole_day_at_the_counter(qtbot, tmp_path, laptop, central):
                     timeout=60000)
     assert window.status.sync_label.text() == "Sudah sinkron"
     assert window.status.sync_label.shown_text() == "Sudah sinkron"  # read whole
-    last = window.status.last_sync_label  # at least its day and hour can be read
-    assert last.text()[:-len(":MM WITA")] in last.shown_text(), last.shown_text()
+    last = window.status.last_sync_label  # its day, hour and minutes can be read
+    when = last.text().split(": ", 1)[1]
+    assert when[:len("DD/MM HH:MM")] in last.shown_text(), last.shown_text()
     open_page(qtbot, window, "workers")  # the list, as the day ends
     looked_at(window, [window.worker_list.search, window.worker_list.table], "synced")
     with core.db.read() as s:
