@@ -271,6 +271,8 @@ def main() -> int:
             writes = json.loads(writer.stdout.readline())
             writer.wait(timeout=60)
 
+    # The machine may be shared: the ratio is what compares runs, the load says how busy.
+    print("# load average (1, 5, 15 min): " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
     rate = result["imported"] / result["total_s"]
     ratio = floor / rate
     print(f"# imported {result['imported']:,} of {result['rows']:,} rows: preview "
