@@ -15,7 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from agent_app.store.models import AuditEntry, Meta, OutboxOp, OutboxState, User
-from perisai_protocol import OP_SCHEMAS, canonical_json, payload_hash
+from perisai_protocol import OP_SCHEMAS, canonical_hash, canonical_json
 
 log = logging.getLogger(__name__)
 
@@ -211,13 +211,19 @@ def enqueue(
     return op
 
 
-def op_rows(kind: str, items: Sequence[tuple[str, dict]], now: str) -> list[dict[str, Any]]:
+def op_rows(kind: str, items: Sequence[tuple[str, dict]], now: str,
+            op_ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
     """Outbox rows of operations (entity id, payload), not yet numbered: the serialising
-    can happen before the write transaction that ``number_ops`` belongs to."""
-    return [{"op_id": new_id(), "kind": kind, "entity_id": entity_id,
-             "schema_version": OP_SCHEMAS[kind], "payload": canonical_json(payload),
-             "payload_hash": payload_hash(payload), "created_at": now}
-            for entity_id, payload in items]
+    can happen before the write transaction that ``number_ops`` belongs to. Each gets a
+    new op id unless ``op_ids`` gives them."""
+    ids = op_ids if op_ids is not None else [new_id() for _ in items]
+    rows = []
+    for op_id, (entity_id, payload) in zip(ids, items, strict=True):
+        text = canonical_json(payload)
+        rows.append({"op_id": op_id, "kind": kind, "entity_id": entity_id,
+                     "schema_version": OP_SCHEMAS[kind], "payload": text,
+                     "payload_hash": canonical_hash(text), "created_at": now})
+    return rows
 
 
 def number_ops(session: Session, user_id: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -45,7 +45,13 @@ from agent_app.store.db import bulk_insert, table_of
 from agent_app.store.models import ImportBatch, StagedWorker, User, Worker
 
 STAGE_CHUNK = 2_000  # rows per staging transaction
-PUBLISH_CHUNK = 500  # rows per publishing transaction: about 0.1 s of writing
+# Publishing transactions are sized by how long the last one held the lock: every row of a
+# transaction costs the same, but every commit rewrites the pages it touched in the
+# worker, outbox and audit indexes (encrypted, into the WAL, then checkpointed), so the
+# fewer and fuller the transactions, the less is written per row.
+PUBLISH_SECONDS = 0.2  # the lock held this long per publishing transaction
+PUBLISH_CHUNK = 500  # rows of the first one, and the fewest of any
+PUBLISH_MAX = 20_000  # rows of any one (a cap for a very fast machine)
 ProgressFn = Callable[[int, int], None]
 
 REQUIRED = ("nik", "nama", "tanggal_lahir", "jenis_kelamin", "alamat", "kelurahan",
@@ -156,11 +162,12 @@ class _Pacer:
     topped up with a sleep): another write waits a spell, not the whole import.
     """
 
-    WRITE_SPELL = 0.25
+    WRITE_SPELL = 0.2
     PAUSE = 0.11
 
     def __init__(self) -> None:
         self.spell = 0.0
+        self.held = 0.0  # how long the last transaction held the lock
         self.released = time.perf_counter()
 
     @contextmanager
@@ -171,11 +178,30 @@ class _Pacer:
         elif self.spell >= self.WRITE_SPELL:
             time.sleep(self.PAUSE - idle)
             self.spell = 0.0
-        started = time.perf_counter()
         with db.write(**options) as s:
+            s.connection()  # BEGIN IMMEDIATE: waiting for the lock is not holding it
+            started = time.perf_counter()
             yield s
         self.released = time.perf_counter()
-        self.spell += self.released - started
+        self.held = self.released - started
+        self.spell += self.held
+        db.checkpoint()  # relaxed commits leave it to us: done while others may write
+
+
+def _publication_order(rows: list[ImportRow]) -> list[RegistrationForm]:
+    """The valid rows' forms by name: nearly the order of the list index (name_key), also
+    the second key of the kelurahan and kecamatan indexes (see ``_stage``)."""
+    forms = [row.form for row in rows if row.form is not None]
+    assert len(forms) == len(rows), "a valid row keeps its form"
+    return sorted(forms, key=lambda form: form.full_name.lower())
+
+
+def _next_size(rows: int, held: float) -> int:
+    """Rows for the next publishing transaction, after ``rows`` held the lock ``held``
+    seconds: aimed at PUBLISH_SECONDS, at most doubling or halving at a time (one slow
+    commit on a busy machine does not swing it)."""
+    aimed = rows * PUBLISH_SECONDS / max(held, 1e-3)
+    return int(min(PUBLISH_MAX, max(PUBLISH_CHUNK, rows / 2, min(aimed, rows * 2))))
 
 
 class ImportService:
@@ -309,17 +335,25 @@ class ImportService:
         batch_id = new_id()
         with pacer.write(self.db, durable=False) as s:
             s.add(ImportBatch(id=batch_id, user_id=actor.id, created_at=now, rows=len(rows)))
+        forms = _publication_order(rows)
+        # Random ids all the same, given out in ascending order: with the rows in the list
+        # index's order, each publishing transaction inserts into narrow ranges of the
+        # worker's, outbox's and the list's indexes instead of touching pages all over
+        # them (each touched page is rewritten, encrypted, at every commit).
+        worker_ids = sorted(new_id() for _ in forms)
+        op_ids = sorted(new_id() for _ in forms)
         niks: list[str] = []
         try:
-            for start in range(0, len(rows), STAGE_CHUNK):
+            for start in range(0, len(forms), STAGE_CHUNK):
                 checkpoint(cancel, progress, start, total)
                 staged = []
-                for position, row in enumerate(rows[start:start + STAGE_CHUNK], start=start):
-                    assert row.form is not None, "a valid row keeps its form"
-                    worker = self.workers.worker_row(row.form, actor.id, now=now, today=today)
+                for position in range(start, min(start + STAGE_CHUNK, len(forms))):
+                    worker = self.workers.worker_row(forms[position], actor.id, now=now, today=today,
+                                                     worker_id=worker_ids[position])
                     niks.append(worker["nik"])
+                    data = {"worker": worker, "op_id": op_ids[position]}
                     staged.append({"batch_id": batch_id, "position": position, "nik": worker["nik"],
-                                   "worker_id": worker["id"], "data": json.dumps(worker)})
+                                   "worker_id": worker["id"], "data": json.dumps(data)})
                 with pacer.write(self.db, durable=False) as s:
                     bulk_insert(s, table_of(StagedWorker), staged)
             checkpoint(cancel, progress, len(rows), total)
@@ -340,23 +374,25 @@ class ImportService:
         (read and prepared before it, outside the lock)."""
         with self.db.read() as s:
             batch = s.get_one(ImportBatch, batch_id)
-        done, after = 0, -1
+        done, after, size = 0, -1, PUBLISH_CHUNK
         while True:
             with self.db.read() as s:
                 chunk = s.exec(select(StagedWorker.position, StagedWorker.data)
                                .where(StagedWorker.batch_id == batch_id, StagedWorker.position > after)
-                               .order_by(col(StagedWorker.position)).limit(PUBLISH_CHUNK)).all()
+                               .order_by(col(StagedWorker.position)).limit(size)).all()
             if not chunk:
                 break
             after = chunk[-1][0]
-            prepared = self.workers.prepare([json.loads(data) for _, data in chunk], batch.user_id,
-                                            batch.created_at)
+            entries = [json.loads(data) for _, data in chunk]
+            prepared = self.workers.prepare([e["worker"] for e in entries], batch.user_id,
+                                            batch.created_at, op_ids=[e["op_id"] for e in entries])
             # Durable only at the end: a power cut may lose the newest chunks, never one in
             # the middle, and what it loses is still staged, so the next start redoes it.
             with pacer.write(self.db, durable=False) as s:
                 self.workers.write(s, batch.user_id, prepared)
                 s.execute(delete(StagedWorker).where(col(StagedWorker.batch_id) == batch_id,
                                                      col(StagedWorker.position) <= after))
+            size = _next_size(len(chunk), pacer.held)
             done += len(chunk)
             if progress is not None:
                 progress(rows + done, 2 * rows)

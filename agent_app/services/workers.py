@@ -238,9 +238,10 @@ class WorkerService:
     def build_worker(self, form: RegistrationForm, actor: User, *, now: str, today: date) -> Worker:
         return Worker(**self.worker_row(form, actor.id, now=now, today=today))
 
-    def worker_row(self, form: RegistrationForm, actor_id: str, *, now: str, today: date) -> dict[str, Any]:
+    def worker_row(self, form: RegistrationForm, actor_id: str, *, now: str, today: date,
+                   worker_id: str | None = None) -> dict[str, Any]:
         """The columns of a new worker registered from a checked form (bulk writers insert
-        the dict; ``build_worker`` makes the model of it)."""
+        the dict; ``build_worker`` makes the model of it); a new id unless given one."""
         assert form.birth_date is not None and form.declared_income is not None, "a checked form has both"
         kelurahan = self.ref.kelurahan_by_code[form.kelurahan_code]
         occupations = [o for o in form.occupations if o]
@@ -249,7 +250,7 @@ class WorkerService:
         from agent_app.domain.phone import normalize_phone
 
         return dict(
-            id=new_id(),
+            id=worker_id or new_id(),
             nik=nik,
             full_name=" ".join(form.full_name.split()),
             name_key=search_key(form.full_name),
@@ -312,13 +313,14 @@ class WorkerService:
         return found
 
     @staticmethod
-    def prepare(rows: list[dict[str, Any]], actor_id: str, now: str) -> Registrations:
+    def prepare(rows: list[dict[str, Any]], actor_id: str, now: str,
+                op_ids: list[str] | None = None) -> Registrations:
         """What registering ``worker_row`` dicts writes besides them: their outbox operations
-        (not yet numbered) and audit entries; no database needed, so bulk writers build it
-        outside their write transaction."""
+        (not yet numbered; new ids unless given) and audit entries; no database needed, so
+        bulk writers build it outside their write transaction."""
         payloads = [worker_payload(row) for row in rows]
         ops = op_rows("worker.register", [(row["id"], p) for row, p in zip(rows, payloads, strict=True)],
-                      now)
+                      now, op_ids)
         audits = [audit_row(user_id=actor_id, action="worker.register", entity="worker",
                             entity_id=row["id"], now=now, new=payload)
                   for row, payload in zip(rows, payloads, strict=True)]

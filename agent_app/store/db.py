@@ -36,6 +36,7 @@ SCHEMA_HEAD = "0005"
 
 
 IN_LIST_SIZE = 500
+WAL_AUTOCHECKPOINT = 1000  # pages: SQLite's default
 
 
 def in_chunks(items: list, size: int = IN_LIST_SIZE) -> list[list]:
@@ -137,6 +138,7 @@ def _make_engine(path: Path, key: bytes | None) -> Engine:
             # Set on every write: a connection back from the pool may have been relaxed.
             relaxed = options.get("perisai_relaxed", False)
             conn.exec_driver_sql(f"PRAGMA synchronous={'NORMAL' if relaxed else 'FULL'}")
+            conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={0 if relaxed else WAL_AUTOCHECKPOINT}")
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             conn.exec_driver_sql("BEGIN")
@@ -161,6 +163,8 @@ class Database:
         ``durable=False`` skips the flush to disk at commit (``synchronous=NORMAL``): for
         steps of a longer job whose last transaction is durable. In WAL mode commits stay
         in order, so a power cut can only lose the newest ones, never one in the middle.
+        Such a commit does not checkpoint the WAL either: the job calls ``checkpoint``
+        when it lets go of the lock, so the copying is not counted as holding it.
         """
         engine = self._write_engine if durable else self._relaxed_engine
         with Session(engine, expire_on_commit=False) as session:
@@ -175,6 +179,12 @@ class Database:
             # objects usable after the session closes.
             with session.begin():
                 yield session
+
+    def checkpoint(self) -> None:
+        """Copy the WAL's committed pages into the database file, PASSIVE: it neither
+        waits for nor blocks other connections' reads and writes."""
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
     def integrity_check(self) -> str:
         with self.engine.connect() as conn:

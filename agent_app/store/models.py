@@ -273,4 +273,4 @@ class StagedWorker(SQLModel, table=True):
     position: int = Field(primary_key=True)  # order of the list
     nik: str = Field(index=True)  # reserved against registrations while publishing
     worker_id: str
-    data: str  # JSON of the worker columns
+    data: str  # JSON: {"worker": its columns, "op_id": the id of its outbox operation}

@@ -90,7 +90,13 @@ def canonical_json(payload: Any) -> str:
 
 
 def payload_hash(payload: Any) -> str:
-    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+    return canonical_hash(canonical_json(payload))
+
+
+def canonical_hash(text: str) -> str:
+    """The payload hash of ``canonical_json(payload)``, for a sender that keeps the text
+    (serialising a payload once for both)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 # Characters no name, address, reason or identifier may hold: C0 and C1 controls (line

@@ -117,6 +117,7 @@ def slow_import(monkeypatch):
 
     monkeypatch.setattr(importer, "STAGE_CHUNK", 5)
     monkeypatch.setattr(importer, "PUBLISH_CHUNK", 5)
+    monkeypatch.setattr(importer, "PUBLISH_MAX", 5)
     monkeypatch.setattr(importer._Pacer, "WRITE_SPELL", 0.0)
     monkeypatch.setattr(importer._Pacer, "PAUSE", 0.4)
 

@@ -10,13 +10,15 @@ from pathlib import Path
 
 import pytest
 from filelock import FileLock
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from agent_app.services import importer as importer_module
-from agent_app.services.base import ServiceError
+from agent_app.services.base import ServiceError, to_json
 from agent_app.services.core import AgentCore
 from agent_app.services.reports import CancelToken
+from agent_app.services.workers import worker_payload
 from agent_app.store.models import AuditEntry, ImportBatch, OutboxOp, StagedWorker, Worker
+from perisai_protocol import canonical_json, payload_hash
 from tests.helpers.forms import make_form, make_list
 
 REPO = Path(__file__).resolve().parents[3]
@@ -38,6 +40,7 @@ def seqs(core, user_id: str) -> list[int]:
 def small_chunks(monkeypatch):
     monkeypatch.setattr(importer_module, "STAGE_CHUNK", 7)
     monkeypatch.setattr(importer_module, "PUBLISH_CHUNK", 5)
+    monkeypatch.setattr(importer_module, "PUBLISH_MAX", 5)
 
 
 def test_nothing_shows_or_is_queued_while_staging_and_cancel_leaves_nothing(
@@ -87,21 +90,28 @@ def test_other_writes_go_on_between_chunks_and_seqs_stay_gapless(core, clerk, tm
 
 def test_a_nik_being_published_is_taken_for_registrations(core, clerk, tmp_path, small_chunks):
     report = core.importer.preview(make_list(tmp_path / "daftar.csv", 20))
-    last = report.valid[-1].form
+    forms = {row.form.nik: row.form for row in report.valid if row.form}
     refused = []
 
     def progress(done: int, total: int) -> None:
-        if done == 25 and not refused:  # publishing, the last row not yet visible
+        if done == 25 and not refused:  # publishing: 5 rows visible, 15 not yet
+            with core.db.read() as s:
+                waiting = s.exec(select(StagedWorker.nik).where(
+                    col(StagedWorker.worker_id).not_in(select(Worker.id)))).all()
+            assert len(waiting) == 15
+            refused.append(waiting[-1])
+            form = forms[waiting[-1]]
             with pytest.raises(ServiceError) as info:
                 core.workers.register(clerk, make_form(
-                    nik=last.nik, full_name=last.full_name, birth_date=last.birth_date,
-                    sex=last.sex, kelurahan_code=last.kelurahan_code))
+                    nik=form.nik, full_name=form.full_name, birth_date=form.birth_date,
+                    sex=form.sex, kelurahan_code=form.kelurahan_code))
             refused.append(info.value.code)
 
     core.importer.commit(clerk, report, progress=progress)
-    assert refused == ["worker.nik_exists"]
+    nik = refused[0]
+    assert refused == [nik, "worker.nik_exists"]
     with core.db.read() as s:
-        assert s.exec(select(func.count()).select_from(Worker).where(Worker.nik == last.nik)).one() == 1
+        assert s.exec(select(func.count()).select_from(Worker).where(Worker.nik == nik)).one() == 1
 
 
 def test_one_import_at_a_time(core, clerk, tmp_path):
@@ -122,7 +132,7 @@ CRASHING_IMPORT = textwrap.dedent("""
     from tests.helpers.forms import NOW, PASSWORD
     from agent_app.services.base import FixedClock
 
-    importer.STAGE_CHUNK, importer.PUBLISH_CHUNK = 7, 5
+    importer.STAGE_CHUNK, importer.PUBLISH_CHUNK, importer.PUBLISH_MAX = 7, 5, 5
     core = AgentCore.open(Path(sys.argv[1]), clock=FixedClock(NOW))
     clerk = core.users.authenticate("loket", PASSWORD)
     report = core.importer.preview(Path(sys.argv[2]))
@@ -157,3 +167,30 @@ def test_a_crash_is_discarded_or_finished_by_the_next_start(tmp_path, clock, cle
     finally:
         reopened.close()
 
+
+
+def test_every_imported_worker_is_queued_and_audited_as_a_registration(core, clerk, tmp_path):
+    listing = make_list(tmp_path / "daftar.csv", 12)
+    with listing.open("a", encoding="utf-8", newline="") as handle:  # accents and quotes
+        handle.write('7371014107900001,Andi Nur\'aini Daéng Ṭayyibah,01/07/1990,P,'
+                     '081234567890,"Jl. Sultan Alauddin — Blok ""C"" \u2018D\u2019",Bontorannu,'
+                     'Pedagang pasar,1500000,tidak,APBD,ya\n')
+    report = core.importer.preview(listing)
+    assert len(report.valid) == 13, [row.messages("en") for row in report.refused]
+    core.importer.commit(clerk, report)
+    core.workers.register(clerk, make_form(nik="7371014107900002"))  # one registration
+    with core.db.read() as s:
+        workers = {w.id: w for w in s.exec(select(Worker))}
+        ops = {op.entity_id: op for op in s.exec(select(OutboxOp))}
+        audits = {a.entity_id: a for a in s.exec(select(AuditEntry)
+                                                 .where(AuditEntry.action == "worker.register"))}
+    assert len(workers) == len(ops) == len(audits) == 14
+    for worker_id, worker in workers.items():
+        payload = worker_payload(worker)
+        op, entry = ops[worker_id], audits[worker_id]
+        assert (op.kind, op.user_id, op.state) == ("worker.register", clerk.id, "pending")
+        assert op.payload == canonical_json(payload)  # byte for byte
+        assert op.payload_hash == payload_hash(payload)
+        assert (entry.user_id, entry.entity, entry.new) == (clerk.id, "worker", to_json(payload))
+    assert any("Ṭayyibah" in op.payload for op in ops.values())
+    assert sorted(op.seq for op in ops.values()) == list(range(1, 15))
