@@ -35,6 +35,7 @@ from sqlmodel import col, select
 
 from agent_app.domain.messages import Issue, error, has_errors, render
 from agent_app.domain.nik import clean_number
+from agent_app.domain.reference import Kelurahan
 from agent_app.services.access import require
 from agent_app.services.base import Clock, ServiceError, new_id
 from agent_app.services.exports import Table, write_csv
@@ -227,17 +228,18 @@ class ImportService:
                 known = set(s.exec(select(Worker.nik).where(Worker.deleted == False)))  # noqa: E712
             columns = [(i, name) for i, name in enumerate(header) if name]
             seen: dict[str, int] = {}
+            places: dict[str, Kelurahan | None] = {}  # a list names each kelurahan many times
             report_rows: list[ImportRow] = []
             for index, values in enumerate(rows, start=1):
                 raw = {name: _stripped(values[i]) if i < len(values) else "" for i, name in columns}
-                report_rows.append(self._check_row(index, raw, known, seen))
+                report_rows.append(self._check_row(index, raw, known, seen, places))
                 if index % 1000 == 0:
                     checkpoint(cancel, progress, index, 0)
         return ImportReport(path, report_rows)
 
     def _check_row(self, index: int, raw: dict[str, str], known: set[str],
-                   seen: dict[str, int]) -> ImportRow:
-        form, issues = self._form(raw)
+                   seen: dict[str, int], places: dict[str, Kelurahan | None]) -> ImportRow:
+        form, issues = self._form(raw, places)
         issues += self.workers.check(form)
         status = "invalid" if has_errors(issues) else "valid"
         nik = form.nik
@@ -253,7 +255,8 @@ class ImportService:
         shown = {"nik": raw.get("nik", ""), "nama": raw.get("nama", "")}
         return ImportRow(index, shown, form if status == "valid" else None, status, issues)
 
-    def _form(self, raw: dict[str, str]) -> tuple[RegistrationForm, list[Issue]]:
+    def _form(self, raw: dict[str, str],
+              places: dict[str, Kelurahan | None]) -> tuple[RegistrationForm, list[Issue]]:
         issues: list[Issue] = []
 
         def bad(column: str, field_name: str) -> None:
@@ -265,7 +268,9 @@ class ImportService:
         sex = {"l": "M", "laki-laki": "M", "laki laki": "M", "m": "M",
                "p": "F", "perempuan": "F", "f": "F"}.get(raw.get("jenis_kelamin", "").lower(), "")
         kelurahan_text = raw.get("kelurahan", "")
-        kelurahan = self.ref.kelurahan_named(kelurahan_text)
+        if kelurahan_text not in places:
+            places[kelurahan_text] = self.ref.kelurahan_named(kelurahan_text)
+        kelurahan = places[kelurahan_text]
         income_text = "".join(ch for ch in raw.get("penghasilan", "") if ch in ASCII_DIGITS)
         funding = FUNDING.get(raw.get("sumber_dana", "apbd").strip().lower() or "apbd")
         if funding is None:

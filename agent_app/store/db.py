@@ -17,6 +17,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +74,8 @@ def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
            f"VALUES ({', '.join('?' for _ in columns)})")
     fill = tuple(defaults.values())
-    session.connection().exec_driver_sql(sql, [(*(row[c] for c in given), *fill) for row in rows])
+    values = itemgetter(*given) if len(given) > 1 else lambda row: (row[given[0]],)
+    session.connection().exec_driver_sql(sql, [values(row) + fill for row in rows])
 
 
 class StoreError(Exception):
