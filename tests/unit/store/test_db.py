@@ -236,3 +236,31 @@ def test_a_failed_write_never_quotes_its_values(tmp_path):
         assert "Rahasia" not in str(info.value) and "7371014107900001" not in str(info.value)
     finally:
         core.close()
+
+
+
+FILL = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
+        "INSERT INTO filler SELECT randomblob(3000) FROM n")  # about 1,500 pages
+
+
+def test_a_relaxed_write_leaves_the_checkpoint_to_its_job(tmp_path):
+    """An import's steps (durable=False) do not copy the WAL into the file at commit: the
+    import checkpoints once it has let go of the lock. A durable write checkpoints at
+    commit again, as SQLite does by default, even on the same pooled connection."""
+    path = tmp_path / "p.db"
+    db = open_database(path)
+    try:
+        with db.write() as s:
+            s.connection().exec_driver_sql("CREATE TABLE filler (x)")
+        before = path.stat().st_size
+        with db.write(durable=False) as s:
+            s.connection().exec_driver_sql(FILL)
+        assert path.stat().st_size == before  # still only in the WAL
+        db.checkpoint()
+        assert path.stat().st_size > before + 5_000_000
+        copied = path.stat().st_size
+        with db.write() as s:
+            s.connection().exec_driver_sql(FILL)
+        assert path.stat().st_size > copied + 5_000_000
+    finally:
+        db.close()
