@@ -197,6 +197,14 @@ def _publication_order(rows: list[ImportRow]) -> list[RegistrationForm]:
     return sorted(forms, key=lambda form: form.full_name.lower())
 
 
+def _staged_entry(data: str) -> dict:
+    """A staged row's worker columns and operation id. A batch staged by the previous
+    version (the worker columns alone) may wait for the next start: its operations get
+    new ids."""
+    entry = json.loads(data)
+    return entry if "op_id" in entry else {"worker": entry, "op_id": new_id()}
+
+
 def _next_size(rows: int, held: float) -> int:
     """Rows for the next publishing transaction, after ``rows`` held the lock ``held``
     seconds: aimed at PUBLISH_SECONDS, at most doubling or halving at a time (one slow
@@ -388,7 +396,7 @@ class ImportService:
             if not chunk:
                 break
             after = chunk[-1][0]
-            entries = [json.loads(data) for _, data in chunk]
+            entries = [_staged_entry(data) for _, data in chunk]
             prepared = self.workers.prepare([e["worker"] for e in entries], batch.user_id,
                                             batch.created_at, op_ids=[e["op_id"] for e in entries])
             # Durable only at the end: a power cut may lose the newest chunks, never one in

@@ -246,7 +246,7 @@ class WorkerService:
         kelurahan = self.ref.kelurahan_by_code[form.kelurahan_code]
         occupations = [o for o in form.occupations if o]
         sector = self.ref.occupations[occupations[0]][1]
-        nik = "".join(ch for ch in form.nik if ch.isdigit())
+        nik = form.nik if form.nik.isdigit() else "".join(ch for ch in form.nik if ch.isdigit())
         from agent_app.domain.phone import normalize_phone
 
         return dict(

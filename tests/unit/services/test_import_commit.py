@@ -3,6 +3,7 @@ other writes go on meanwhile, a crash is finished or discarded by the next start
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -194,3 +195,19 @@ def test_every_imported_worker_is_queued_and_audited_as_a_registration(core, cle
         assert (entry.user_id, entry.entity, entry.new) == (clerk.id, "worker", to_json(payload))
     assert any("Ṭayyibah" in op.payload for op in ops.values())
     assert sorted(op.seq for op in ops.values()) == list(range(1, 15))
+
+
+def test_a_batch_staged_by_the_previous_version_is_finished(core, clerk):
+    """Before operation ids were staged, a staged row held the worker columns alone."""
+    form = make_form()
+    now = core.clock.stamp()
+    worker = core.workers.worker_row(form, clerk.id, now=now, today=core.clock.today())
+    with core.db.write() as s:
+        s.add(ImportBatch(id="b1", user_id=clerk.id, created_at=now, state="publishing", rows=1))
+        s.flush()
+        s.add(StagedWorker(batch_id="b1", position=0, nik=worker["nik"], worker_id=worker["id"],
+                           data=json.dumps(worker)))
+    assert core.importer.recover() == 1
+    assert counts(core) | {"audit": 0} == {"workers": 1, "ops": 1, "audit": 0, "staged": 0,
+                                           "batches": 0}
+    assert core.workers.find_by_nik(form.nik).id == worker["id"]
