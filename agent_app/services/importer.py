@@ -52,7 +52,7 @@ STAGE_CHUNK = 5_000  # rows per staging transaction (about 0.1 s of writing)
 # fewer and fuller the transactions, the less is written per row.
 PUBLISH_SECONDS = 0.25  # the lock held this long per publishing transaction
 PUBLISH_CHUNK = 500  # rows of the first one, and the fewest of any
-PUBLISH_MAX = 20_000  # rows of any one (a cap for a very fast machine)
+PUBLISH_MAX = 5_000  # rows of any one: what a transaction prepares stays small
 ProgressFn = Callable[[int, int], None]
 
 REQUIRED = ("nik", "nama", "tanggal_lahir", "jenis_kelamin", "alamat", "kelurahan",
