@@ -63,8 +63,10 @@ OPTIONAL = ("telepon", "jht", "sumber_dana", "sumber_dana_jht", "desil", "desil_
 FUNDING = {"mandiri": "self", "self": "self", "apbd": "apbd", "apbn": "apbn",
            "desa": "village", "dana desa": "village", "village": "village",
            "csr": "csr", "donatur": "csr"}
-# str.isdigit() also accepts "²" and other digits int() refuses.
-ASCII_DIGITS = "0123456789"
+# str.isdigit() also accepts "²" and other digits int() refuses: only ASCII ones count.
+NOT_DIGITS = re.compile("[^0-9]+")
+SEXES = {"l": "M", "laki-laki": "M", "laki laki": "M", "m": "M",
+         "p": "F", "perempuan": "F", "f": "F"}
 YES = {"ya", "y", "yes", "1", "true", "benar"}
 NO = {"tidak", "t", "no", "n", "0", "false", ""}
 
@@ -273,13 +275,12 @@ class ImportService:
         birth = _parse_date(raw.get("tanggal_lahir", ""))
         if birth is None and raw.get("tanggal_lahir"):
             bad("tanggal_lahir", "birth_date")
-        sex = {"l": "M", "laki-laki": "M", "laki laki": "M", "m": "M",
-               "p": "F", "perempuan": "F", "f": "F"}.get(raw.get("jenis_kelamin", "").lower(), "")
+        sex = SEXES.get(raw.get("jenis_kelamin", "").lower(), "")
         kelurahan_text = raw.get("kelurahan", "")
         if kelurahan_text not in places:
             places[kelurahan_text] = self.ref.kelurahan_named(kelurahan_text)
         kelurahan = places[kelurahan_text]
-        income_text = "".join(ch for ch in raw.get("penghasilan", "") if ch in ASCII_DIGITS)
+        income_text = NOT_DIGITS.sub("", raw.get("penghasilan", ""))
         funding = FUNDING.get(raw.get("sumber_dana", "apbd").strip().lower() or "apbd")
         if funding is None:
             bad("sumber_dana", "programmes")
@@ -292,7 +293,7 @@ class ImportService:
             jht_funding = FUNDING.get(raw.get("sumber_dana_jht", "").strip().lower() or funding)
             programmes["jht"] = jht_funding or funding
         desil_text = raw.get("desil", "").strip()
-        desil = int(desil_text) if desil_text and set(desil_text) <= set(ASCII_DIGITS) else None
+        desil = int(desil_text) if desil_text.isascii() and desil_text.isdigit() else None
         if desil_text and desil is None:
             bad("desil", "desil")
         disability = _parse_bool(raw.get("disabilitas", "")) or False
