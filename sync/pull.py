@@ -19,6 +19,7 @@ import perisai_protocol as protocol
 from agent_app.domain.reference import search_key
 from agent_app.services.base import get_meta, set_meta
 from agent_app.services.merge import merge_aliases
+from agent_app.store.db import in_chunks
 from agent_app.store.models import OutboxOp, OutboxState, Payment, Worker
 from sync.client import CursorExpired, SyncError
 from sync.corrections import settle_corrections
@@ -136,6 +137,7 @@ class Puller:
             if payment_ids else {}
         new_money: list[protocol.Change] = []
         arrived: set[str] = set()  # workers this page stored: parked money may hang on them
+        settled: list[protocol.Change] = []  # workers stored: a review case may have waited on them
         # The last word of this page on each entity (a city-wide pull sees a move as a
         # delete in the old scope, then an upsert in the new one).
         last_op = {(c.entity, c.id): c.op for c in page.changes}
@@ -152,7 +154,7 @@ class Puller:
                 if worker is not None and worker.id in busy:
                     continue  # local changes still queued: never overwritten
                 if self._upsert_worker(s, worker, change):
-                    settle_review(s, change)
+                    settled.append(change)
                     settle_corrections(s, change)
                     arrived.add(change.id)
                     applied += 1
@@ -174,6 +176,7 @@ class Puller:
                 applied += 1
             elif change.entity == "reference":
                 set_meta(s, "reference_stale", "1")
+        settle_reviews(s, settled)
         now = self.ctx.clock.stamp()
         stored = store_pulled_money(s, new_money, arrived, now)
         applied += len(stored)
@@ -224,23 +227,28 @@ class Puller:
         return True
 
 
-def settle_review(s: Session, change: protocol.Change) -> None:
+def settle_reviews(s: Session, changes: list[protocol.Change]) -> None:
     """A duplicate-NIK case the centre decided settles the registration that waited for
     it: accepted (an alias, or its own KPJ), or refused with the administrators' reason,
-    which then waits in Perlu perhatian like any rejection."""
-    data = change.data or {}
-    state = data.get("review_state")
-    if state not in ("ok", "rejected"):
-        return
-    waiting = s.exec(select(OutboxOp).where(OutboxOp.entity_id == change.id,
-                                            OutboxOp.kind == "worker.register",
-                                            OutboxOp.state == OutboxState.NEEDS_REVIEW)).all()
+    which then waits in Perlu perhatian like any rejection. The page's waiting
+    registrations are read in one query (one per pulled record was most of a page's work)."""
+    decided: dict[str, protocol.Change] = {}
+    for change in changes:
+        if (change.data or {}).get("review_state") in ("ok", "rejected"):
+            decided.setdefault(change.id, change)
+    waiting: list[OutboxOp] = []
+    for chunk in in_chunks(list(decided)):
+        waiting += s.exec(select(OutboxOp).where(col(OutboxOp.entity_id).in_(chunk),
+                                                 OutboxOp.kind == "worker.register",
+                                                 OutboxOp.state == OutboxState.NEEDS_REVIEW)
+                          .order_by(col(OutboxOp.seq))).all()
     for op in waiting:
+        data = decided[op.entity_id].data or {}
         result = json.loads(op.result) if op.result else {}
-        if state == "rejected":
+        if data["review_state"] == "rejected":
             op.state = OutboxState.REJECTED
             result.update(code="review_rejected", message=data.get("review_reason") or {})
-            worker = s.get(Worker, change.id)
+            worker = s.get(Worker, op.entity_id)
             if worker is not None:
                 worker.sync_state = "rejected"
                 s.add(worker)

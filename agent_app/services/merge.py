@@ -21,6 +21,9 @@ from agent_app.services.base import audit
 from agent_app.store.models import FollowupContact, Payment, Worker
 
 MAX_HOPS = 8  # an alias of an alias (a review settled later): follow, but never loop
+# Made once: a new alias per call is a new statement to SQLAlchemy, compiled again at
+# every pulled page (most of a page's work on a slow laptop).
+_CANONICAL = aliased(Worker)
 
 
 def current_worker(s: Session, worker_id: str) -> Worker | None:
@@ -48,7 +51,7 @@ def merged_ids(s: Session, worker_id: str) -> list[str]:
 def merge_aliases(s: Session, now: str) -> int:
     """Merge every alias whose canonical record is on this device, in the caller's
     transaction. Returns how many were merged."""
-    canonical_row = aliased(Worker)
+    canonical_row = _CANONICAL
     pairs = s.exec(
         select(Worker, canonical_row)
         .join(canonical_row, col(canonical_row.id) == Worker.canonical_id)
