@@ -149,12 +149,14 @@ class ChangeLog:
             rows.append((*key, op, kec, kel))
         for chunk in in_chunks(stale):
             session.execute(delete(table).where(table.c.seq.in_(chunk)))
-        first = next_value(session, "change", len(rows)) - len(rows) + 1
         created = iso(now)
-        session.execute(insert(table), [
-            dict(seq=first + i, entity=entity, entity_id=entity_id, op=op, scope_kecamatan=kec,
-                 scope_kelurahan=kel, created_at=created)
-            for i, (entity, entity_id, op, kec, kel) in enumerate(rows)])
+        values: list[dict[str, Any]] = [
+            dict(entity=entity, entity_id=entity_id, op=op, scope_kecamatan=kec, scope_kelurahan=kel,
+                 created_at=created) for entity, entity_id, op, kec, kel in rows]
+        first = next_value(session, "change", len(rows)) - len(rows) + 1  # the lock, held to the commit
+        for i, value in enumerate(values):
+            value["seq"] = first + i
+        session.execute(insert(table), values)
 
 
 class Participants:
@@ -716,15 +718,18 @@ class Batch:
                                  stamped_ahead_s=result.assigned.get("stamped_ahead_s")))
 
     def finish(self, session: Session) -> None:
+        """Write what the ops share. The pull log comes last, just before the caller
+        commits: its counter's row lock serialises every batch of the centre, so nothing
+        else (no round trip, no flush) runs while it is held."""
         if self.applied:
             session.execute(insert(table_of(AppliedOp)), self.applied)
         self.summaries.write(session)
-        self.changes.write(session, self.now)
         if self.seqs:
             self.contiguous = track_seqs(session, self.caller.device_id, self.caller.user_id, self.seqs,
                                          self.now)
         self.epoch = current_epoch(session)
         session.flush()
+        self.changes.write(session, self.now)
 
 
 class SavepointsNeeded(Exception):
@@ -848,8 +853,8 @@ def _apply_batch(engine: Engine, now: datetime, caller: Caller, regions: Regions
             results = [_apply_in_batch(session, regions, batch, op) for op in request.ops]
         else:
             results = [_apply_one(session, regions, batch, op, savepoint=False) for op in request.ops]
-        batch.finish(session)
         record_device_report(session, batch.now, caller.enrollment_id, request)
+        batch.finish(session)
         session.commit()
     return results, batch
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlmodel import Session, select
 
 import perisai_protocol as protocol
@@ -204,6 +204,27 @@ def test_a_registration_undone_in_its_batch_is_not_met_by_the_next(agent, monkey
     assert r2["status"] == "applied" and r2["assigned"]["canonical_id"] == again["id"]
     with Session(agent.central.engine) as s:
         assert {p.id for p in s.exec(select(Participant)).all()} == {again["id"]}
+
+
+def test_a_batch_takes_the_pull_logs_counter_last(agent):
+    """The "change" counter's row lock serialises every batch of the centre: between
+    taking it and the commit a batch writes its change rows and nothing else (the stream,
+    the device's report, the summaries, the applied ops all come before)."""
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, parameters, _context, _many):
+        statements.append(f"{statement} {parameters}")
+
+    event.listen(agent.central.engine, "before_cursor_execute", seen)
+    try:
+        ops = [make_op("worker.register", worker_payload(serial=serial), agent.next_seq()) for serial in (31, 32)]
+        assert [r["status"] for r in agent.push(ops)["results"]] == ["applied", "applied"]
+    finally:
+        event.remove(agent.central.engine, "before_cursor_execute", seen)
+    taken = [i for i, sql in enumerate(statements) if sql.startswith("UPDATE counters") and "change" in sql]
+    assert len(taken) == 1
+    after = [sql.split()[:3] for sql in statements[taken[0] + 1:]]
+    assert after == [["INSERT", "INTO", "changes"]]
 
 
 def test_kpj_numbers_are_unique_11_digit_strings(agent):
