@@ -65,6 +65,7 @@ from central_server.models import (
     Document,
     Participant,
     PaymentMonth,
+    Registered,
     ReviewItem,
     ServerPayment,
     StreamSeq,
@@ -162,15 +163,17 @@ class ChangeLog:
 class Participants:
     """The participants a batch's registrations name (by id, and by NIK for the matching),
     read in one query when the batch opens instead of two per registration, and kept
-    current as the batch registers (a NIK can come twice in one batch)."""
+    current as the batch registers (a NIK can come twice in one batch). The rows the
+    batch registers wait here until ``write``."""
 
     def __init__(self, rows: list[Participant], ids: set[str]) -> None:
         self._ids = ids  # looked up: a worker id missing from by_id is not on the server
-        self.by_id = {row.id: row for row in rows}
-        self.by_nik: dict[str, list[Participant]] = {}
+        self.by_id: dict[str, Participant | Registered] = {row.id: row for row in rows}
+        self.by_nik: dict[str, list[Participant | Registered]] = {}
         for row in rows:
             self.by_nik.setdefault(row.nik, []).append(row)
-        self._added: list[Participant] = []
+        self._added: list[Participant | Registered] = []
+        self._unwritten: list[Registered] = []
 
     @classmethod
     def load(cls, session: Session, registrations: list[protocol.Operation]) -> Participants:
@@ -183,20 +186,28 @@ class Participants:
                     rows[row.id] = row
         return cls(list(rows.values()), set(ids))
 
-    def get(self, session: Session, worker_id: str) -> Participant | None:
+    def get(self, session: Session, worker_id: str) -> Participant | Registered | None:
         if worker_id in self._ids or worker_id in self.by_id:
             return self.by_id.get(worker_id)
         return session.get(Participant, worker_id)
 
-    def matching_nik(self, nik: str) -> list[Participant]:
+    def matching_nik(self, nik: str) -> list[Participant | Registered]:
         """Canonical, not erased, oldest first: whom a new registration of ``nik`` meets."""
         rows = [row for row in self.by_nik.get(nik, ()) if row.alias_of is None and row.deleted_at is None]
         return sorted(rows, key=lambda row: (row.created_at, row.id))
 
-    def add(self, row: Participant) -> None:
+    def add(self, row: Participant | Registered) -> None:
         self.by_id[row.id] = row
         self.by_nik.setdefault(row.nik, []).append(row)
         self._added.append(row)
+        if isinstance(row, Registered):
+            self._unwritten.append(row)
+
+    def write(self, session: Session) -> None:
+        """Insert the rows registered since the last write (one statement)."""
+        if self._unwritten:
+            session.execute(insert(table_of(Participant)), [row.values for row in self._unwritten])
+            self._unwritten.clear()
 
     def mark(self) -> int:
         return len(self._added)
@@ -206,6 +217,8 @@ class Participants:
         for row in self._added[mark:]:
             del self.by_id[row.id]
             self.by_nik[row.nik].remove(row)
+            if row in self._unwritten:
+                self._unwritten.remove(row)
         del self._added[mark:]
 
 
@@ -385,10 +398,10 @@ def _check_own_same_day(ctx: Ctx, target: ServerPayment, void: protocol.VoidPayl
         raise OpRejected("void_own_same_day")
 
 
-def _kpj_of(session: Session, participant: Participant) -> str | None:
+def _kpj_of(ctx: Ctx, participant: Participant | Registered) -> str | None:
     if participant.canonical_id == participant.id:
         return participant.kpj
-    canonical = session.get(Participant, participant.canonical_id)
+    canonical = ctx.participants.get(ctx.session, participant.canonical_id)
     return canonical.kpj if canonical else None
 
 
@@ -413,7 +426,7 @@ def worker_register(ctx: Ctx) -> Outcome:
             raise OpRejected("worker_exists")
         # The same worker registered again under a new op id: answer with what it has.
         return Outcome(status="applied" if existing.review_state == "ok" else "needs_review",
-                       assigned={"kpj": _kpj_of(s, existing), "canonical_id": existing.canonical_id})
+                       assigned={"kpj": _kpj_of(ctx, existing), "canonical_id": existing.canonical_id})
     key = name_key(w.full_name)
     matches = ctx.participants.matching_nik(w.nik)
     # Only people within the caller's reach may be named in the answer: a match elsewhere is
@@ -421,20 +434,22 @@ def worker_register(ctx: Ctx) -> Outcome:
     visible = [m for m in matches if reaches(ctx.caller, m)]
     hidden = [m for m in matches if not reaches(ctx.caller, m)]
     same = [m for m in visible if m.name_key == key and m.birth_date == w.birth_date]
-    row = Participant(id=w.id, canonical_id=w.id, nik=w.nik, full_name=w.full_name, name_key=key,
-                      birth_date=w.birth_date, kecamatan_code=w.kecamatan_code, kelurahan_code=w.kelurahan_code,
-                      scope_kecamatan=kec, scope_kelurahan=kel, data=dumps(w.model_dump()),
-                      registered_by_user=ctx.caller.user_id, created_at=iso(ctx.now), updated_at=iso(ctx.now))
-    set_worker_facts(row, w)
+    values = dict(id=w.id, canonical_id=w.id, nik=w.nik, full_name=w.full_name, name_key=key,
+                  birth_date=w.birth_date, kecamatan_code=w.kecamatan_code, kelurahan_code=w.kelurahan_code,
+                  scope_kecamatan=kec, scope_kelurahan=kel, data=dumps(w.model_dump()), review_state="ok",
+                  registered_by_user=ctx.caller.user_id, created_at=iso(ctx.now), updated_at=iso(ctx.now))
     if same:
         canonical = same[0]
-        row.canonical_id = row.alias_of = canonical.id
-        row.review_state = canonical.review_state
-        s.add(row)
-        ctx.participants.add(row)
-        ctx.changes.emit("worker", row.id, "upsert", kec, kel)
+        alias = Registered(**values)
+        set_worker_facts(alias, w)
+        alias.canonical_id = alias.alias_of = canonical.id
+        alias.review_state = canonical.review_state
+        ctx.participants.add(alias)
+        ctx.changes.emit("worker", alias.id, "upsert", kec, kel)
         return Outcome(status="applied", assigned={"canonical_id": canonical.id, "kpj": canonical.kpj, "alias": True})
     if matches:
+        row = Participant(**values)
+        set_worker_facts(row, w)
         row.review_state = "needs_review"
         s.add(row)
         ctx.participants.add(row)
@@ -455,12 +470,12 @@ def worker_register(ctx: Ctx) -> Outcome:
         ctx.changes.emit("worker", row.id, "upsert", kec, kel)
         return Outcome(status="needs_review", code=code, message=text(code),
                        assigned={"canonical_id": row.id, "review_id": item.id})
-    row.kpj = f"{ctx.kpj_numbers.pop(0):011d}"
-    s.add(row)
-    ctx.participants.add(row)
-    ctx.summaries.coverage(s, row, [])
-    ctx.changes.emit("worker", row.id, "upsert", kec, kel)
-    return Outcome(assigned={"kpj": row.kpj, "canonical_id": row.id})
+    new = Registered(**values, kpj=f"{ctx.kpj_numbers.pop(0):011d}")
+    set_worker_facts(new, w)
+    ctx.participants.add(new)
+    ctx.summaries.coverage(s, new, [])
+    ctx.changes.emit("worker", new.id, "upsert", kec, kel)
+    return Outcome(assigned={"kpj": new.kpj, "canonical_id": new.id})
 
 
 def worker_update(ctx: Ctx) -> Outcome:
@@ -721,6 +736,7 @@ class Batch:
         """Write what the ops share. The pull log comes last, just before the caller
         commits: its counter's row lock serialises every batch of the centre, so nothing
         else (no round trip, no flush) runs while it is held."""
+        self.participants.write(session)
         if self.applied:
             session.execute(insert(table_of(AppliedOp)), self.applied)
         self.summaries.write(session)
@@ -759,6 +775,8 @@ def _apply_one(session: Session, regions: Regions, batch: Batch, op: protocol.Op
         return _rejected(op, "schema_unsupported", text("schema_unsupported", kind=op.kind, version=op.schema_version))
     ctx = Ctx(session=session, now=batch.now, caller=batch.caller, regions=regions, op=op, changes=batch.changes,
               summaries=batch.summaries, kpj_numbers=batch.kpj_numbers, participants=batch.participants)
+    if op.kind != "worker.register":
+        batch.participants.write(session)  # the handler may read the rows registered before it
     if not savepoint:
         try:
             require(batch.caller, OP_PERMISSIONS[op.kind])
@@ -777,6 +795,7 @@ def _apply_one(session: Session, regions: Regions, batch: Batch, op: protocol.Op
             with session.begin_nested():
                 require(batch.caller, OP_PERMISSIONS[op.kind])
                 outcome = HANDLERS[op.kind](ctx)
+                batch.participants.write(session)  # a row the database refuses is this op's
         except BaseException as exc:
             batch.changes.rollback_to(marks[0])
             batch.participants.rollback_to(marks[1])

@@ -24,7 +24,15 @@ from sqlmodel import Session, col, select
 
 import perisai_protocol as protocol
 from central_server.db import dumps, iso, loads, table_of
-from central_server.models import CoverageChange, Enrollment, MoneyDay, Participant, PaymentMonth, ServerPayment
+from central_server.models import (
+    CoverageChange,
+    Enrollment,
+    MoneyDay,
+    Participant,
+    PaymentMonth,
+    Registered,
+    ServerPayment,
+)
 
 WITA = timezone(timedelta(hours=8))  # Makassar's time zone: a day's money is counted in it
 GRACE_MONTHS = 3  # as the app's coverage rule: 1-3 unpaid months is "grace"
@@ -47,7 +55,7 @@ def wita_date(stamp: str) -> str | None:
     return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).astimezone(WITA).date().isoformat()
 
 
-def set_worker_facts(row: Participant, w: protocol.WorkerPayload) -> None:
+def set_worker_facts(row: Participant | Registered, w: protocol.WorkerPayload) -> None:
     programmes = {k.lower(): v for k, v in w.programmes.items()}
     row.desil = w.desil
     row.jht_funding = programmes.get("jht")
@@ -104,7 +112,7 @@ def paid_steps(session: Session, participant_id: str) -> list[list[str]]:
     return steps
 
 
-def counted_coverage(row: Participant, steps: list[list[str]]) -> dict[str, Any] | None:
+def counted_coverage(row: Participant | Registered, steps: list[list[str]]) -> dict[str, Any] | None:
     """What a participant adds to coverage over time; None when it does not count (as the
     coverage page: an alias, erased, or refused by a review)."""
     if row.alias_of is not None or row.deleted_at is not None or row.review_state == "rejected":
@@ -141,7 +149,7 @@ class Summaries:
                                     strict=True):
             self._money.append(((pay.collected_on, pay.scope_kecamatan, dimension, value), deltas))
 
-    def coverage(self, session: Session, row: Participant, steps: list[list[str]] | None = None) -> None:
+    def coverage(self, session: Session, row: Participant | Registered, steps: list[list[str]] | None = None) -> None:
         """Bring what ``row`` adds to coverage over time up to date, after its payments
         (then ``steps``), area, review state or erasure changed."""
         old = loads(row.coverage) if row.coverage else None
@@ -154,7 +162,8 @@ class Summaries:
             if part:
                 self.add_coverage(part, sign)
         row.coverage = dumps(new) if new else None
-        session.add(row)
+        if isinstance(row, Participant):  # not a row a push registers, written by its batch
+            session.add(row)
 
     def add_coverage(self, part: dict[str, Any], sign: int) -> None:
         for month, state, delta in status_changes(part["from"], part["steps"]):

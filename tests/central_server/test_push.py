@@ -183,6 +183,55 @@ def test_the_same_nik_twice_in_one_batch_meets_itself(agent):
     assert (r3["status"], r3["code"]) == ("needs_review", "nik_conflict")
 
 
+def test_an_alias_registered_again_in_its_batch_answers_with_the_kpj_of_its_canonical(agent):
+    """A batch's registrations are written together at its end: one sent again (a new op
+    id, the same worker) in the same batch still finds its canonical record and its KPJ."""
+    first = worker_payload(serial=33, full_name="Daeng Sikki")
+    alias = worker_payload(nik=first["nik"], full_name="Daeng Sikki")
+    ops = [make_op("worker.register", p, i + 1) for i, p in enumerate((first, alias, alias))]
+    r1, r2, r3 = agent.push(ops)["results"]
+    assert r2["assigned"]["alias"] is True
+    assert r3["status"] == "applied"
+    assert r3["assigned"] == {"kpj": r1["assigned"]["kpj"], "canonical_id": first["id"]}
+    with Session(agent.central.engine) as s:
+        assert {p.id: p.canonical_id for p in s.exec(select(Participant)).all()} == {
+            first["id"]: first["id"], alias["id"]: first["id"]}
+
+
+def test_a_payment_for_a_worker_registered_in_its_batch_needs_no_savepoints(agent):
+    """The batch's new participants are written before an operation that may read them:
+    the payment finds its worker at the first attempt, which takes no savepoint."""
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(agent.central.engine, "before_cursor_execute", seen)
+    w = worker_payload(serial=34)
+    try:
+        body = agent.push([make_op("worker.register", w, 1),
+                           make_op("payment.collect", payment_payload(w["id"], ["2026-03"]), 2)])
+    finally:
+        event.remove(agent.central.engine, "before_cursor_execute", seen)
+    assert [r["status"] for r in body["results"]] == ["applied", "applied"]
+    assert not [sql for sql in statements if "SAVEPOINT" in sql.upper()]
+
+
+def test_a_registration_the_database_refuses_is_rejected_alone(agent):
+    """A value the payload allows but the participant's column does not (a JHT funding
+    source longer than 16 characters): the batch's new rows are written in each op's
+    savepoint when it is applied again, so that registration alone is refused."""
+    if agent.central.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite does not enforce the length of a text column")
+    long_funding = worker_payload(serial=36, programmes={"jkk": "self", "jkm": "self", "jht": "x" * 20})
+    payloads = (worker_payload(serial=35), long_funding, worker_payload(serial=37))
+    results = agent.push([make_op("worker.register", p, i + 1) for i, p in enumerate(payloads)])["results"]
+    assert [(r["status"], r["code"]) for r in results] == [
+        ("applied", None), ("rejected", "invalid_payload"), ("applied", None)]
+    with Session(agent.central.engine) as s:
+        assert {p.id for p in s.exec(select(Participant)).all()} == {payloads[0]["id"], payloads[2]["id"]}
+
+
 def test_a_registration_undone_in_its_batch_is_not_met_by_the_next(agent, monkeypatch):
     """An operation that fails after writing is undone alone (the batch is applied again
     with a savepoint each): the registration it made is gone for the batch's later ops."""
