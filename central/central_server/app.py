@@ -149,16 +149,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # --- dependencies --------------------------------------------------------------------
 
-    def session_dep():
-        with Session(engine) as session:
-            yield session
-
-    SessionDep = Annotated[Session, Depends(session_dep)]
-
     # Every hop of a request between the event loop and a worker thread costs a wake-up
     # and a wait for the GIL, which at month-end was a tenth of the server's CPU: what needs
     # no database runs on the loop, and a request's database work runs in as few hops as
     # it can, each in a session it closes itself.
+    #
+    # No endpoint takes its session from a dependency: the connection must be back in the
+    # pool before the endpoint returns. FastAPI validates a sync endpoint's answer in a
+    # worker thread, and a dependency's session is closed only after that; with every
+    # thread waiting for a connection held by an answer waiting for a thread, the centre
+    # hung (one connection and a few receipt checks at once were enough).
 
     async def app_version_dep(x_perisai_app_version: Annotated[str | None, Header()] = None) -> None:
         check_app_version(settings, x_perisai_app_version)
@@ -184,29 +184,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # --- endpoints -----------------------------------------------------------------------
 
     @app.get("/v1/health", response_model=protocol.Health)
-    def health(session: SessionDep) -> protocol.Health:
-        session.execute(sql_text("SELECT 1"))
-        return protocol.Health(status="ok", service="perisai-central", protocol=protocol.PROTOCOL_VERSION,
-                               min_app_version=settings.min_app_version)
+    def health() -> protocol.Health:
+        with Session(engine) as session:  # closed before the answer is serialised
+            session.execute(sql_text("SELECT 1"))
+            return protocol.Health(status="ok", service="perisai-central", protocol=protocol.PROTOCOL_VERSION,
+                                   min_app_version=settings.min_app_version)
 
     @app.post("/v1/auth/login", response_model=protocol.TokenPair)
-    def login(body: protocol.LoginRequest, request: Request, session: SessionDep,
+    def login(body: protocol.LoginRequest, request: Request,
               _v: None = Depends(app_version_dep)) -> protocol.TokenPair:
-        check_app_version(settings, body.app_version)
-        client_ip = request.client.host if request.client else "unknown"
-        try:
-            pair = auth_mod.login(session, settings, body, client_ip)
-        except ApiError as exc:
-            if exc.code == "invalid_credentials":
-                log.warning("sign-in failed user=%s ip=%s", printable(body.username.strip().lower()), client_ip)
-            raise
-        log.info("sign-in user=%s device=%s", pair.user.username, printable(body.device_id))
-        return pair
+        with Session(engine) as session:  # closed before the answer is serialised
+            check_app_version(settings, body.app_version)
+            client_ip = request.client.host if request.client else "unknown"
+            try:
+                pair = auth_mod.login(session, settings, body, client_ip)
+            except ApiError as exc:
+                if exc.code == "invalid_credentials":
+                    log.warning("sign-in failed user=%s ip=%s", printable(body.username.strip().lower()), client_ip)
+                raise
+            log.info("sign-in user=%s device=%s", pair.user.username, printable(body.device_id))
+            return pair
 
     @app.post("/v1/auth/refresh", response_model=protocol.TokenPair)
-    def refresh(body: protocol.RefreshRequest, session: SessionDep,
+    def refresh(body: protocol.RefreshRequest,
                 _v: None = Depends(app_version_dep)) -> protocol.TokenPair:
-        return auth_mod.refresh(session, settings, body)
+        with Session(engine) as session:  # closed before the answer is serialised
+            return auth_mod.refresh(session, settings, body)
 
     @app.post(PUSH_PATH, response_model=protocol.PushResponse)
     async def push(request: Request, principal: PrincipalDep) -> protocol.PushResponse:
@@ -275,73 +278,74 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                      epoch=current, contiguous_seq=contiguous)
 
     @app.get("/v1/stream", response_model=protocol.StreamStatus)
-    def stream(principal: PrincipalDep, session: SessionDep) -> protocol.StreamStatus:
-        device_id, user_id = principal.enrollment.device_id, principal.user.id
-        row = session.get(StreamSeq, (device_id, user_id))
-        contiguous = row.contiguous_seq if row else 0
-        seen = sorted(loads(row.seen_above)) if row else []
-        highest = seen[-1] if seen else contiguous
-        missing = missing_seqs(contiguous, seen, STREAM_MISSING_CAP)
-        applied = session.exec(select(func.count()).select_from(AppliedOp).where(
-            AppliedOp.device_id == device_id, AppliedOp.user_id == user_id)).one()
-        session.rollback()
-        return protocol.StreamStatus(device_id=device_id, contiguous_seq=contiguous, highest_seq=highest,
-                                     missing_seqs=missing, applied_ops=applied)
+    def stream(principal: PrincipalDep) -> protocol.StreamStatus:
+        with Session(engine) as session:  # closed before the answer is serialised
+            device_id, user_id = principal.enrollment.device_id, principal.user.id
+            row = session.get(StreamSeq, (device_id, user_id))
+            contiguous = row.contiguous_seq if row else 0
+            seen = sorted(loads(row.seen_above)) if row else []
+            highest = seen[-1] if seen else contiguous
+            missing = missing_seqs(contiguous, seen, STREAM_MISSING_CAP)
+            applied = session.exec(select(func.count()).select_from(AppliedOp).where(
+                AppliedOp.device_id == device_id, AppliedOp.user_id == user_id)).one()
+            return protocol.StreamStatus(device_id=device_id, contiguous_seq=contiguous, highest_seq=highest,
+                                         missing_seqs=missing, applied_ops=applied)
 
     @app.post("/v1/acks", response_model=protocol.AckResponse)
-    def acks(body: protocol.AckRequest, principal: PrincipalDep, session: SessionDep) -> protocol.AckResponse:
+    def acks(body: protocol.AckRequest, principal: PrincipalDep) -> protocol.AckResponse:
         """Answers lost on a slow link: the device asks with op ids instead of sending the
         whole batch again (only its own stream's)."""
-        rows = session.exec(select(AppliedOp.result).where(
-            col(AppliedOp.op_id).in_(body.op_ids), AppliedOp.device_id == principal.enrollment.device_id,
-            AppliedOp.user_id == principal.user.id)).all()
-        session.rollback()
-        return protocol.AckResponse(results=[protocol.OpResult.model_validate_json(r) for r in rows])
+        with Session(engine) as session:  # closed before the answer is serialised
+            rows = session.exec(select(AppliedOp.result).where(
+                col(AppliedOp.op_id).in_(body.op_ids), AppliedOp.device_id == principal.enrollment.device_id,
+                AppliedOp.user_id == principal.user.id)).all()
+            return protocol.AckResponse(results=[protocol.OpResult.model_validate_json(r) for r in rows])
 
     @app.get("/v1/reference", response_model=protocol.ReferenceBundle)
-    def reference(session: SessionDep, if_none_match: Annotated[str | None, Header()] = None) -> Response:
-        files = reference_files(settings.reference_dir)
-        version = bundle_version(files)
-        etag = f'"{version}"'
-        if if_none_match and etag in [t.strip() for t in if_none_match.split(",")]:
-            return Response(status_code=304, headers={"ETag": etag})
-        row = session.get(ReferenceVersion, version)
-        if row is None:
-            row = ReferenceVersion(version=version, published_at=iso(settings.clock()), files=dumps(sorted(files)))
-            session.add(row)
-            session.commit()
-        meta = {m.key: m.value for m in session.exec(select(ServerMeta).where(
-            col(ServerMeta.key).in_(["latest_app_version", "download_url"]))).all()}
-        bundle = protocol.ReferenceBundle(
-            version=version, published_at=row.published_at, files=files,
-            latest_app_version=meta.get("latest_app_version", settings.latest_app_version),
-            download_url=meta.get("download_url", settings.download_url))
-        session.rollback()  # the connection goes back to the pool now, not at teardown
-        return JSONResponse(bundle.model_dump(), headers={"ETag": etag})
+    def reference(if_none_match: Annotated[str | None, Header()] = None) -> Response:
+        with Session(engine) as session:  # closed before the answer is serialised
+            files = reference_files(settings.reference_dir)
+            version = bundle_version(files)
+            etag = f'"{version}"'
+            if if_none_match and etag in [t.strip() for t in if_none_match.split(",")]:
+                return Response(status_code=304, headers={"ETag": etag})
+            row = session.get(ReferenceVersion, version)
+            if row is None:
+                row = ReferenceVersion(version=version, published_at=iso(settings.clock()), files=dumps(sorted(files)))
+                session.add(row)
+                session.commit()
+            meta = {m.key: m.value for m in session.exec(select(ServerMeta).where(
+                col(ServerMeta.key).in_(["latest_app_version", "download_url"]))).all()}
+            bundle = protocol.ReferenceBundle(
+                version=version, published_at=row.published_at, files=files,
+                latest_app_version=meta.get("latest_app_version", settings.latest_app_version),
+                download_url=meta.get("download_url", settings.download_url))
+            return JSONResponse(bundle.model_dump(), headers={"ETag": etag})
 
     @app.post("/v1/receipts/verify", response_model=protocol.ReceiptVerifyResponse)
     def verify_receipt(body: protocol.ReceiptVerifyRequest, principal: PrincipalDep,
-                       session: SessionDep) -> protocol.ReceiptVerifyResponse:
-        pay = session.exec(select(ServerPayment).where(ServerPayment.receipt_no == body.receipt_no,
-                                                       ServerPayment.kind == "payment")).first()
-        if pay is None:
-            return protocol.ReceiptVerifyResponse(valid=False, status="unknown", message=text("receipt_unknown"))
-        caller = Caller.of(principal.user, principal.enrollment)
-        if not reaches_payment(caller, pay, session.get(Participant, pay.participant_id)):
-            raise ApiError(403, "out_of_scope")
-        enrollment = session.get(Enrollment, pay.enrollment_id)
-        months = loads(pay.months)
-        expected = (protocol.receipt_mac(enrollment.receipt_key, pay.receipt_no, pay.amount, months)
-                    if enrollment else "")
-        genuine = (hmac.compare_digest(expected, body.mac.lower()) and body.amount == pay.amount
-                   and sorted(body.months) == months)
-        if not genuine:
-            return protocol.ReceiptVerifyResponse(valid=False, status="mismatch", message=text("receipt_mismatch"))
-        if pay.voided_by is not None:
-            return protocol.ReceiptVerifyResponse(valid=False, status="voided", payment_status="voided",
-                                                  flag=pay.flag, message=text("receipt_voided"))
-        return protocol.ReceiptVerifyResponse(valid=True, status="valid", payment_status="active", flag=pay.flag,
-                                              message=text("receipt_valid"))
+                      ) -> protocol.ReceiptVerifyResponse:
+        with Session(engine) as session:  # closed before the answer is serialised
+            pay = session.exec(select(ServerPayment).where(ServerPayment.receipt_no == body.receipt_no,
+                                                           ServerPayment.kind == "payment")).first()
+            if pay is None:
+                return protocol.ReceiptVerifyResponse(valid=False, status="unknown", message=text("receipt_unknown"))
+            caller = Caller.of(principal.user, principal.enrollment)
+            if not reaches_payment(caller, pay, session.get(Participant, pay.participant_id)):
+                raise ApiError(403, "out_of_scope")
+            enrollment = session.get(Enrollment, pay.enrollment_id)
+            months = loads(pay.months)
+            expected = (protocol.receipt_mac(enrollment.receipt_key, pay.receipt_no, pay.amount, months)
+                        if enrollment else "")
+            genuine = (hmac.compare_digest(expected, body.mac.lower()) and body.amount == pay.amount
+                       and sorted(body.months) == months)
+            if not genuine:
+                return protocol.ReceiptVerifyResponse(valid=False, status="mismatch", message=text("receipt_mismatch"))
+            if pay.voided_by is not None:
+                return protocol.ReceiptVerifyResponse(valid=False, status="voided", payment_status="voided",
+                                                      flag=pay.flag, message=text("receipt_voided"))
+            return protocol.ReceiptVerifyResponse(valid=True, status="valid", payment_status="active", flag=pay.flag,
+                                                  message=text("receipt_valid"))
 
     from central_server.web import install as install_console
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -164,3 +165,44 @@ def test_concurrent_devices_get_unique_kpj_and_one_canonical_per_nik(two_process
     assert len(aliases) == len(shared) * (n_devices - 1)
     assert {r["assigned"]["kpj"] for r in aliases} <= set(kpjs)
     assert "Started parent process" in live.log_path.read_text()  # uvicorn's supervisor: two workers ran
+
+
+def test_a_centre_with_one_connection_answers_every_endpoint_at_once(tmp_path, db_url):
+    """An endpoint that still holds its pooled connection when it returns waits for a worker
+    thread (to check its answer, or to close a dependency's session) while the threads wait
+    for that connection: the centre hung at month-end that way, and later with a few receipt
+    checks at once. With one connection and one thread, every device endpoint asked at once
+    must still answer."""
+    with run_server(tmp_path, db_url=db_url, db_connections=1) as url:
+        seed_user(url.db_url, "agen.satu", PW)
+        tokens = login(url, "agen.satu", PW, "device-busy-1")
+        auth = {"Authorization": f"Bearer {tokens['access_token']}"}
+        w = worker_payload()
+        pay = payment_payload(w["id"], ["2026-03"], device_id="device-busy-1")
+        first = [make_op("worker.register", w, 1), make_op("payment.collect", pay, 2)]
+        assert _push(requests.Session(), url, tokens["access_token"], "device-busy-1", first).status_code == 200
+        mac = protocol.receipt_mac(tokens["receipt_key"], pay["receipt_no"], pay["amount"], pay["months"])
+        seq = iter(range(3, 100))
+
+        def one_more_payment() -> requests.Response:
+            n = next(seq)
+            other = payment_payload(w["id"], [f"2026-{n % 9 + 4:02d}"], device_id="device-busy-1",
+                                    receipt_no=f"R-BUSY-{n}")
+            return _push(requests.Session(), url, tokens["access_token"], "device-busy-1",
+                         [make_op("payment.collect", other, n)], batch_id=f"batch-busy-{n}")
+
+        asks = {
+            "health": lambda: requests.get(f"{url}/v1/health", timeout=(5, 30)),
+            "pull": lambda: requests.get(f"{url}/v1/pull", params={"cursor": 0}, headers=auth, timeout=(5, 30)),
+            "stream": lambda: requests.get(f"{url}/v1/stream", headers=auth, timeout=(5, 30)),
+            "acks": lambda: requests.post(f"{url}/v1/acks", json={"op_ids": [first[0]["op_id"]]}, headers=auth,
+                                          timeout=(5, 30)),
+            "reference": lambda: requests.get(f"{url}/v1/reference", timeout=(5, 30)),
+            "verify": lambda: requests.post(f"{url}/v1/receipts/verify", headers=auth, timeout=(5, 30), json={
+                "receipt_no": pay["receipt_no"], "amount": pay["amount"], "months": pay["months"], "mac": mac}),
+        }
+        with ThreadPoolExecutor(16) as pool:
+            futures = [(name, pool.submit(ask)) for _ in range(4) for name, ask in asks.items()]
+            futures += [("push", pool.submit(one_more_payment)) for _ in range(4)]
+            answers = [(name, future.result(timeout=60).status_code) for name, future in futures]
+        assert all(status == 200 for _, status in answers), answers

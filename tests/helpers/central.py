@@ -53,7 +53,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 SETTING_ENV = {
     "access_ttl_seconds", "refresh_ttl_seconds", "change_retention_seconds", "login_window_seconds",
     "login_free_attempts", "max_body_bytes", "max_wire_bytes", "max_request_bytes", "min_app_version",
-    "latest_app_version", "download_url", "reference_dir",
+    "latest_app_version", "download_url", "reference_dir", "db_connections",
 }
 
 

@@ -5,6 +5,7 @@ the viewer's role and kecamatan on the server."""
 import json
 import logging
 import secrets
+from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -131,7 +132,10 @@ def render(request: Request, template: str, viewer: Viewer | None, status: int =
 def build_router(settings: Settings, regions: Regions) -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
-    def db(request: Request):
+    async def db(request: Request) -> AsyncIterator[Session]:
+        # Closed on the event loop, as the device API's sessions are (central_server.app):
+        # a teardown that needs a worker thread can wait forever behind requests that wait
+        # for this session's connection.
         with Session(request.app.state.engine) as session:
             yield session
 
