@@ -241,7 +241,7 @@ class WorkerListModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(self.total - 1, len(COLUMNS) - 1))
 
 
-# The least each column needs (logical pixels) and its share of the room left; on a
+# Each column's (share of the room left, least width it needs in logical pixels); on a
 # narrow screen the columns a worker's page shows anyway give way, so the table never
 # scrolls sideways and the coverage status stays in sight.
 COLUMN_WIDTHS = {"name": (40, 160), "nik": (5, 135), "kelurahan": (15, 110),
