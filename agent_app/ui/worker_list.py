@@ -274,17 +274,18 @@ class WorkerTable(QTableView):
             return max(COLUMN_WIDTHS[key][1], header.fontMetrics().horizontalAdvance(title) + 20,
                        self.fontMetrics().horizontalAdvance(sample) + 20)
 
+        needs = {key: least(key) for key in COLUMNS}
         shown = list(COLUMNS)
         for key in HIDDEN_FIRST:
-            if sum(least(k) for k in shown) <= width:
+            if sum(needs[k] for k in shown) <= width:
                 break
             shown.remove(key)
-        spare = max(width - sum(least(k) for k in shown), 0)  # shared out by the shares
+        spare = max(width - sum(needs[k] for k in shown), 0)  # shared out by the shares
         shares = sum(COLUMN_WIDTHS[k][0] for k in shown)
         for column, key in enumerate(COLUMNS):
             self.setColumnHidden(column, key not in shown)
             if key in shown:
-                header.resizeSection(column, least(key) + spare * COLUMN_WIDTHS[key][0] // shares)
+                header.resizeSection(column, needs[key] + spare * COLUMN_WIDTHS[key][0] // shares)
 
     def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
