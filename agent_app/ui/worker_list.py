@@ -233,6 +233,19 @@ class WorkerListModel(QAbstractTableModel):
             return item.kpj or ""
         return ""
 
+    def fixed_texts(self, column: str) -> list[str]:
+        """The texts ``column`` shows whatever the data (a masked NIK, each status): the
+        table keeps room for them whole, since "Belum pernah …" says nothing."""
+        if column == "nik":
+            sample = "7371010101900001"
+            return [sample if self.full_nik else mask_nik(sample)]
+        if column == "coverage":
+            return [render(f"coverage.{state}", self.session.lang, months=3)
+                    for state in COVERAGE_STATES]
+        if column == "sync":
+            return list(self._sync.values())
+        return []
+
     def retranslate(self) -> None:
         self._headers = header_texts()
         self._sync = sync_texts()
@@ -244,9 +257,10 @@ class WorkerListModel(QAbstractTableModel):
 # Each column's (share of the room left, least width it needs in logical pixels); on a
 # narrow screen the columns a worker's page shows anyway give way, so the table never
 # scrolls sideways and the coverage status stays in sight.
-COLUMN_WIDTHS = {"name": (40, 160), "nik": (5, 135), "kelurahan": (15, 110),
+COLUMN_WIDTHS = {"name": (40, 140), "nik": (5, 135), "kelurahan": (15, 110),
                  "phone": (10, 115), "coverage": (10, 110), "sync": (10, 105), "kpj": (10, 100)}
 HIDDEN_FIRST = ("kpj", "phone")
+CELL_PADDING = 12  # a cell's margins and grid line around its text
 
 
 class WorkerTable(QTableView):
@@ -268,11 +282,12 @@ class WorkerTable(QTableView):
                  - self.verticalScrollBar().sizeHint().width())
 
         def least(key: str) -> int:
-            title = str(model.headerData(COLUMNS.index(key), Qt.Orientation.Horizontal)
-                        if model is not None else "")
-            sample = "7371********0001" if key == "nik" else ""  # a masked NIK, always whole
-            return max(COLUMN_WIDTHS[key][1], header.fontMetrics().horizontalAdvance(title) + 20,
-                       self.fontMetrics().horizontalAdvance(sample) + 20)
+            if not isinstance(model, WorkerListModel):
+                return COLUMN_WIDTHS[key][1]
+            title = str(model.headerData(COLUMNS.index(key), Qt.Orientation.Horizontal))
+            return max(COLUMN_WIDTHS[key][1], header.fontMetrics().horizontalAdvance(title) + CELL_PADDING,
+                       *(self.fontMetrics().horizontalAdvance(text) + CELL_PADDING
+                         for text in model.fixed_texts(key)))
 
         needs = {key: least(key) for key in COLUMNS}
         shown = list(COLUMNS)

@@ -150,8 +150,8 @@ def test_the_worker_list_shows_the_coverage_status_without_scrolling_sideways(qt
     coverage = table.model().index(0, COLUMNS.index("coverage"))
     assert not table.isColumnHidden(coverage.column())
     assert table.visualRect(coverage).right() <= table.viewport().width()
-    text = coverage.data()
-    assert table.columnWidth(coverage.column()) > table.fontMetrics().horizontalAdvance(text)
+    for text in [coverage.data(), *table.model().fixed_texts("coverage")]:  # every status whole
+        assert table.columnWidth(coverage.column()) > table.fontMetrics().horizontalAdvance(text), text
 
 
 def test_the_worker_page_fits(qtbot, window, data):
