@@ -18,6 +18,13 @@
    operation is on the server exactly once; beside the server's pace, the floor measured
    right after it: the registrations per second the database alone takes from two
    connections (the rows the server writes for each, in batches), and the ratio.
+   Then a second window, the light client's (``light_client_window``; ``--skip replay``
+   leaves it out): each device queues as many registrations again, and the requests its
+   engine sends in its next round (the push, then the pull) are recorded; a light load
+   generator in a process of its own sends them again byte for byte, all devices at once,
+   so the centre's pace is measured as the floor is, without the simulated devices'
+   CPU on the machine; then every device drains for real (the centre answers duplicates)
+   and every operation must still be on the server exactly once.
 
     PERISAI_BENCH_PG_URL=postgresql+psycopg2://perisai:perisai@127.0.0.1:5432/perisai_bench \
         .venv/bin/python benchmarks/sync_bench.py --skip batch --skip slow --server-workers 2
@@ -44,6 +51,7 @@ sys.path.insert(0, str(REPO))
 
 PASSWORD = "rahasia-bench-2026"
 KECAMATAN, KELURAHAN = "7371010", "73710101001"
+LIGHT_CLIENT_SERIAL0 = 3_000_000  # the light client's window registers NIKs of its own
 
 
 def _cheap_hashing() -> None:
@@ -515,20 +523,108 @@ def database_floor(db_url: str, ops: int, *, batch: int = 20, connections: int =
     return share * connections / seconds
 
 
-def _device_group(tmp: Path, base_url: str, numbers: list[int], ops_each: int,
-                  scopes: list[tuple[str, str]], ready, go, out) -> None:
-    """A process of simulated devices (one thread each): set up before the window, one
-    round each once ``go`` is set; what they saw goes to ``out``."""
+def _state(report) -> str:
+    """A round's state, with the server's message when it did not end up to date."""
+    return report.state if report.state == "up_to_date" \
+        else f"{report.state}: {(report.message or {}).get('en')}"
+
+
+def _drain_at_once(engines, go, ready=None) -> tuple[list[float], list, float]:
+    """Every engine drains in a thread of its own once ``go`` is set (``ready`` passed first,
+    when given): the seconds and the report of each, and this process's CPU seconds."""
+    lock = threading.Lock()
+    times: list[float] = []
+    reports: list = []
+
+    def run(engine) -> None:
+        go.wait()
+        t0 = time.perf_counter()
+        report = engine.drain(max_rounds=30)
+        dt = time.perf_counter() - t0
+        with lock:
+            times.append(dt)
+            reports.append(report)
+
+    threads = [threading.Thread(target=run, args=(engine,)) for engine in engines]
+    for t in threads:
+        t.start()
+    if ready is not None:
+        ready.wait()
+    own0 = time.process_time()
+    for t in threads:
+        t.join()
+    return times, reports, time.process_time() - own0
+
+
+def _acked(cores) -> int:
+    """Operations acknowledged by the centre, on all these devices."""
     from sqlalchemy import func as sa_func
     from sqlmodel import select
 
     from agent_app.store.models import OutboxOp
 
+    acked = 0
+    for core in cores:
+        with core.db.read() as s:
+            acked += s.exec(select(sa_func.count()).select_from(OutboxOp).where(OutboxOp.state == "acked")).one()
+    return acked
+
+
+def _next_round_requests(core, base_url: str, username: str) -> dict[str, dict]:
+    """The push and the pull after it that this device's engine sends in its next round,
+    recorded instead of sent: method, URL, headers and body bytes, as the app's client
+    builds them. Each is answered 426 (the centre wants a newer app): after that answer the
+    engine puts the batch back in the queue as it was (no attempt counted, so the next round
+    pushes it again instead of asking the centre about it), and a pull stores nothing."""
+    import io
+
+    import urllib3
+    from requests.adapters import HTTPAdapter
+
+    from sync.client import PATHS, SyncClient
+    from sync.rounds import RoundReport, Stop
+
+    sent: list[dict] = []
+
+    class Recorder(HTTPAdapter):
+        def send(self, request, *args, **kwargs):
+            sent.append({"method": request.method, "url": request.url,
+                         "headers": dict(request.headers), "body": request.body})
+            return self.build_response(request, urllib3.HTTPResponse(
+                body=io.BytesIO(b"{}"), headers={"Content-Type": "application/json"}, status=426,
+                preload_content=False))
+
+    client = SyncClient(base_url)
+    for scheme in ("http://", "https://"):
+        client.session.mount(scheme, Recorder())
+    engine = _engine(core, base_url, username, client=client)
+    engine.link.load()  # as a round starts: the link's pace sizes the batch and the page
+    for step in (lambda: engine.pusher.push_all(RoundReport(), None),
+                 lambda: engine.puller.pull_all(RoundReport())):
+        try:
+            step()
+        except Stop as stop:
+            if stop.state != "upgrade_required":
+                raise
+    client.close()
+    if [urlparse(request["url"]).path for request in sent] != [PATHS["push"], PATHS["pull"]]:
+        raise SystemExit(f"{username}'s next round would not be one push and a pull: {sent}")
+    return {"push": sent[0], "pull": sent[1]}
+
+
+def _device_group(tmp: Path, base_url: str, numbers: list[int], ops_each: int,
+                  scopes: list[tuple[str, str]], ready, go, out, light=None) -> None:
+    """A process of simulated devices (one thread each): set up before the window, one
+    round each once ``go`` is set; what they saw goes to ``out``. With ``light`` (begin,
+    hand, replayed), for the light client's window: once ``begin`` is set each device
+    queues ``ops_each`` more and its next round's requests go to ``hand``; once
+    ``replayed`` is set every device drains (the centre has those operations already) and
+    what they saw goes to ``hand``."""
     _cheap_hashing()
     _keyring()
     calls: list[tuple[str, float, float]] = []
     lock = threading.Lock()
-    cores, engines = [], []
+    devices = []
     for i in numbers:
         kec, kel = scopes[i % len(scopes)]
         core, user = _device(tmp, f"load{i}", base_url, f"load{i}")
@@ -544,110 +640,221 @@ def _device_group(tmp: Path, base_url: str, numbers: list[int], ops_each: int,
         if morning.state != "up_to_date":
             raise SystemExit(f"morning sync of load{i}: {morning.state} {morning.errors}")
         fill_outbox(core, user, ops_each, serial0=serial0 + 1, kecamatan=kec, kelurahan=kel)
-        cores.append(core)
-        engines.append(engine)
+        devices.append((i, core, user, engine))
     calls.clear()
-    times: list[float] = []
-    states: list[str] = []
+    cores = [device[1] for device in devices]
+    engines = [device[3] for device in devices]
+    times, reports, cpu = _drain_at_once(engines, go, ready)
+    out.put({"calls": list(calls), "times": times, "states": [_state(r) for r in reports], "cpu": cpu,
+             "acked": _acked(cores)})
+    if light is not None:
+        begin, hand, replayed = light
+        begin.wait()  # the devices' window and its floor are over
+        requests = []
+        for i, core, user, _round in devices:
+            kec, kel = scopes[i % len(scopes)]
+            fill_outbox(core, user, ops_each, serial0=LIGHT_CLIENT_SERIAL0 + i * ops_each,
+                        kecamatan=kec, kelurahan=kel)
+            requests.append(_next_round_requests(core, base_url, f"load{i}"))
+        hand.put(requests)
+        replayed.wait()
+        _times, reports, _cpu = _drain_at_once(engines, replayed)
+        hand.put({"states": [_state(r) for r in reports], "acked": _acked(cores),
+                  "duplicates": sum(r.duplicates for r in reports)})
+    for core in cores:
+        core.close()
 
-    def run(engine) -> None:
+
+def _light_client(devices: list[dict], ready, go, out) -> None:
+    """The light client (as HTTP load generators are): each device's recorded push, then its
+    pull, sent again byte for byte on a keep-alive connection of its own (a thread each),
+    all at once when ``go`` is set. Answers are read, not parsed. (kind, start, end) of
+    each request, the statuses, the push answers as they came and this process's CPU
+    seconds go to ``out``."""
+    import http.client
+
+    calls: list[tuple[str, float, float]] = []
+    statuses: list[int | str] = []
+    answers: list[tuple[str | None, bytes]] = []
+    lock = threading.Lock()
+
+    def run(device: dict) -> None:
+        requests = []
+        for kind in ("push", "pull"):
+            url = urlparse(device[kind]["url"])
+            requests.append((kind, url.path + (f"?{url.query}" if url.query else ""), device[kind]))
+        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=120)
         go.wait()
-        t0 = time.perf_counter()
-        report = engine.drain(max_rounds=30)
-        dt = time.perf_counter() - t0
-        with lock:
-            times.append(dt)
-            states.append(report.state if report.state == "up_to_date"
-                          else f"{report.state}: {(report.message or {}).get('en')}")
+        try:
+            for kind, target, request in requests:
+                t0 = time.perf_counter()
+                conn.request(request["method"], target, body=request["body"], headers=request["headers"])
+                answer = conn.getresponse()
+                body = answer.read()
+                t1 = time.perf_counter()
+                with lock:
+                    calls.append((kind, t0, t1))
+                    statuses.append(answer.status)
+                    if kind == "push":
+                        answers.append((answer.getheader("Content-Encoding"), body))
+        except (OSError, http.client.HTTPException) as exc:
+            with lock:
+                statuses.append(type(exc).__name__)
+        finally:
+            conn.close()
 
-    threads = [threading.Thread(target=run, args=(engine,)) for engine in engines]
+    threads = [threading.Thread(target=run, args=(device,)) for device in devices]
     for t in threads:
         t.start()
     ready.wait()
     own0 = time.process_time()
     for t in threads:
         t.join()
-    cpu = time.process_time() - own0
-    acked = 0
-    for core in cores:
-        with core.db.read() as s:
-            acked += s.exec(select(sa_func.count()).select_from(OutboxOp).where(OutboxOp.state == "acked")).one()
-        core.close()
-    out.put({"calls": calls, "times": times, "states": states, "cpu": cpu, "acked": acked})
+    out.put({"calls": calls, "statuses": statuses, "answers": answers, "cpu": time.process_time() - own0})
 
 
-def bench_load(tmp: Path, base_url: str, devices: int, ops_each: int, scopes: list[tuple[str, str]],
-               processes: int = 2) -> dict:
-    """The devices run in ``processes`` processes of their own (a real device is a laptop
-    of its own: 200 in one process would queue on one interpreter lock, and their waits
-    would count as the centre's latency)."""
-    import multiprocessing
-
+def _on_server(db_url: str) -> tuple[int, int, int]:
+    """Registrations applied, participants, and distinct applied operation ids on the server."""
     from sqlalchemy import func as sa_func
     from sqlmodel import Session, select
 
     from central_server.db import make_engine
     from central_server.models import AppliedOp, Participant
 
-    spawn = multiprocessing.get_context("spawn")
-    ready, go, out = spawn.Barrier(processes + 1), spawn.Event(), spawn.Queue()
-    groups = [spawn.Process(target=_device_group, args=(tmp, str(base_url), list(range(k, devices, processes)),
-                                                          ops_each, scopes, ready, go, out))
-              for k in range(processes)]
-    for group in groups:
-        group.start()
-    ready.wait()  # every device set up, its round's thread waiting for ``go``
-    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-    cpu0 = _cpu_seconds(base_url.process.pid)
-    t0 = time.perf_counter()
-    go.set()
-    answers = [out.get() for _ in groups]
-    total = time.perf_counter() - t0
-    cpu1 = _cpu_seconds(base_url.process.pid)
-    for group in groups:
-        group.join()
-    calls = [call for answer in answers for call in answer["calls"]]
-    times = sorted(t for answer in answers for t in answer["times"])
-    states = [state for answer in answers for state in answer["states"]]
-    acked = sum(answer["acked"] for answer in answers)
-    # Nothing lost, nothing twice: every queued op acknowledged on its device, and on the
-    # server exactly one applied op and one participant per op.
-    server = make_engine(base_url.db_url)
+    server = make_engine(db_url)
     with Session(server) as s:
         applied = s.exec(select(sa_func.count()).select_from(AppliedOp)
                          .where(AppliedOp.kind == "worker.register")).one()
         participants = s.exec(select(sa_func.count()).select_from(Participant)).one()
         distinct_ops = s.exec(select(sa_func.count(sa_func.distinct(AppliedOp.op_id)))).one()
     server.dispose()
+    return applied, participants, distinct_ops
+
+
+def _load_average() -> float | None:
+    return round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else None
+
+
+def _window(calls: list[tuple[str, float, float]], ops: int, seconds: float, floor: float,
+            cpu: dict[str, float]) -> dict:
+    """A window's figures: the server's pace while the pushes ran (every op was pushed
+    between the first push and the last answer) beside the floor, request latency, and
+    the CPU per operation of each party."""
     latencies = sorted(end - start for _kind, start, end in calls)
     pushes = [(start, end) for kind, start, end in calls if kind == "push"]
-    # The server's own pace: every op was pushed between the first push and the last answer
-    # (the rest of a device's round is local work, which here shares one disk and two cores).
     push_window = max(end for _s, end in pushes) - min(start for start, _e in pushes)
+    return {"database_floor_ops_per_s": round(floor, 1),
+            "ratio_push_window_pace_to_floor": f"1/{floor / (ops / push_window):.1f}",
+            "seconds": round(seconds, 1), "ops_per_s": round(ops / seconds, 1),
+            "push_window_s": round(push_window, 1), "ops_per_s_in_push_window": round(ops / push_window, 1),
+            "requests": len(latencies), "request_p50_ms": _p(latencies, 0.5), "request_p95_ms": _p(latencies, 0.95),
+            **{f"{kind}_p95_ms": _p(sorted(e - s for k, s, e in calls if k == kind), 0.95)
+               for kind in ("push", "pull")},
+            **{f"cpu_s_{k}": round(v, 1) for k, v in cpu.items()},
+            **{f"cpu_ms_per_op_{k}": round(v * 1000 / ops, 2) for k, v in cpu.items()}}
+
+
+def bench_load(tmp: Path, base_url, devices: int, ops_each: int, scopes: list[tuple[str, str]],
+               processes: int = 2, light_client: bool = True) -> dict:
+    """The devices run in ``processes`` processes of their own (a real device is a laptop
+    of its own: 200 in one process would queue on one interpreter lock, and their waits
+    would count as the centre's latency). With ``light_client``, a second window follows:
+    the centre's own pace, without the devices' CPU (``light_client_window``)."""
+    import multiprocessing
+
+    spawn = multiprocessing.get_context("spawn")
+    ready, go, out = spawn.Barrier(processes + 1), spawn.Event(), spawn.Queue()
+    light = (spawn.Event(), spawn.Queue(), spawn.Event()) if light_client else None
+    groups = [spawn.Process(target=_device_group, args=(tmp, str(base_url), list(range(k, devices, processes)),
+                                                          ops_each, scopes, ready, go, out, light))
+              for k in range(processes)]
+    for group in groups:
+        group.start()
+    ready.wait()  # every device set up, its round's thread waiting for ``go``
+    load_before = _load_average()
+    cpu0 = _cpu_seconds(base_url.process.pid)
+    t0 = time.perf_counter()
+    go.set()
+    answers = [out.get() for _ in groups]
+    total = time.perf_counter() - t0
+    cpu1 = _cpu_seconds(base_url.process.pid)
+    calls = [call for answer in answers for call in answer["calls"]]
+    times = sorted(t for answer in answers for t in answer["times"])
+    states = [state for answer in answers for state in answer["states"]]
+    acked = sum(answer["acked"] for answer in answers)
+    # Nothing lost, nothing twice: every queued op acknowledged on its device, and on the
+    # server exactly one applied op and one participant per op.
+    applied, participants, distinct_ops = _on_server(base_url.db_url)
+    # The rest of a device's round is local work, which here shares one disk and two cores.
     expected = devices * ops_each  # in the window; the morning's one per device is on the server too
     on_server = devices * (ops_each + 1)
     floor = database_floor(base_url.db_url, expected, connections=2)
     cpu = {"devices": sum(answer["cpu"] for answer in answers), **{k: cpu1[k] - cpu0[k] for k in cpu1}}
-    return {"devices": devices, "ops_each": ops_each, "kelurahan": min(devices, len(scopes)),
-            # The machine's load before the run (other work) and at its end (the run's own too).
-            "load_average_before": round(load_before, 1) if load_before is not None else None,
-            "load_average": round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else None,
-            "database_floor_ops_per_s": round(floor, 1),
-            "ratio_push_window_pace_to_floor": f"1/{floor / (expected / push_window):.1f}",
-            "seconds": round(total, 1), "ops_per_s": round(expected / total, 1),
-            "push_window_s": round(push_window, 1), "ops_per_s_in_push_window": round(expected / push_window, 1),
-            "requests": len(latencies), "request_p50_ms": _p(latencies, 0.5), "request_p95_ms": _p(latencies, 0.95),
-            **{f"{kind}_p95_ms": _p(sorted(e - s for k, s, e in calls if k == kind), 0.95)
-               for kind in ("push", "pull")},
-            "device_drain_p50_s": round(statistics.median(times), 2),
-            "device_drain_p95_s": round(times[int(0.95 * (len(times) - 1))], 2),
+    result = {"devices": devices, "ops_each": ops_each, "kelurahan": min(devices, len(scopes)),
+              # The machine's load before the run (other work) and at its end (the run's own too).
+              "load_average_before": load_before, "load_average": _load_average(),
+              # Where the machine's CPU went during the run: the simulated devices share it with
+              # the server and the database, so request latency includes the devices' own waits.
+              **_window(calls, expected, total, floor, cpu),
+              "device_drain_p50_s": round(statistics.median(times), 2),
+              "device_drain_p95_s": round(times[int(0.95 * (len(times) - 1))], 2),
+              "up_to_date": states.count("up_to_date"), "other_states": sorted(set(states) - {"up_to_date"}),
+              "acked_on_devices": acked, "applied_on_server": applied, "participants_on_server": participants,
+              "nothing_lost_nothing_twice": acked == applied == participants == distinct_ops == on_server}
+    if light is not None:
+        result["light_client_window"] = _light_client_window(spawn, base_url, devices, ops_each, light, processes)
+    for group in groups:
+        group.join()
+    return result
+
+
+def _light_client_window(spawn, base_url, devices: int, ops_each: int, light, processes: int) -> dict:
+    """The centre's own pace, in the floor's conditions: each device queues ``ops_each``
+    more registrations and its engine's next round (a push, then a pull) is recorded; a
+    light client in a process of its own sends every device's requests again, all devices
+    at once, while nothing else runs; then every device's engine drains for real (the
+    centre answers duplicates), and every operation must be on the server exactly once."""
+    import gzip
+    from collections import Counter
+
+    begin, hand, replayed = light
+    begin.set()
+    recorded = [device for _ in range(processes) for device in hand.get()]
+    ready, go, out = spawn.Barrier(2), spawn.Event(), spawn.Queue()
+    client = spawn.Process(target=_light_client, args=(recorded, ready, go, out))
+    client.start()
+    ready.wait()
+    load_before = _load_average()
+    cpu0 = _cpu_seconds(base_url.process.pid)
+    t0 = time.perf_counter()
+    go.set()
+    sent = out.get()
+    total = time.perf_counter() - t0
+    cpu1 = _cpu_seconds(base_url.process.pid)
+    client.join()
+    expected = devices * ops_each
+    floor = database_floor(base_url.db_url, expected, connections=2)
+    load_after = _load_average()
+    replayed.set()
+    drained = [hand.get() for _ in range(processes)]
+    states = [state for answer in drained for state in answer["states"]]
+    acked = sum(answer["acked"] for answer in drained)
+    duplicates = sum(answer["duplicates"] for answer in drained)
+    applied, participants, distinct_ops = _on_server(base_url.db_url)
+    on_server = devices * (2 * ops_each + 1)  # the morning's, the devices' window's and this one's
+    first = Counter(result["status"] for encoding, body in sent["answers"]
+                    for result in json.loads(gzip.decompress(body) if encoding == "gzip" else body)["results"])
+    statuses = Counter(str(status) for status in sent["statuses"])
+    cpu = {"light_client": sent["cpu"], **{k: cpu1[k] - cpu0[k] for k in cpu1}}
+    return {"load_average_before": load_before, "load_average": load_after,
+            **_window(sent["calls"], expected, total, floor, cpu),
+            "statuses": dict(statuses), "every_request_200": statuses == {"200": 2 * devices},
+            "applied_by_light_client": first.get("applied", 0),
+            "duplicates_in_devices_drain": duplicates,
             "up_to_date": states.count("up_to_date"), "other_states": sorted(set(states) - {"up_to_date"}),
-            # Where the machine's CPU went during the run: the simulated devices share it with
-            # the server and the database, so request latency includes the devices' own waits.
-            **{f"cpu_s_{k}": round(v, 1) for k, v in cpu.items()},
-            **{f"cpu_ms_per_op_{k}": round(v * 1000 / expected, 2) for k, v in cpu.items()},
             "acked_on_devices": acked, "applied_on_server": applied, "participants_on_server": participants,
-            "nothing_lost_nothing_twice": acked == applied == participants == distinct_ops == on_server}
+            "nothing_lost_nothing_twice": acked == applied == participants == distinct_ops == on_server
+            and first == {"applied": expected} and duplicates == expected}
 
 
 def main(argv=None) -> int:
@@ -660,7 +867,8 @@ def main(argv=None) -> int:
     ap.add_argument("--device-processes", type=int, default=2, help="processes the load run's devices run in")
     ap.add_argument("--restore-devices", type=int, default=5)
     ap.add_argument("--skip", action="append", default=[],
-                    choices=["batch", "slow", "2g", "load", "restore"])
+                    choices=["batch", "slow", "2g", "load", "restore", "replay"],
+                    help="leave a part out (replay: the load run's light-client window)")
     args = ap.parse_args(argv)
 
     from tests.helpers.central import run_server, seed_user
@@ -698,7 +906,8 @@ def main(argv=None) -> int:
                 print(json.dumps({"restore": results["restore"]}), flush=True)
             if "load" not in args.skip:
                 results["load"] = bench_load(tmp, url, args.devices, args.ops_per_device, scopes,
-                                             processes=args.device_processes)
+                                             processes=args.device_processes,
+                                             light_client="replay" not in args.skip)
                 results["load"].update(database="postgresql" if pg else "sqlite", server_workers=args.server_workers,
                                        device_processes=args.device_processes)
                 print(json.dumps({"load": results["load"]}), flush=True)
