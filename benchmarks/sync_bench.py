@@ -675,7 +675,7 @@ def _light_client(devices: list[dict], ready, go, out) -> None:
 
     calls: list[tuple[str, float, float]] = []
     statuses: list[int | str] = []
-    answers: list[tuple[str | None, bytes]] = []
+    answers: list[tuple[int, str | None, bytes]] = []
     lock = threading.Lock()
 
     def run(device: dict) -> None:
@@ -696,7 +696,7 @@ def _light_client(devices: list[dict], ready, go, out) -> None:
                     calls.append((kind, t0, t1))
                     statuses.append(answer.status)
                     if kind == "push":
-                        answers.append((answer.getheader("Content-Encoding"), body))
+                        answers.append((answer.status, answer.getheader("Content-Encoding"), body))
         except (OSError, http.client.HTTPException) as exc:
             with lock:
                 statuses.append(type(exc).__name__)
@@ -842,7 +842,7 @@ def _light_client_window(spawn, base_url, devices: int, ops_each: int, light, pr
     duplicates = sum(answer["duplicates"] for answer in drained)
     applied, participants, distinct_ops = _on_server(base_url.db_url)
     on_server = devices * (2 * ops_each + 1)  # the morning's, the devices' window's and this one's
-    first = Counter(result["status"] for encoding, body in sent["answers"]
+    first = Counter(result["status"] for status, encoding, body in sent["answers"] if status == 200
                     for result in json.loads(gzip.decompress(body) if encoding == "gzip" else body)["results"])
     statuses = Counter(str(status) for status in sent["statuses"])
     cpu = {"light_client": sent["cpu"], **{k: cpu1[k] - cpu0[k] for k in cpu1}}
