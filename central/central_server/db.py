@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, event, inspect, text, update
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import BigInteger, Table, bindparam, event, inspect, text, update
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, create_engine, select
 
@@ -137,20 +137,28 @@ def next_value(session: Session, name: str, step: int = 1) -> int:
     """Add ``step`` to a counter and return the new value (the last of the ``step`` values
     taken). The UPDATE holds the row lock until the transaction ends, which serialises
     concurrent users of the same counter."""
-    # Core statement on the table: the counter is never held as an ORM object, and an
-    # ORM-enabled UPDATE would scan every object a 500-op batch has loaded.
+    return session.execute(COUNTER_STEP, {"counter": name, "step": step}).scalar_one()
+
+
+def _counter_step() -> Any:
+    """Core, on the table: the counter is never held as an ORM object, and an ORM-enabled
+    UPDATE would scan every object a 500-op batch has loaded. Built once: every push
+    takes two counters."""
     table = table_of(Counter)
-    return session.execute(update(table).where(table.c.name == name).values(value=table.c.value + step)
-                           .returning(table.c.value)).scalar_one()
+    return (update(table).where(table.c.name == bindparam("counter"))
+            .values(value=table.c.value + bindparam("step", type_=BigInteger)).returning(table.c.value))
 
 
-def reserve(engine: Engine, name: str, count: int) -> list[int]:
+COUNTER_STEP = _counter_step()
+
+
+def reserve(bind: Engine | Connection, name: str, count: int) -> list[int]:
     """Take ``count`` values of a counter in a transaction of their own, committed at once,
     so the counter's row lock is not held while the caller's longer transaction runs. A
     value whose user then rolls back is never handed out again: a gap, not a duplicate."""
     if count <= 0:
         return []
-    with Session(engine) as session:
+    with Session(bind) as session:
         last = next_value(session, name, count)
         session.commit()
     return list(range(last - count + 1, last + 1))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlmodel import Session
 
 from central_server.db import ensure_meta, table_of
@@ -30,11 +30,15 @@ def ensure_epoch(session: Session) -> None:
     ensure_meta(session, EPOCH_KEY, new_epoch)
 
 
+# A plain read, built once: every push asks.
+EPOCH_READ = select(table_of(ServerMeta).c.value).where(table_of(ServerMeta).c.key == EPOCH_KEY)
+
+
 def current_epoch(session: Session) -> str:
-    row = session.get(ServerMeta, EPOCH_KEY)
-    if row is None:
+    value = session.execute(EPOCH_READ).scalar_one_or_none()
+    if value is None:
         raise LookupError("the database has no epoch: start-up (init_db) makes it")
-    return row.value
+    return value
 
 
 def start_new_epoch(session: Session) -> str:

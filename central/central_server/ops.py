@@ -40,8 +40,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import delete, insert, or_
-from sqlalchemy.engine import Engine
+from sqlalchemy import bindparam, delete, insert, or_, update
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
@@ -55,7 +55,7 @@ from central_server.authz import (
     require,
     wita_day,
 )
-from central_server.db import dumps, in_chunks, iso, loads, lock_keys, next_value, reserve, table_of
+from central_server.db import IN_LIST_SIZE, dumps, in_chunks, iso, loads, lock_keys, next_value, reserve, table_of
 from central_server.epoch import current_epoch
 from central_server.errors import OpRejected, log_bug, printable, text
 from central_server.models import (
@@ -99,6 +99,11 @@ def stamped_ahead(payload: dict[str, Any], now: datetime) -> int | None:
     return ahead
 
 
+CHANGES = table_of(ChangeRow)
+CHANGE_ROWS_OF = CHANGES.select().where(CHANGES.c.entity == bindparam("entity"),
+                                        CHANGES.c.entity_id.in_(bindparam("ids", expanding=True)))
+
+
 class ChangeLog:
     """The pull-log rows a transaction publishes, written in one go just before it commits.
 
@@ -130,13 +135,11 @@ class ChangeLog:
         self._pending.clear()
         if not latest:
             return
-        table = table_of(ChangeRow)
         existing: dict[tuple[str, str], list[Any]] = {}
         for entity in sorted({e for e, _ in latest}):
             ids = [i for e, i in latest if e == entity]
             for chunk in in_chunks(ids):
-                for row in session.execute(table.select().where(table.c.entity == entity,
-                                                                 table.c.entity_id.in_(chunk))):
+                for row in session.execute(CHANGE_ROWS_OF, {"entity": entity, "ids": chunk}):
                     existing.setdefault((row.entity, row.entity_id), []).append(row)
         stale: list[int] = []
         rows: list[tuple[str, str, str, str, str]] = []
@@ -149,7 +152,7 @@ class ChangeLog:
                     rows.append((*key, "delete", row.scope_kecamatan, row.scope_kelurahan))
             rows.append((*key, op, kec, kel))
         for chunk in in_chunks(stale):
-            session.execute(delete(table).where(table.c.seq.in_(chunk)))
+            session.execute(delete(CHANGES).where(CHANGES.c.seq.in_(chunk)))
         created = iso(now)
         values: list[dict[str, Any]] = [
             dict(entity=entity, entity_id=entity_id, op=op, scope_kecamatan=kec, scope_kelurahan=kel,
@@ -157,7 +160,11 @@ class ChangeLog:
         first = next_value(session, "change", len(rows)) - len(rows) + 1  # the lock, held to the commit
         for i, value in enumerate(values):
             value["seq"] = first + i
-        session.execute(insert(table), values)
+        session.execute(insert(CHANGES), values)
+
+
+PARTICIPANTS_BY_ID_OR_NIK = select(Participant).where(or_(col(Participant.id).in_(bindparam("ids", expanding=True)),
+                                                          col(Participant.nik).in_(bindparam("niks", expanding=True))))
 
 
 class Participants:
@@ -180,10 +187,10 @@ class Participants:
         ids = sorted({str(op.payload.get("id")) for op in registrations})
         niks = sorted({str(op.payload.get("nik")) for op in registrations})
         rows: dict[str, Participant] = {}
-        for column, keys in ((col(Participant.id), ids), (col(Participant.nik), niks)):
-            for chunk in in_chunks(keys):
-                for row in session.exec(select(Participant).where(column.in_(chunk))):
-                    rows[row.id] = row
+        for start in range(0, len(ids), IN_LIST_SIZE):  # as many NIKs as ids, at most
+            for row in session.execute(PARTICIPANTS_BY_ID_OR_NIK, {
+                    "ids": ids[start:start + IN_LIST_SIZE], "niks": niks[start:start + IN_LIST_SIZE]}).scalars():
+                rows[row.id] = row
         return cls(list(rows.values()), set(ids))
 
     def get(self, session: Session, worker_id: str) -> Participant | Registered | None:
@@ -270,22 +277,33 @@ def parse(model: type[protocol.Payload], payload: dict[str, Any]) -> Any:
         raise OpRejected("invalid_payload", reason=_validation_reason(exc)) from None
 
 
+# Statements a push runs every time, built once: building one again (and its cache key)
+# cost about as much CPU as running it.
+STREAMS = table_of(StreamSeq)
+STREAM_FOR_UPDATE = (select(STREAMS.c.contiguous_seq, STREAMS.c.seen_above)
+                     .where(STREAMS.c.device_id == bindparam("device"), STREAMS.c.user_id == bindparam("user"))
+                     .with_for_update())
+STREAM_UPDATE = update(STREAMS).where(STREAMS.c.device_id == bindparam("device"),
+                                      STREAMS.c.user_id == bindparam("user"))  # SET: the columns given
+
+
 def track_seqs(session: Session, device_id: str, user_id: str, seqs: list[int], now: datetime) -> int:
     """Record the seqs a (device, user) stream has delivered and advance its contiguous mark
     (returned)."""
-    row = session.get(StreamSeq, (device_id, user_id), with_for_update=True)
-    if row is None:
-        row = StreamSeq(device_id=device_id, user_id=user_id, contiguous_seq=0, seen_above="[]", updated_at=iso(now))
-        session.add(row)
-    row.updated_at = iso(now)
-    seen = set(loads(row.seen_above) or [])
-    seen.update(seq for seq in seqs if seq > row.contiguous_seq)
-    contiguous = row.contiguous_seq
+    key = {"device": device_id, "user": user_id}
+    row = session.execute(STREAM_FOR_UPDATE, key).first()
+    known, seen_above = (row.contiguous_seq, row.seen_above) if row else (0, "[]")
+    seen = set(loads(seen_above) or [])
+    seen.update(seq for seq in seqs if seq > known)
+    contiguous = known
     while contiguous + 1 in seen:
         contiguous += 1
         seen.discard(contiguous)
-    row.contiguous_seq = contiguous
-    row.seen_above = dumps(sorted(seen))
+    values = {"contiguous_seq": contiguous, "seen_above": dumps(sorted(seen)), "updated_at": iso(now)}
+    if row is None:
+        session.execute(insert(STREAMS), {"device_id": device_id, "user_id": user_id, **values})
+    else:
+        session.execute(STREAM_UPDATE, {**key, **values})
     return contiguous
 
 
@@ -686,6 +704,11 @@ def _rejected(op: protocol.Operation, code: str, message: protocol.BilingualText
     return protocol.OpResult(op_id=op.op_id, status="rejected", code=code, message=message)
 
 
+APPLIED = table_of(AppliedOp)
+APPLIED_OPS = select(APPLIED.c.op_id, APPLIED.c.payload_hash, APPLIED.c.result).where(
+    APPLIED.c.op_id.in_(bindparam("ids", expanding=True)))
+
+
 @dataclass
 class Batch:
     """What the ops of one transaction share, written by ``finish`` just before the commit."""
@@ -703,7 +726,7 @@ class Batch:
     epoch: str | None = None  # the change log's epoch, as ``finish`` read it
 
     @classmethod
-    def open(cls, engine: Engine, session: Session, caller: Caller, now: datetime,
+    def open(cls, bind: Engine | Connection, session: Session, caller: Caller, now: datetime,
              ops: list[protocol.Operation], kpj_numbers: list[int] | None = None) -> Batch:
         """Reserve KPJ numbers (before the session's transaction begins: on SQLite a second
         writer would wait for it; a batch applied again passes the ones it has), load what
@@ -711,12 +734,10 @@ class Batch:
         name."""
         registrations = [op for op in ops if op.kind == "worker.register"]
         if kpj_numbers is None:
-            kpj_numbers = reserve(engine, "kpj", len(registrations))
-        table = table_of(AppliedOp)
+            kpj_numbers = reserve(bind, "kpj", len(registrations))
         known: dict[str, tuple[str, str]] = {}
         for chunk in in_chunks(sorted({op.op_id for op in ops})):
-            for row in session.execute(select(table.c.op_id, table.c.payload_hash, table.c.result)
-                                       .where(table.c.op_id.in_(chunk))):
+            for row in session.execute(APPLIED_OPS, {"ids": chunk}):
                 known[row.op_id] = (row.payload_hash, row.result)
         # Locked up front, outside the ops' savepoints: rolling one back must not unlock.
         lock_keys(session, [str(op.payload.get("nik")) for op in registrations if op.op_id not in known])
@@ -738,7 +759,7 @@ class Batch:
         else (no round trip, no flush) runs while it is held."""
         self.participants.write(session)
         if self.applied:
-            session.execute(insert(table_of(AppliedOp)), self.applied)
+            session.execute(insert(APPLIED), self.applied)
         self.summaries.write(session)
         if self.seqs:
             self.contiguous = track_seqs(session, self.caller.device_id, self.caller.user_id, self.seqs,
@@ -815,13 +836,13 @@ def _apply_one(session: Session, regions: Regions, batch: Batch, op: protocol.Op
     return result
 
 
-def process_op(engine: Engine, clock: Callable[[], datetime], caller: Caller, regions: Regions,
+def process_op(bind: Engine | Connection, clock: Callable[[], datetime], caller: Caller, regions: Regions,
                op: protocol.Operation) -> protocol.OpResult:
     attempts = 3
     for attempt in range(attempts):
         try:
-            with Session(engine) as session:
-                batch = Batch.open(engine, session, caller, clock(), [op])
+            with Session(bind) as session:
+                batch = Batch.open(bind, session, caller, clock(), [op])
                 result = _apply_one(session, regions, batch, op)
                 batch.finish(session)
                 session.commit()
@@ -863,11 +884,11 @@ def _apply_in_batch(session: Session, regions: Regions, batch: Batch, op: protoc
         return _rejected(op, "internal_error", text("internal_error"))
 
 
-def _apply_batch(engine: Engine, now: datetime, caller: Caller, regions: Regions,
+def _apply_batch(bind: Engine | Connection, now: datetime, caller: Caller, regions: Regions,
                  request: protocol.PushRequest, *, savepoints: bool,
                  kpj_numbers: list[int] | None = None) -> tuple[list[protocol.OpResult], Batch]:
-    with Session(engine) as session:
-        batch = Batch.open(engine, session, caller, now, request.ops, kpj_numbers)
+    with Session(bind) as session:
+        batch = Batch.open(bind, session, caller, now, request.ops, kpj_numbers)
         if savepoints:
             results = [_apply_in_batch(session, regions, batch, op) for op in request.ops]
         else:
@@ -878,33 +899,36 @@ def _apply_batch(engine: Engine, now: datetime, caller: Caller, regions: Regions
     return results, batch
 
 
-def process_push(engine: Engine, clock: Callable[[], datetime], caller: Caller, regions: Regions,
+def process_push(bind: Engine | Connection, clock: Callable[[], datetime], caller: Caller, regions: Regions,
                  request: protocol.PushRequest) -> protocol.PushResponse:
     """Apply a batch in one transaction. First without savepoints (they cost a round trip
     each and most of an operation's time on the server); if an operation is rejected or
     fails, that transaction is rolled back whole and the batch applied again with a
     savepoint per operation, so the others still apply. The KPJ numbers reserved by the
-    first attempt serve the second."""
+    first attempt serve the second.
+
+    ``bind``: an engine, or the one connection a request holds (each transaction here
+    begins and ends on it, so the request checks out one connection, not three)."""
     now = clock()
     registrations = sum(op.kind == "worker.register" for op in request.ops)
-    kpj_numbers = reserve(engine, "kpj", registrations)
+    kpj_numbers = reserve(bind, "kpj", registrations)
     batch: Batch | None = None
     try:
         try:
-            results, batch = _apply_batch(engine, now, caller, regions, request, savepoints=False,
+            results, batch = _apply_batch(bind, now, caller, regions, request, savepoints=False,
                                           kpj_numbers=kpj_numbers)
         except (SavepointsNeeded, DataError):
-            results, batch = _apply_batch(engine, now, caller, regions, request, savepoints=True,
+            results, batch = _apply_batch(bind, now, caller, regions, request, savepoints=True,
                                           kpj_numbers=kpj_numbers)
     except (IntegrityError, OperationalError) as exc:
         log.info("batch %s: %s, applying it one op per transaction", printable(request.batch_id),
                  type(exc).__name__)
-        results = [process_op(engine, clock, caller, regions, op) for op in request.ops]
+        results = [process_op(bind, clock, caller, regions, op) for op in request.ops]
         batch = None
     if batch is not None and batch.contiguous is not None:
         contiguous, epoch = batch.contiguous, batch.epoch  # read by the batch's own transaction
     else:
-        with Session(engine) as session:
+        with Session(bind) as session:
             contiguous = contiguous_seq(session, caller.device_id, caller.user_id)
             epoch = current_epoch(session)
     counts: dict[str, int] = {}
