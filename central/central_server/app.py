@@ -12,6 +12,7 @@ import logging
 import zlib
 from collections.abc import Sequence
 from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 import anyio
@@ -21,7 +22,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, Response
 from packaging.version import InvalidVersion, Version
 from pydantic import ValidationError
-from sqlalchemy import delete, func
+from sqlalchemy import bindparam, delete, func
 from sqlalchemy import text as sql_text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
@@ -32,8 +33,8 @@ import perisai_protocol as protocol
 from central_server import SERVER_VERSION
 from central_server import auth as auth_mod
 from central_server.authz import Caller, reaches_payment
-from central_server.db import dumps, init_db, iso, loads, make_engine
-from central_server.epoch import current_epoch, ensure_epoch, rotate_epoch
+from central_server.db import dumps, init_db, iso, loads, make_engine, table_of
+from central_server.epoch import EPOCH_KEY, ensure_epoch, rotate_epoch
 from central_server.errors import ApiError, log_bug, printable, text
 from central_server.limits import BodyLimit
 from central_server.models import (
@@ -57,6 +58,7 @@ log = logging.getLogger("perisai.server")
 
 APP_VERSION_HEADER = "X-Perisai-App-Version"
 PUSH_PATH = "/v1/push"
+HORIZON_KEY = "tombstone_horizon"  # server_meta: the newest pruned tombstone's seq
 STREAM_MISSING_CAP = 1000  # gaps listed per GET /v1/stream (protocol.StreamStatus)
 ErrorResponses: dict[int | str, dict[str, Any]] = {
     code: {"model": protocol.ErrorBody} for code in (400, 401, 403, 404, 410, 413, 415, 426, 429, 500, 503)
@@ -97,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         auth_mod.ensure_token_secret(session)
         session.commit()
     regions = load_regions(settings.reference_dir)
+    pruning = Pruning()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -212,21 +215,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return auth_mod.refresh(session, settings, body)
 
     @app.post(PUSH_PATH, response_model=protocol.PushResponse)
-    async def push(request: Request, principal: PrincipalDep) -> protocol.PushResponse:
-        raw = await _read_body(request, settings)
-        try:
-            obj = _json_loads(raw)
-        except (ValueError, RecursionError) as exc:
-            raise ApiError(400, "malformed_json", reason=str(exc)[:200]) from None
-        try:
-            body = protocol.PushRequest.model_validate(obj)
-        except ValidationError as exc:
-            raise ApiError(400, "invalid_push", reason=_reason(exc)) from None
-        check_app_version(settings, body.app_version)
-        if body.device_id != principal.enrollment.device_id:
-            raise ApiError(403, "device_mismatch")
-        caller = Caller.of(principal.user, principal.enrollment)
-        return await run_in_threadpool(process_push, engine, settings.clock, caller, regions, body)
+    async def push(request: Request, authorization: AuthorizationHeader = None,
+                   _v: None = Depends(app_version_dep)) -> protocol.PushResponse:
+        raw = await request.body()  # at most max_wire_bytes: BodyLimit saw to it
+        return await run_in_threadpool(push_batch, authorization, request.headers.get("content-encoding"), raw)
+
+    def push_batch(authorization: str | None, encoding: str | None, raw: bytes) -> protocol.PushResponse:
+        # One hop and one connection: the token check and each of the batch's transactions
+        # run on it in turn. The token is checked before the body is even inflated.
+        with engine.connect() as connection:
+            with Session(connection) as session:
+                principal = signed_in(session, authorization)
+            try:
+                obj = _json_loads(_inflate(raw, encoding, settings))
+            except (ValueError, RecursionError) as exc:
+                raise ApiError(400, "malformed_json", reason=str(exc)[:200]) from None
+            try:
+                body = protocol.PushRequest.model_validate(obj)
+            except ValidationError as exc:
+                raise ApiError(400, "invalid_push", reason=_reason(exc)) from None
+            check_app_version(settings, body.app_version)
+            if body.device_id != principal.enrollment.device_id:
+                raise ApiError(403, "device_mismatch")
+            caller = Caller.of(principal.user, principal.enrollment)
+            return process_push(connection, settings.clock, caller, regions, body)
 
     @app.get("/v1/pull", response_model=protocol.PullResponse)
     def pull(authorization: AuthorizationHeader = None,
@@ -246,9 +258,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         limit = min(limit or settings.pull_default_limit, settings.pull_max_limit)
         kec, kel = _scope(principal, kecamatan)
         now = settings.clock()
-        horizon = _prune_tombstones(session, now, settings)
-        head = session.exec(select(Counter.value).where(Counter.name == "change")).one()
-        current = current_epoch(session)
+        if pruning.due(now):
+            _prune_tombstones(session, now, settings)
+        head, current, horizon_text, contiguous = session.execute(LOG_STATE, {
+            "device_id": principal.enrollment.device_id, "user_id": principal.user.id}).one()
+        if current is None:
+            raise LookupError("the database has no epoch: start-up (init_db) makes it")
+        horizon = int(horizon_text or 0)
         if epoch is not None and epoch != current:
             raise ApiError(410, "cursor_expired")  # another generation of the log
         if (0 < cursor < horizon) or cursor > head:
@@ -269,13 +285,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         has_more = len(rows) > limit
         rows = rows[:limit]
         changes = _materialise(session, rows)
-        stream = session.get(StreamSeq, (principal.enrollment.device_id, principal.user.id))
-        # Read before the rollback: a rolled-back row reloads itself, and that new transaction
-        # would hold a pooled connection until the session's teardown.
-        contiguous = stream.contiguous_seq if stream else 0
         session.rollback()
         return protocol.PullResponse(changes=changes, cursor=rows[-1].seq if has_more else head, has_more=has_more,
-                                     epoch=current, contiguous_seq=contiguous)
+                                     epoch=current, contiguous_seq=contiguous or 0)
 
     @app.get("/v1/stream", response_model=protocol.StreamStatus)
     def stream(principal: PrincipalDep) -> protocol.StreamStatus:
@@ -378,9 +390,9 @@ class CentreClock:
         await self.app(scope, receive, send_with_time)
 
 
-async def _read_body(request: Request, settings: Settings) -> bytes:
-    raw = await request.body()  # at most max_wire_bytes: BodyLimit saw to it
-    encoding = request.headers.get("content-encoding", "identity").strip().lower()
+def _inflate(raw: bytes, encoding: str | None, settings: Settings) -> bytes:
+    """A push body as sent, without its content encoding (gzip or none), within the limit."""
+    encoding = (encoding or "identity").strip().lower()
     if encoding == "gzip":
         inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
         try:
@@ -423,19 +435,53 @@ def _scope(principal: auth_mod.Principal, requested: str | None) -> tuple[str | 
     return wanted, own_kel
 
 
-def _prune_tombstones(session: Session, now, settings: Settings) -> int:
-    """Drop tombstones older than the retention; returns the horizon (newest pruned seq)."""
+def _meta_value(key: str) -> Any:
+    table = table_of(ServerMeta)
+    return select(table.c.value).where(table.c.key == key).scalar_subquery()
+
+
+def _log_state() -> Any:
+    """The pull log's head, its epoch, its tombstone horizon and the caller's stream mark,
+    read in one statement (four round trips before, for every pull)."""
+    counters, streams = table_of(Counter), table_of(StreamSeq)
+    return select(
+        select(counters.c.value).where(counters.c.name == "change").scalar_subquery(),
+        _meta_value(EPOCH_KEY), _meta_value(HORIZON_KEY),
+        select(streams.c.contiguous_seq).where(streams.c.device_id == bindparam("device_id"),
+                                               streams.c.user_id == bindparam("user_id")).scalar_subquery())
+
+
+LOG_STATE = _log_state()
+
+
+class Pruning:
+    """When this process next drops old tombstones: at most once a minute, not at every
+    pull. A tombstone kept a minute past its retention only tells a device once more."""
+
+    EVERY = timedelta(minutes=1)
+
+    def __init__(self) -> None:
+        self.last: datetime | None = None
+
+    def due(self, now: datetime) -> bool:
+        if self.last is not None and now - self.last < self.EVERY:
+            return False
+        self.last = now
+        return True
+
+
+def _prune_tombstones(session: Session, now, settings: Settings) -> None:
+    """Drop tombstones older than the retention, and move the horizon (the newest pruned
+    seq) past them."""
     cutoff = iso(now - settings.change_retention)
     newest = session.exec(select(func.max(ChangeRow.seq)).where(ChangeRow.op == "delete",
                                                                ChangeRow.created_at < cutoff)).one()
-    meta = session.get(ServerMeta, "tombstone_horizon")
-    horizon = int(meta.value) if meta else 0
     if newest is not None:
+        meta = session.get(ServerMeta, HORIZON_KEY)
+        horizon = max(int(meta.value) if meta else 0, newest)
         session.exec(delete(ChangeRow).where(col(ChangeRow.op) == "delete", col(ChangeRow.seq) <= newest))
-        horizon = max(horizon, newest)
-        session.merge(ServerMeta(key="tombstone_horizon", value=str(horizon)))
+        session.merge(ServerMeta(key=HORIZON_KEY, value=str(horizon)))
         session.commit()
-    return horizon
 
 
 def _paid_months(session: Session, participant_ids: list[str]) -> dict[str, list[str]]:

@@ -56,6 +56,18 @@ def test_bad_bodies_get_error_bodies_and_write_nothing(make_central):
     assert "ops.0" in assert_error(r, 400, "invalid_push")["message"]["en"]
 
 
+def test_a_caller_without_a_valid_token_learns_nothing_of_its_body(agent):
+    """The token is checked before the body is inflated or parsed: a stranger's junk, bomb
+    or half gzip gets 401, and costs the centre no decompression."""
+    bodies = [(b"<html>Login to WiFi.id</html>", {}), (b"{}", {"Content-Encoding": "br"}),
+              (gzip.compress(b" " * (300 * 1024)), {"Content-Encoding": "gzip"}),
+              (b"not gzip at all", {"Content-Encoding": "gzip"})]
+    for token in ("", "Bearer not-a-token"):
+        for data, headers in bodies:
+            r = agent.central.http.post("/v1/push", content=data, headers={"Authorization": token, **headers})
+            assert r.status_code == 401, (token, data[:20], r.text)
+
+
 def test_too_many_ops_in_a_batch_is_400(agent):
     ops = [make_op("closeout.create", {"id": f"c{i}"}, i + 1) for i in range(501)]
     assert_error(agent.push_raw(push_body(agent.device_id, ops)), 400, "invalid_push")

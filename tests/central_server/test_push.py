@@ -511,3 +511,33 @@ def test_an_operation_stamped_in_the_future_is_kept_and_flagged(agent, central, 
     with Session(central.engine) as s:
         assert s.get(AppliedOp, paid["op_id"]).stamped_ahead_s == 3 * 24 * 3600
         assert s.get(AppliedOp, registered["op_id"]).stamped_ahead_s is None
+
+
+def test_a_push_checks_out_one_connection_for_the_token_and_its_transactions(agent):
+    """The token check, the KPJ numbers and the batch take turns on one pooled
+    connection: a push at month-end costs one checkout (and one liveness ping), not three."""
+    checkouts = []
+    event.listen(agent.central.engine, "checkout", lambda *_args: checkouts.append(1))
+    _payload, _op, result = register(agent)
+    assert result["status"] == "applied"
+    assert len(checkouts) == 1
+
+
+def test_the_device_report_keeps_the_last_app_version_said(agent, clock):
+    """What the console shows of a device: a push that does not say its app version (an
+    older app) leaves the one known; the queue length and the clock's offset follow."""
+
+    def report(**said):
+        body = {"batch_id": str(uuid.uuid4()), "device_id": agent.device_id, **said,
+                "ops": [make_op("worker.register", worker_payload(serial=agent.seq + 1), agent.next_seq())]}
+        assert agent.push_raw(body).status_code == 200
+        with Session(agent.central.engine) as s:
+            return tuple(s.execute(text(
+                "SELECT app_version, pending_ops, clock_offset_seconds, last_sync_at FROM enrollments "
+                "WHERE device_id = :d"), {"d": agent.device_id}).one())
+
+    ahead = (clock() + timedelta(seconds=90)).isoformat()
+    assert report(app_version="0.3.1", pending_ops=4, device_time=ahead)[:3] == ("0.3.1", 4, 90)
+    version, pending, offset, synced = report(pending_ops=0)
+    assert (version, pending, offset) == ("0.3.1", 0, None)
+    assert synced.startswith(clock().date().isoformat())
