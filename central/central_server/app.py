@@ -10,9 +10,7 @@ import hmac
 import json
 import logging
 import zlib
-from collections.abc import Sequence
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 import anyio
@@ -22,7 +20,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, Response
 from packaging.version import InvalidVersion, Version
 from pydantic import ValidationError
-from sqlalchemy import bindparam, delete, func
+from sqlalchemy import func
 from sqlalchemy import text as sql_text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
@@ -33,24 +31,21 @@ import perisai_protocol as protocol
 from central_server import SERVER_VERSION
 from central_server import auth as auth_mod
 from central_server.authz import Caller, reaches_payment
-from central_server.db import dumps, init_db, iso, loads, make_engine, table_of
-from central_server.epoch import EPOCH_KEY, ensure_epoch, rotate_epoch
+from central_server.db import dumps, init_db, iso, loads, make_engine
+from central_server.epoch import ensure_epoch, rotate_epoch
 from central_server.errors import ApiError, log_bug, printable, text
 from central_server.limits import BodyLimit
 from central_server.models import (
     AppliedOp,
-    ChangeRow,
-    Counter,
     Enrollment,
     Participant,
-    PaymentMonth,
     ReferenceVersion,
-    ReviewItem,
     ServerMeta,
     ServerPayment,
     StreamSeq,
 )
-from central_server.ops import IDENTITY_CASE, missing_seqs, process_push
+from central_server.ops import missing_seqs, process_push
+from central_server.pull import Pruning, change_rows, log_state, materialise, prune_tombstones
 from central_server.reference import bundle_version, kecamatan7, load_regions, reference_files
 from central_server.settings import Settings
 
@@ -58,7 +53,6 @@ log = logging.getLogger("perisai.server")
 
 APP_VERSION_HEADER = "X-Perisai-App-Version"
 PUSH_PATH = "/v1/push"
-HORIZON_KEY = "tombstone_horizon"  # server_meta: the newest pruned tombstone's seq
 STREAM_MISSING_CAP = 1000  # gaps listed per GET /v1/stream (protocol.StreamStatus)
 ErrorResponses: dict[int | str, dict[str, Any]] = {
     code: {"model": protocol.ErrorBody} for code in (400, 401, 403, 404, 410, 413, 415, 426, 429, 500, 503)
@@ -259,12 +253,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         kec, kel = _scope(principal, kecamatan)
         now = settings.clock()
         if pruning.due(now):
-            _prune_tombstones(session, now, settings)
-        head, current, horizon_text, contiguous = session.execute(LOG_STATE, {
-            "device_id": principal.enrollment.device_id, "user_id": principal.user.id}).one()
-        if current is None:
-            raise LookupError("the database has no epoch: start-up (init_db) makes it")
-        horizon = int(horizon_text or 0)
+            prune_tombstones(session, now, settings.change_retention)
+        head, current, horizon, contiguous = log_state(session, principal.enrollment.device_id, principal.user.id)
         if epoch is not None and epoch != current:
             raise ApiError(410, "cursor_expired")  # another generation of the log
         if (0 < cursor < horizon) or cursor > head:
@@ -276,18 +266,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 rotate_epoch(session, current)
                 session.commit()
             raise ApiError(410, "cursor_expired")
-        query = select(ChangeRow).where(ChangeRow.seq > cursor, ChangeRow.seq <= head)
-        if kec is not None:
-            query = query.where(ChangeRow.scope_kecamatan == kec)
-        if kel is not None:
-            query = query.where(ChangeRow.scope_kelurahan == kel)
-        rows = session.exec(query.order_by(col(ChangeRow.seq)).limit(limit + 1)).all()
+        rows = change_rows(session, cursor, head, kec, kel, limit + 1)
         has_more = len(rows) > limit
         rows = rows[:limit]
-        changes = _materialise(session, rows)
+        changes = materialise(session, rows)
         session.rollback()
         return protocol.PullResponse(changes=changes, cursor=rows[-1].seq if has_more else head, has_more=has_more,
-                                     epoch=current, contiguous_seq=contiguous or 0)
+                                     epoch=current, contiguous_seq=contiguous)
 
     @app.get("/v1/stream", response_model=protocol.StreamStatus)
     def stream(principal: PrincipalDep) -> protocol.StreamStatus:
@@ -433,133 +418,3 @@ def _scope(principal: auth_mod.Principal, requested: str | None) -> tuple[str | 
     if own_kec is not None and wanted != own_kec:
         raise ApiError(403, "out_of_scope")
     return wanted, own_kel
-
-
-def _meta_value(key: str) -> Any:
-    table = table_of(ServerMeta)
-    return select(table.c.value).where(table.c.key == key).scalar_subquery()
-
-
-def _log_state() -> Any:
-    """The pull log's head, its epoch, its tombstone horizon and the caller's stream mark,
-    read in one statement (four round trips before, for every pull)."""
-    counters, streams = table_of(Counter), table_of(StreamSeq)
-    return select(
-        select(counters.c.value).where(counters.c.name == "change").scalar_subquery(),
-        _meta_value(EPOCH_KEY), _meta_value(HORIZON_KEY),
-        select(streams.c.contiguous_seq).where(streams.c.device_id == bindparam("device_id"),
-                                               streams.c.user_id == bindparam("user_id")).scalar_subquery())
-
-
-LOG_STATE = _log_state()
-
-
-class Pruning:
-    """When this process next drops old tombstones: at most once a minute, not at every
-    pull. A tombstone kept a minute past its retention only tells a device once more."""
-
-    EVERY = timedelta(minutes=1)
-
-    def __init__(self) -> None:
-        self.last: datetime | None = None
-
-    def due(self, now: datetime) -> bool:
-        if self.last is not None and now - self.last < self.EVERY:
-            return False
-        self.last = now
-        return True
-
-
-def _prune_tombstones(session: Session, now, settings: Settings) -> None:
-    """Drop tombstones older than the retention, and move the horizon (the newest pruned
-    seq) past them."""
-    cutoff = iso(now - settings.change_retention)
-    newest = session.exec(select(func.max(ChangeRow.seq)).where(ChangeRow.op == "delete",
-                                                               ChangeRow.created_at < cutoff)).one()
-    if newest is not None:
-        meta = session.get(ServerMeta, HORIZON_KEY)
-        horizon = max(int(meta.value) if meta else 0, newest)
-        session.exec(delete(ChangeRow).where(col(ChangeRow.op) == "delete", col(ChangeRow.seq) <= newest))
-        session.merge(ServerMeta(key=HORIZON_KEY, value=str(horizon)))
-        session.commit()
-
-
-def _paid_months(session: Session, participant_ids: list[str]) -> dict[str, list[str]]:
-    months: dict[str, set[str]] = {}
-    if participant_ids:
-        for pid, month in session.exec(
-            select(PaymentMonth.participant_id, PaymentMonth.month)
-            .join(ServerPayment, col(ServerPayment.id) == PaymentMonth.payment_id)
-            .where(col(PaymentMonth.participant_id).in_(participant_ids), col(ServerPayment.kind) == "payment",
-                   col(ServerPayment.voided_by).is_(None))
-        ).all():
-            months.setdefault(pid, set()).add(month)
-    return {pid: sorted(ms) for pid, ms in months.items()}
-
-
-def worker_data(participant: Participant, canonical: Participant | None, paid: list[str],
-                corrections: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    data = loads(participant.data)
-    data.update(
-        kpj=(canonical or participant).kpj,
-        canonical_id=participant.canonical_id,
-        alias_of=participant.alias_of,
-        review_state=participant.review_state,
-        review_reason=loads(participant.review_reason),
-        paid_months=paid,
-        paid_through=paid[-1] if paid else None,
-    )
-    if corrections:
-        data["corrections"] = corrections
-    return data
-
-
-def _decided_corrections(session: Session, participant_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
-    """The centre's decisions on corrections of identity, per participant: every pull of
-    the record carries them, so the correction waiting on the supervisor's device settles
-    whenever it next takes the record (``{op_id, decision, reason}``)."""
-    decided: dict[str, list[dict[str, Any]]] = {}
-    if participant_ids:
-        for item in session.exec(select(ReviewItem).where(
-                ReviewItem.kind == IDENTITY_CASE, ReviewItem.status == "resolved",
-                col(ReviewItem.participant_id).in_(participant_ids)).order_by(col(ReviewItem.id))).all():
-            reason = text("correction_rejected", reason=item.reason or "") if item.resolution == "reject" else None
-            decided.setdefault(item.participant_id, []).append({
-                "op_id": item.op_id, "decision": "applied" if item.resolution == "apply" else "rejected",
-                "reason": reason.model_dump() if reason else None})
-    return decided
-
-
-def payment_data(pay: ServerPayment) -> dict[str, Any]:
-    data = loads(pay.data)
-    data.update(kind=pay.kind, participant_id=pay.participant_id, months=loads(pay.months), amount=pay.amount,
-                voids_payment_id=pay.voids_payment_id, voided_by=pay.voided_by, flag=pay.flag)
-    if pay.kind == "void":
-        data["void_reason"] = data.get("reason")
-    return data
-
-
-def _materialise(session: Session, rows: Sequence[ChangeRow]) -> list[protocol.Change]:
-    worker_ids = [r.entity_id for r in rows if r.entity == "worker" and r.op == "upsert"]
-    payment_ids = [r.entity_id for r in rows if r.entity == "payment" and r.op == "upsert"]
-    participants = {p.id: p for p in session.exec(
-        select(Participant).where(col(Participant.id).in_(worker_ids))).all()} if worker_ids else {}
-    canon_ids = {p.canonical_id for p in participants.values()} - set(participants)
-    if canon_ids:
-        for p in session.exec(select(Participant).where(col(Participant.id).in_(canon_ids))).all():
-            participants[p.id] = p
-    paid = _paid_months(session, sorted({p.canonical_id for p in participants.values()}))
-    corrections = _decided_corrections(session, worker_ids)
-    payments = {p.id: p for p in session.exec(
-        select(ServerPayment).where(col(ServerPayment.id).in_(payment_ids))).all()} if payment_ids else {}
-    changes = []
-    for r in rows:
-        data = None
-        if r.op == "upsert" and r.entity == "worker":
-            p = participants[r.entity_id]
-            data = worker_data(p, participants.get(p.canonical_id), paid.get(p.canonical_id, []),
-                               corrections.get(p.id))
-        elif r.op == "upsert" and r.entity == "payment":
-            data = payment_data(payments[r.entity_id])
-        changes.append(protocol.Change(seq=r.seq, entity=r.entity, id=r.entity_id, op=r.op, data=data))  # type: ignore[arg-type]
-    return changes

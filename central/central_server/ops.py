@@ -1021,7 +1021,7 @@ def resolve_review(session: Session, now: datetime, review_id: int, decision: st
 def _close_case(session: Session, now: datetime, item: ReviewItem, row: Participant, decision: str, by: str,
                 reason: str, changes: ChangeLog, summaries: Summaries) -> ReviewItem:
     """The decision kept with the case; devices pull the participant again, and with it
-    the decision (``app.worker_data``)."""
+    the decision (``pull.worker_data``)."""
     row.updated_at = iso(now)
     item.status, item.resolution, item.resolved_by, item.resolved_at = "resolved", decision, by, iso(now)
     item.reason = reason
