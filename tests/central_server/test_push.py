@@ -541,3 +541,24 @@ def test_the_device_report_keeps_the_last_app_version_said(agent, clock):
     version, pending, offset, synced = report(pending_ops=0)
     assert (version, pending, offset) == ("0.3.1", 0, None)
     assert synced.startswith(clock().date().isoformat())
+
+
+def test_a_push_after_the_database_dropped_every_connection_is_applied(agent):
+    """PostgreSQL restarted, or an operator ended every session, between two pushes: the
+    pooled connection the next push checks out is dead, and is replaced before the push
+    uses it (its token check and its transactions all run on that one connection)."""
+    if agent.central.engine.dialect.name != "postgresql":
+        pytest.skip("a SQLite connection is a file handle: nothing can end it from outside")
+    _payload, _op, first = register(agent, serial=41)
+    assert first["status"] == "applied"
+    killer = make_engine(str(agent.central.engine.url.render_as_string(hide_password=False)))
+    with killer.connect() as conn:
+        ended = conn.execute(text(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar_one()
+    killer.dispose()
+    assert ended >= 1  # the pooled connection of the first push, at least
+    payload, _op, second = register(agent, serial=42)
+    assert second["status"] == "applied"
+    with Session(agent.central.engine) as s:
+        assert s.get(Participant, payload["id"]) is not None
