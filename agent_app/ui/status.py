@@ -34,6 +34,7 @@ from sync.rounds import clock_warning
 SYNC_STATES = ("never", "offline", "syncing", "up_to_date", "problem", "signin", "cancelled")
 SHOW_SECONDS_AFTER = 5  # a quick round does not count aloud
 NOTICE_KINDS = ("clock", "tariff")  # the order they are read in
+USUAL_FULL_NAME = "Nurhayati Hamzah"  # a longer name gives way on a narrow screen
 
 
 class NoticeBanner(QLabel):
@@ -129,6 +130,9 @@ class StatusBar(QStatusBar):
         user = self.session.user
         self.user_label.setText(self.tr("Signed in: %1 (%2)").replace("%1", user.full_name)
                                 .replace("%2", user.username))
+        # a narrow screen: the person's name, read whole (up to a usual length), not "Ma…"
+        self.user_label.set_short(user.full_name)
+        self.user_label.keep_readable(user.full_name, USUAL_FULL_NAME)
         if self.pending is None:
             self.pending_label.setText(self.tr("Pending: …"))
         else:

@@ -6,13 +6,14 @@ Formatting helpers that need no Qt live in ``agent_app.ui.receipt`` (``format_mo
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import TypeVar
 
 from PySide6.QtCore import QDate, QEvent, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QPainter, QValidator
+from PySide6.QtGui import QFontMetricsF, QGuiApplication, QPainter, QValidator
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCalendarWidget,
@@ -132,8 +133,11 @@ class ElidedLabel(QLabel):
         text, at_most = self._keep
         if text:
             margins = self.contentsMargins()
-            width = max(width, margins.left() + margins.right() + min(
-                metrics.horizontalAdvance(text), metrics.horizontalAdvance(at_most)))
+            # The exact advance, rounded up: the rounded one can be a fraction short, and
+            # the kept text is then drawn shortened after all.
+            exact = QFontMetricsF(self.font())
+            width = max(width, margins.left() + margins.right() + math.ceil(min(
+                exact.horizontalAdvance(text), exact.horizontalAdvance(at_most))))
         return QSize(width, super().minimumSizeHint().height())
 
     def paintEvent(self, event) -> None:

@@ -130,18 +130,33 @@ def test_a_notice_is_read_whole_beside_a_long_sync_problem_on_a_narrow_window(
     window.shutdown()
 
 
-def test_on_a_narrow_screen_the_last_sync_keeps_its_time(qtbot, core, runner, session):
-    """At 150 % the last sync read "Sinkron terakhir: 24/11 1…": the caption gives way, not
-    the time."""
-    status = bar(qtbot, core, runner, session)
+def crowded(status: StatusBar, width: int | None = None) -> StatusBar:
+    """The bar with a long sync problem and a last sync, shown at ``width`` (None: as
+    narrow as it goes, as at 150 % on 1366x768)."""
     status.set_sync_state("signin", "Sesi sinkronisasi berakhir; masuk lagi saat online. " * 3)
     status.set_last_sync("2026-11-24T02:05:00+00:00")
     status.show()
-    qtbot.waitExposed(status)
-    status.resize(status.minimumSizeHint().width(), 30)  # as narrow as it goes
+    status.resize(width or status.minimumSizeHint().width(), 30)
     QApplication.processEvents()
+    return status
+
+
+def test_on_a_narrow_screen_the_last_sync_keeps_its_time(qtbot, core, runner, session):
+    """At 150 % the last sync read "Sinkron terakhir: 24/11 1…": the caption gives way, not
+    the time."""
+    status = crowded(bar(qtbot, core, runner, session))
     assert status.last_sync_label.shown_text().startswith("24/11 10:05")
     assert status.last_sync_label.toolTip() == "Sinkron terakhir: 24/11 10:05 WITA"
-    status.resize(2400, 30)  # room for everything
-    QApplication.processEvents()
+    crowded(status, 2400)  # room for everything
     assert status.last_sync_label.shown_text() == "Sinkron terakhir: 24/11 10:05 WITA"
+
+
+def test_on_a_narrow_screen_who_is_signed_in_keeps_their_name(qtbot, core, runner, session):
+    """At 150 % "Masuk sebagai: Besse Agen (agen)" read "Ma…": the caption and the
+    username give way, the person's name stays readable; the whole text is in the tooltip."""
+    status = crowded(bar(qtbot, core, runner, session))
+    assert status.user_label.shown_text() == session.user.full_name
+    assert status.user_label.toolTip() == status.user_label.text()
+    assert session.user.username in status.user_label.text()
+    crowded(status, 2400)  # room for everything
+    assert status.user_label.shown_text() == status.user_label.text()
