@@ -187,7 +187,7 @@ class Participants:
         ids = sorted({str(op.payload.get("id")) for op in registrations})
         niks = sorted({str(op.payload.get("nik")) for op in registrations})
         rows: dict[str, Participant] = {}
-        for start in range(0, len(ids), IN_LIST_SIZE):  # as many NIKs as ids, at most
+        for start in range(0, max(len(ids), len(niks)), IN_LIST_SIZE):
             for row in session.execute(PARTICIPANTS_BY_ID_OR_NIK, {
                     "ids": ids[start:start + IN_LIST_SIZE], "niks": niks[start:start + IN_LIST_SIZE]}).scalars():
                 rows[row.id] = row
