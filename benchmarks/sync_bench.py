@@ -545,7 +545,13 @@ def _drain_at_once(engines, go, ready=None) -> tuple[list[float], list, float]:
             times.append(dt)
             reports.append(report)
 
-    threads = [threading.Thread(target=run, args=(engine,)) for engine in engines]
+    cpu = _cpu_of_threads([threading.Thread(target=run, args=(engine,)) for engine in engines], ready)
+    return times, reports, cpu
+
+
+def _cpu_of_threads(threads: list[threading.Thread], ready=None) -> float:
+    """Start ``threads``, pass ``ready`` (when given) once they wait for their start, and
+    return this process's CPU seconds from then until every thread has ended."""
     for t in threads:
         t.start()
     if ready is not None:
@@ -553,7 +559,7 @@ def _drain_at_once(engines, go, ready=None) -> tuple[list[float], list, float]:
     own0 = time.process_time()
     for t in threads:
         t.join()
-    return times, reports, time.process_time() - own0
+    return time.process_time() - own0
 
 
 def _acked(cores) -> int:
@@ -703,14 +709,8 @@ def _light_client(devices: list[dict], ready, go, out) -> None:
         finally:
             conn.close()
 
-    threads = [threading.Thread(target=run, args=(device,)) for device in devices]
-    for t in threads:
-        t.start()
-    ready.wait()
-    own0 = time.process_time()
-    for t in threads:
-        t.join()
-    out.put({"calls": calls, "statuses": statuses, "answers": answers, "cpu": time.process_time() - own0})
+    cpu = _cpu_of_threads([threading.Thread(target=run, args=(device,)) for device in devices], ready)
+    out.put({"calls": calls, "statuses": statuses, "answers": answers, "cpu": cpu})
 
 
 def _on_server(db_url: str) -> tuple[int, int, int]:
