@@ -8,6 +8,7 @@ equivalent of ``PYTHON_KEYRING_BACKEND``). Subprocess tests pass
 
 from __future__ import annotations
 
+import faulthandler
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -25,3 +26,24 @@ def memory_keyring():
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+# pytest-timeout interrupts a test with a signal, which only Python code notices: a test
+# stuck inside Qt or SQLite (a deadlock between threads) would hold the run until CI's own
+# limit, with nothing printed. faulthandler's watchdog runs in C: past twice the timeout it
+# prints every thread's stack to the real stderr and ends the run.
+_real_stderr: int | None = None
+
+
+def pytest_configure(config):
+    global _real_stderr
+    _real_stderr = os.dup(2)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item):
+    faulthandler.dump_traceback_later(2 * float(item.config.getini("timeout")), exit=True, file=_real_stderr)
+    try:
+        yield
+    finally:
+        faulthandler.cancel_dump_traceback_later()
