@@ -211,10 +211,12 @@ def run_gui(open_core, *, lang: str | None = None, argv: list[str] | None = None
     """The app's window: sign-in first, the store opening behind it (``open_core`` runs on
     the database thread and returns the AgentCore, which is closed at the end), then the
     main window. Returns the exit status: 1 when the store could not be opened."""
+    from agent_app.ui.collector import GuiThreadCollector
     from agent_app.ui.i18n import install_translator
     from agent_app.ui.tasks import TaskRunner
 
     app = create_application(argv)
+    collector = GuiThreadCollector().start()  # before any of the app's threads starts
     holder: dict = {}
     _install_crash_hook(paths, lambda: holder.get("window"))
     install_translator(app, lang or "id")
@@ -247,3 +249,4 @@ def run_gui(open_core, *, lang: str | None = None, argv: list[str] | None = None
         runner.shutdown()
         if opening.core is not None:
             opening.core.close()
+        collector.stop()
