@@ -1,4 +1,5 @@
-"""Suite-wide set-up: no display, and a keyring that lives in memory.
+"""Suite-wide set-up: no display, a keyring that lives in memory, garbage collected on the
+GUI thread as in the app, and a watchdog for a test stuck in C.
 
 The OS keychain cannot run here; the code path through ``keyring`` is still the real one,
 with the backend chosen the documented way (``keyring.set_keyring``, the in-process
@@ -9,6 +10,7 @@ equivalent of ``PYTHON_KEYRING_BACKEND``). Subprocess tests pass
 from __future__ import annotations
 
 import faulthandler
+import gc
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -17,6 +19,30 @@ import keyring  # noqa: E402
 import pytest  # noqa: E402
 
 from tests.helpers.keyring import MemoryKeyring
+
+
+@pytest.fixture(autouse=True)
+def _garbage_collected_on_the_gui_thread(request):
+    """What the app does for its life (``agent_app.ui.collector``), for every test with a Qt
+    application: the database and sync threads of a test never collect garbage, so they
+    never delete a Qt object of the GUI thread. Whatever the test left is collected at its
+    end, on this thread."""
+    if "qapp" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("qapp")
+    from agent_app.ui.collector import GuiThreadCollector
+
+    collector = GuiThreadCollector().start()
+    yield
+    collector.stop()
+
+
+def pytest_collection_finish(session):
+    """Everything loaded by now (modules, classes, the tests themselves) lives for the whole
+    run: a full collection need not scan it again (it runs at the end of every Qt test)."""
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.fixture(autouse=True)
