@@ -36,11 +36,14 @@ def _garbage_collected_on_the_gui_thread(request):
     collector = GuiThreadCollector().start()
     yield
     collector.stop()
+    # What outlives a test (the Qt application, module fixtures, caches) is frozen out of
+    # the collector: the next test's last collection scans only what that test made.
+    gc.freeze()
 
 
 def pytest_collection_finish(session):
     """Everything loaded by now (modules, classes, the tests themselves) lives for the whole
-    run: a full collection need not scan it again (it runs at the end of every Qt test)."""
+    run: a full collection need not scan it again."""
     gc.collect()
     gc.freeze()
 
