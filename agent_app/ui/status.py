@@ -131,8 +131,7 @@ class StatusBar(QStatusBar):
         self.user_label.setText(self.tr("Signed in: %1 (%2)").replace("%1", user.full_name)
                                 .replace("%2", user.username))
         # a narrow screen: the person's name, read whole (up to a usual length), not "Ma…"
-        self.user_label.set_short(user.full_name)
-        self.user_label.keep_readable(user.full_name, USUAL_FULL_NAME)
+        self.user_label.set_short(user.full_name, at_most=USUAL_FULL_NAME)
         if self.pending is None:
             self.pending_label.setText(self.tr("Pending: …"))
         else:

@@ -88,11 +88,12 @@ class ElidedLabel(QLabel):
         self._short = ""
         self.setText(text)
 
-    def set_short(self, short: str) -> None:
+    def set_short(self, short: str, at_most: str | None = None) -> None:
         """What to show instead when the whole text does not fit (a time without its
-        caption), kept readable; "" shortens the whole text."""
+        caption), kept readable as long as it is no wider than ``at_most`` (default: all of
+        it); "" shortens the whole text."""
         self._short = short
-        self.keep_readable(short, short)
+        self.keep_readable(short, short if at_most is None else at_most)
 
     def keep_readable(self, text: str, at_most: str) -> None:
         """``text`` is never elided, as long as it is no wider than ``at_most`` (measured
